@@ -1,0 +1,69 @@
+import Foundation
+import Hummingbird
+import SokboCore
+import Storage
+
+/// What the routes need from the running process, as closures so the API does not depend on the venues.
+public struct APIDependencies: Sendable {
+    /// The bearer token every `/api` route requires.
+    public var apiToken: String
+    /// The status document (`GET /api/status`).
+    public var status: @Sendable () async -> any Encodable & Sendable
+    /// Flushes the buffer now (`POST /api/flush`).
+    public var flush: @Sendable () async -> FlushService.Report
+    /// The store, for reads.
+    public var store: any Store
+
+    /// Creates the dependencies.
+    public init(apiToken: String, status: @escaping @Sendable () async -> any Encodable & Sendable,
+                flush: @escaping @Sendable () async -> FlushService.Report, store: any Store) {
+        self.apiToken = apiToken
+        self.status = status
+        self.flush = flush
+        self.store = store
+    }
+}
+
+/// Builds the HTTP router: open `/health`, and `/api/*` behind the bearer token.
+public func buildRouter(_ deps: APIDependencies) -> Router<SokboRequestContext> {
+    let router = Router(context: SokboRequestContext.self)
+    router.add(middleware: JSONErrorMiddleware())
+    router.get("/health") { _, _ in
+        JSONResponse(["status": "ok"])
+    }
+    let api = router.group("api").add(middleware: BearerTokenMiddleware(token: deps.apiToken))
+    api.get("status") { _, _ in
+        JSONResponse(await deps.status())
+    }
+    api.post("flush") { _, _ in
+        let report = await deps.flush()
+        if let error = report.error {
+            throw APIError(.serviceUnavailable, code: "flush_failed", message: "the database refused the write: \(error)")
+        }
+        return JSONResponse(report)
+    }
+    NewsRoutes(store: deps.store).register(on: api)
+    return router
+}
+
+/// A JSON response from any encodable value, with sorted keys so the bytes are stable.
+public struct JSONResponse: ResponseGenerator {
+    let value: any Encodable & Sendable
+    let status: HTTPResponse.Status
+
+    /// Wraps a value.
+    public init(_ value: any Encodable & Sendable, status: HTTPResponse.Status = .ok) {
+        self.value = value
+        self.status = status
+    }
+
+    /// Encodes the value.
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        let data = try encoder.encode(value)
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -1,0 +1,92 @@
+import Configuration
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import SokboAPI
+import SokboCore
+import Storage
+
+/// The running pieces of one Sokbo process, for the executable and for tests.
+public struct Sokbo: Sendable {
+    /// The HTTP application with every service attached; run it, or test it with HummingbirdTesting.
+    public let application: Application<RouterResponder<SokboRequestContext>>
+    /// Validated settings.
+    public let settings: AppSettings
+    /// The row buffer every writer appends to.
+    public let buffer: RowBuffer
+    /// The store.
+    public let store: any Store
+    /// The flush service.
+    public let flusher: FlushService
+    /// Service states.
+    public let monitor: ServiceMonitor
+    /// The bearer token in force.
+    public let apiToken: String
+}
+
+/// Builds the whole process from one configuration reader: what `sokbo serve` runs and what tests build.
+///
+/// Service order encodes dependencies; graceful shutdown runs in reverse: the HTTP server stops
+/// accepting first, then the news listener, then the final flush, and the store closes last.
+public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = nil) async throws -> Sokbo {
+    let settings = try AppSettings(reader: reader)
+    var logger = baseLogger ?? Logger(label: "sokbo")
+    if baseLogger == nil, let level = reader.string(forKey: "log.level").flatMap(Logger.Level.init(rawValue:)) {
+        logger.logLevel = level
+    }
+    let apiToken = try APIToken.resolve(configured: settings.apiToken, dataDirectory: settings.dataDirectory, logger: logger)
+    let store = try await StoreFactory.open(settings.database, logger: logger)
+    let buffer = RowBuffer(capacity: settings.bufferCapacity)
+    let spill = try await SpillFile(path: settings.spillPath)
+    let flusher = FlushService(buffer: buffer, store: store, spill: spill, interval: settings.flushInterval, logger: logger)
+    let monitor = ServiceMonitor()
+    let startedAt = Date()
+
+    let services: [any Service] = [
+        MonitoredService("store", StoreService(store: store, logger: logger), monitor: monitor),
+        MonitoredService("flush", flusher, monitor: monitor),
+    ]
+    for name in ["store", "flush"] { await monitor.set(name, .starting) }
+
+    let status: @Sendable () async -> any Encodable & Sendable = {
+        StatusReport(
+            mode: settings.mode.rawValue,
+            startedAt: startedAt,
+            uptimeSeconds: Date().timeIntervalSince(startedAt),
+            services: await monitor.snapshot().mapValues(\.rawValue),
+            buffer: await buffer.stats(),
+            flush: await flusher.status(),
+            database: .init(kind: store.kind, url: settings.database.description)
+        )
+    }
+    let router = buildRouter(APIDependencies(
+        apiToken: apiToken, status: status, flush: { await flusher.flush() }, store: store))
+    let application = Application(
+        router: router,
+        configuration: .init(address: .hostname(settings.httpHost, port: settings.httpPort), serverName: "sokbo"),
+        services: services,
+        logger: logger
+    )
+    logger.info("sokbo configured", metadata: [
+        "mode": "\(settings.mode.rawValue)", "http": "\(settings.httpHost):\(settings.httpPort)",
+        "database": "\(settings.database)", "flush_ms": "\(Int(settings.flushInterval.milliseconds))",
+    ])
+    return Sokbo(application: application, settings: settings, buffer: buffer, store: store, flusher: flusher,
+                 monitor: monitor, apiToken: apiToken)
+}
+
+/// The `/api/status` document.
+struct StatusReport: Encodable, Sendable {
+    struct Database: Encodable, Sendable {
+        let kind: String
+        let url: String
+    }
+    let mode: String
+    let startedAt: Date
+    let uptimeSeconds: Double
+    let services: [String: String]
+    let buffer: RowBuffer.Stats
+    let flush: FlushService.Status
+    let database: Database
+}
