@@ -143,6 +143,25 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "LSNewsTests",
+            dependencies: [
+                "LSNews", "Simulator", "SokboCore",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "KiwoomTests",
+            dependencies: ["Kiwoom", "Simulator", "SokboCore"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "DARTTests",
+            dependencies: ["DART", "Simulator", "SokboCore"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
             name: "SokboAppTests",
             dependencies: [
                 "SokboApp", "SokboAPI", "Storage", "SokboCore", "Simulator", "LSNews",

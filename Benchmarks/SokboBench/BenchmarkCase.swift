@@ -1,0 +1,14 @@
+/// One benchmark: a name to run it by, a line of help, and a body that prints its figures.
+protocol BenchmarkCase {
+    /// The name on the command line.
+    static var name: String { get }
+    /// One line of help.
+    static var summary: String { get }
+    /// Runs and prints the figures.
+    static func run(arguments: [String]) async throws
+}
+
+/// Every case. Add a new case here.
+let allBenchmarkCases: [any BenchmarkCase.Type] = [
+    FlushThroughputBenchmark.self,
+]
