@@ -1,0 +1,70 @@
+import Foundation
+import SokboCore
+import Testing
+@testable import Storage
+
+/// What every store must do, run over SQLite and (under scripts/with-mariadb.sh) MariaDB.
+@Suite struct StoreContractTests {
+    @Test(arguments: TestStores.available)
+    func migratingTwiceKeepsTheSchemaVersion(kind: String) async throws {
+        let url = try await TestStores.freshURL(kind)
+        let store = try await TestStores.open(url)
+        #expect(try await store.migrate() == Schema.version)
+        try await store.close()
+        let again = try await TestStores.open(url)
+        #expect(try await again.migrate() == Schema.version)
+        try await again.close()
+    }
+
+    @Test(arguments: TestStores.available)
+    func insertingTheSameRowsTwiceStoresThemOnce(kind: String) async throws {
+        let store = try await TestStores.fresh(kind)
+        let rows = (0..<2_345).map { sampleNews($0).row }
+        #expect(try await store.insert(rows, into: .news) == 2_345)
+        #expect(try await store.insert(rows, into: .news) == 0)
+        #expect(try await store.insert(rows.prefix(10) + [sampleNews(99_999).row], into: .news) == 1)
+        #expect(try await store.count(.news) == 2_346)
+        try await store.close()
+    }
+
+    @Test(arguments: TestStores.available)
+    func koreanTextAndEmojiRoundTrip(kind: String) async throws {
+        let store = try await TestStores.fresh(kind)
+        var item = sampleNews(7)
+        item.title = "STX, ‘2차전지 핵심’ 수산화리튬 사업 박차…中 영정리튬과 MOU ㆍ 🚀"
+        _ = try await store.insert([item.row], into: .news)
+        let rows = try await store.select(RowQuery(table: .news, orderBy: "published_at"))
+        #expect(rows.compactMap(NewsItem.init(row:)) == [item])
+        try await store.close()
+    }
+
+    @Test(arguments: TestStores.available)
+    func selectFiltersByTickerTimeAndLimit(kind: String) async throws {
+        let store = try await TestStores.fresh(kind)
+        let items = (0..<30).map { sampleNews($0) }
+        _ = try await store.insert(items.map(\.row), into: .news)
+        var query = RowQuery(table: .news, orderBy: "published_at", limit: 5)
+        query.contains["tickers"] = "005930"
+        query.atLeast["published_at"] = .integer(items[10].publishedAt.epochMilliseconds)
+        let found = try await store.select(query).compactMap(NewsItem.init(row:))
+        let expected = items.filter { !$0.tickers.isEmpty && $0.publishedAt >= items[10].publishedAt }
+            .sorted { $0.publishedAt > $1.publishedAt }.prefix(5)
+        #expect(found == Array(expected))
+        try await store.close()
+    }
+
+    @Test(arguments: TestStores.available)
+    func upsertReplacesAnOrderByKey(kind: String) async throws {
+        let store = try await TestStores.fresh(kind)
+        func order(_ state: String) -> Row {
+            Row([.text("o-1"), .text("n-1"), .text("005930"), .text("buy"), .integer(10), .integer(70_100), .text(state),
+                 .null, .text("{}"), .integer(1), .integer(2)])
+        }
+        try await store.upsert(order("submitted"), into: .orders)
+        try await store.upsert(order("accepted"), into: .orders)
+        let rows = try await store.select(RowQuery(table: .orders, orderBy: "created_at"))
+        #expect(rows.count == 1)
+        #expect(rows.first?.values[6] == .text("accepted"))
+        try await store.close()
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import Logging
+import SokboCore
+@testable import Storage
+
+/// The stores every storage test runs over: a fresh SQLite file always, and a fresh MariaDB database
+/// when the suite runs under `scripts/with-mariadb.sh` (which sets `SOKBO_TEST_MYSQL_URL`) with the
+/// `MySQL` trait on.
+enum TestStores {
+    /// Names of the available stores, for parameterised tests.
+    static var available: [String] {
+        var kinds = ["sqlite"]
+        #if MySQL
+        if ProcessInfo.processInfo.environment["SOKBO_TEST_MYSQL_URL"] != nil { kinds.append("mysql") }
+        #endif
+        return kinds
+    }
+
+    /// A database URL for a fresh, empty database of the given kind.
+    static func freshURL(_ kind: String) async throws -> DatabaseURL {
+        switch kind {
+        case "sqlite":
+            return .sqlite(path: temporaryDirectory() + "/test.sqlite")
+        default:
+            #if MySQL
+            guard let raw = ProcessInfo.processInfo.environment["SOKBO_TEST_MYSQL_URL"],
+                  case .mysql(var settings) = try DatabaseURL(parsing: raw) else { throw TestError("no MySQL URL") }
+            settings.database = "sokbo_t_" + UUID().uuidString.prefix(8).lowercased()
+            let store = try await MySQLStore.open(settings: settings, logger: logger, createDatabase: true)
+            try await store.close()
+            return .mysql(settings)
+            #else
+            throw TestError("built without MySQL")
+            #endif
+        }
+    }
+
+    /// Opens and migrates a fresh store.
+    static func fresh(_ kind: String) async throws -> any Store {
+        try await open(try await freshURL(kind))
+    }
+
+    /// Opens and migrates the store at a URL.
+    static func open(_ url: DatabaseURL) async throws -> any Store {
+        let store: any Store
+        switch url {
+        case .sqlite(let path):
+            store = try await SQLiteStore.open(path: path, logger: logger)
+        case .mysql(let settings):
+            #if MySQL
+            store = try await MySQLStore.open(settings: settings, logger: logger)
+            #else
+            _ = settings
+            throw TestError("built without MySQL")
+            #endif
+        }
+        _ = try await store.migrate()
+        return store
+    }
+
+    static let logger: Logger = {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        return logger
+    }()
+
+    /// A new empty temporary directory.
+    static func temporaryDirectory() -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sokbo-test-\(UUID().uuidString)").path
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+}
+
+struct TestError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A realistic news item with a unique key built from `n`.
+func sampleNews(_ n: Int, at date: Date = Date(timeIntervalSince1970: 1_795_650_000)) -> NewsItem {
+    NewsItem(
+        id: String(format: "20261126%06d%010d", 90000 + n % 60, n), publishedAt: date.addingTimeInterval(Double(n)),
+        source: "25", title: "삼성전자, 美 텍사스 공장 공급계약 체결 #\(n) 🚀", tickers: n % 3 == 0 ? [] : [Ticker("005930")!],
+        bodySize: 4841, category: n % 2 == 0 ? "99" : nil, receivedAt: date)
+}
+
+/// A store that fails on demand, wrapping a real one: the database "outage" of unit tests.
+/// (The real MariaDB outage, server stopped and restarted, is in the MySQL suite.)
+final class FlakyStore: Store, @unchecked Sendable {
+    let inner: any Store
+    private let lock = NSLock()
+    private var _failing = false
+    private var _failuresSeen = 0
+    var kind: String { inner.kind }
+
+    init(_ inner: any Store) { self.inner = inner }
+
+    var failing: Bool {
+        get { lock.withLock { _failing } }
+        set { lock.withLock { _failing = newValue } }
+    }
+    var failuresSeen: Int { lock.withLock { _failuresSeen } }
+
+    private func check() throws {
+        try lock.withLock {
+            if _failing {
+                _failuresSeen += 1
+                throw TestError("injected outage")
+            }
+        }
+    }
+
+    func migrate() async throws -> Int { try await inner.migrate() }
+    func insert(_ rows: [Row], into table: Table) async throws -> Int {
+        try check()
+        return try await inner.insert(rows, into: table)
+    }
+    func upsert(_ row: Row, into table: Table) async throws {
+        try check()
+        try await inner.upsert(row, into: table)
+    }
+    func select(_ query: RowQuery) async throws -> [Row] { try await inner.select(query) }
+    func count(_ table: Table) async throws -> Int { try await inner.count(table) }
+    func close() async throws { try await inner.close() }
+}
+
+/// Polls a condition until it holds or the deadline passes.
+func eventually(timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    return try await condition()
+}
