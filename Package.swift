@@ -134,10 +134,16 @@ let package = Package(
 
         // MARK: - Tests
         .testTarget(name: "SokboCoreTests", dependencies: ["SokboCore"]),
+        // Test doubles and helpers shared by the test targets (stores for each backend, sample rows).
+        .target(
+            name: "SokboTestSupport",
+            dependencies: ["Storage", "SokboCore", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/SokboTestSupport"
+        ),
         .testTarget(
             name: "StorageTests",
             dependencies: [
-                "Storage", "SokboCore",
+                "Storage", "SokboCore", "SokboTestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ]
@@ -164,7 +170,9 @@ let package = Package(
         .testTarget(
             name: "SokboAppTests",
             dependencies: [
-                "SokboApp", "SokboAPI", "Storage", "SokboCore", "Simulator", "LSNews",
+                "SokboApp", "SokboAPI", "Storage", "SokboCore", "Simulator", "LSNews", "SokboTestSupport",
+                // The executable itself, so the signal-handling test can launch the real binary.
+                "sokbo",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Configuration", package: "swift-configuration"),

@@ -5,6 +5,7 @@ import ServiceLifecycleTestKit
 import SokboCore
 import Testing
 @testable import Storage
+import SokboTestSupport
 
 @Suite struct FlushServiceTests {
     struct Rig {

@@ -1,6 +1,7 @@
 import SokboCore
 import Testing
 @testable import Storage
+import SokboTestSupport
 
 @Suite struct RowBufferTests {
     @Test func drainTakesEverythingAndLeavesTheBufferEmpty() async {

@@ -2,6 +2,7 @@ import Foundation
 import SokboCore
 import Testing
 @testable import Storage
+import SokboTestSupport
 
 /// What every store must do, run over SQLite and (under scripts/with-mariadb.sh) MariaDB.
 @Suite struct StoreContractTests {

@@ -1,14 +1,14 @@
 import Foundation
 import Logging
 import SokboCore
-@testable import Storage
+import Storage
 
 /// The stores every storage test runs over: a fresh SQLite file always, and a fresh MariaDB database
 /// when the suite runs under `scripts/with-mariadb.sh` (which sets `SOKBO_TEST_MYSQL_URL`) with the
 /// `MySQL` trait on.
-enum TestStores {
+public enum TestStores {
     /// Names of the available stores, for parameterised tests.
-    static var available: [String] {
+    public static var available: [String] {
         var kinds = ["sqlite"]
         #if MySQL
         if ProcessInfo.processInfo.environment["SOKBO_TEST_MYSQL_URL"] != nil { kinds.append("mysql") }
@@ -17,7 +17,7 @@ enum TestStores {
     }
 
     /// A database URL for a fresh, empty database of the given kind.
-    static func freshURL(_ kind: String) async throws -> DatabaseURL {
+    public static func freshURL(_ kind: String) async throws -> DatabaseURL {
         switch kind {
         case "sqlite":
             return .sqlite(path: temporaryDirectory() + "/test.sqlite")
@@ -36,12 +36,12 @@ enum TestStores {
     }
 
     /// Opens and migrates a fresh store.
-    static func fresh(_ kind: String) async throws -> any Store {
+    public static func fresh(_ kind: String) async throws -> any Store {
         try await open(try await freshURL(kind))
     }
 
     /// Opens and migrates the store at a URL.
-    static func open(_ url: DatabaseURL) async throws -> any Store {
+    public static func open(_ url: DatabaseURL) async throws -> any Store {
         let store: any Store
         switch url {
         case .sqlite(let path):
@@ -58,27 +58,27 @@ enum TestStores {
         return store
     }
 
-    static let logger: Logger = {
+    public static let logger: Logger = {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         return logger
     }()
 
     /// A new empty temporary directory.
-    static func temporaryDirectory() -> String {
+    public static func temporaryDirectory() -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("sokbo-test-\(UUID().uuidString)").path
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
 }
 
-struct TestError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct TestError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
 
 /// A realistic news item with a unique key built from `n`.
-func sampleNews(_ n: Int, at date: Date = Date(timeIntervalSince1970: 1_795_650_000)) -> NewsItem {
+public func sampleNews(_ n: Int, at date: Date = Date(timeIntervalSince1970: 1_795_650_000)) -> NewsItem {
     NewsItem(
         id: String(format: "20261126%06d%010d", 90000 + n % 60, n), publishedAt: date.addingTimeInterval(Double(n)),
         source: "25", title: "삼성전자, 美 텍사스 공장 공급계약 체결 #\(n) 🚀", tickers: n % 3 == 0 ? [] : [Ticker("005930")!],
@@ -87,20 +87,20 @@ func sampleNews(_ n: Int, at date: Date = Date(timeIntervalSince1970: 1_795_650_
 
 /// A store that fails on demand, wrapping a real one: the database "outage" of unit tests.
 /// (The real MariaDB outage, server stopped and restarted, is in the MySQL suite.)
-final class FlakyStore: Store, @unchecked Sendable {
-    let inner: any Store
+public final class FlakyStore: Store, @unchecked Sendable {
+    public let inner: any Store
     private let lock = NSLock()
     private var _failing = false
     private var _failuresSeen = 0
-    var kind: String { inner.kind }
+    public var kind: String { inner.kind }
 
-    init(_ inner: any Store) { self.inner = inner }
+    public init(_ inner: any Store) { self.inner = inner }
 
-    var failing: Bool {
+    public var failing: Bool {
         get { lock.withLock { _failing } }
         set { lock.withLock { _failing = newValue } }
     }
-    var failuresSeen: Int { lock.withLock { _failuresSeen } }
+    public var failuresSeen: Int { lock.withLock { _failuresSeen } }
 
     private func check() throws {
         try lock.withLock {
@@ -111,22 +111,22 @@ final class FlakyStore: Store, @unchecked Sendable {
         }
     }
 
-    func migrate() async throws -> Int { try await inner.migrate() }
-    func insert(_ rows: [Row], into table: Table) async throws -> Int {
+    public func migrate() async throws -> Int { try await inner.migrate() }
+    public func insert(_ rows: [Row], into table: Table) async throws -> Int {
         try check()
         return try await inner.insert(rows, into: table)
     }
-    func upsert(_ row: Row, into table: Table) async throws {
+    public func upsert(_ row: Row, into table: Table) async throws {
         try check()
         try await inner.upsert(row, into: table)
     }
-    func select(_ query: RowQuery) async throws -> [Row] { try await inner.select(query) }
-    func count(_ table: Table) async throws -> Int { try await inner.count(table) }
-    func close() async throws { try await inner.close() }
+    public func select(_ query: RowQuery) async throws -> [Row] { try await inner.select(query) }
+    public func count(_ table: Table) async throws -> Int { try await inner.count(table) }
+    public func close() async throws { try await inner.close() }
 }
 
 /// Polls a condition until it holds or the deadline passes.
-func eventually(timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async throws -> Bool {
+public func eventually(timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async throws -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try await condition() { return true }
