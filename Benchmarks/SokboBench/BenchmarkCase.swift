@@ -1,5 +1,5 @@
 /// One benchmark: a name to run it by, a line of help, and a body that prints its figures.
-protocol BenchmarkCase {
+protocol BenchmarkCase: Sendable {
     /// The name on the command line.
     static var name: String { get }
     /// One line of help.
@@ -11,4 +11,5 @@ protocol BenchmarkCase {
 /// Every case. Add a new case here.
 let allBenchmarkCases: [any BenchmarkCase.Type] = [
     FlushThroughputBenchmark.self,
+    HealthDuringFlushBenchmark.self,
 ]

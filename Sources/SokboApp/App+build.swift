@@ -23,6 +23,27 @@ public struct Sokbo: Sendable {
     public let monitor: ServiceMonitor
     /// The bearer token in force.
     public let apiToken: String
+    let port: PortBox
+
+    /// The port the HTTP server bound (useful with port 0); waits until the server is listening.
+    public func boundPort() async -> Int { await port.wait() }
+}
+
+/// Holds the bound port once the server runs, and wakes whoever waits for it.
+actor PortBox {
+    private var port: Int?
+    private var waiters: [CheckedContinuation<Int, Never>] = []
+
+    func set(_ port: Int) {
+        self.port = port
+        for waiter in waiters { waiter.resume(returning: port) }
+        waiters = []
+    }
+
+    func wait() async -> Int {
+        if let port { return port }
+        return await withCheckedContinuation { waiters.append($0) }
+    }
 }
 
 /// Builds the whole process from one configuration reader: what `sokbo serve` runs and what tests build.
@@ -62,10 +83,12 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
     }
     let router = buildRouter(APIDependencies(
         apiToken: apiToken, status: status, flush: { await flusher.flush() }, store: store))
+    let port = PortBox()
     let application = Application(
         router: router,
         configuration: .init(address: .hostname(settings.httpHost, port: settings.httpPort), serverName: "sokbo"),
         services: services,
+        onServerRunning: { channel in await port.set(channel.localAddress?.port ?? 0) },
         logger: logger
     )
     logger.info("sokbo configured", metadata: [
@@ -73,7 +96,7 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
         "database": "\(settings.database)", "flush_ms": "\(Int(settings.flushInterval.milliseconds))",
     ])
     return Sokbo(application: application, settings: settings, buffer: buffer, store: store, flusher: flusher,
-                 monitor: monitor, apiToken: apiToken)
+                 monitor: monitor, apiToken: apiToken, port: port)
 }
 
 /// The `/api/status` document.
