@@ -25,10 +25,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // MARK: - Core (no I/O)
-        .target(name: "SokboCore"),
+        // Yams is pure parsing (the rules file); the core still does no I/O.
+        .target(name: "SokboCore", dependencies: [.product(name: "Yams", package: "Yams")]),
 
         // MARK: - Storage
         .systemLibrary(

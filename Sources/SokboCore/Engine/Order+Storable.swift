@@ -1,0 +1,50 @@
+import Foundation
+
+extension Order: Storable {
+    /// Orders live in `orders`, written through (not buffered).
+    public static var table: Table { .orders }
+
+    /// Fields that have no column of their own, kept as JSON in `detail`.
+    private struct Detail: Codable {
+        var rule: String?
+        var pricing: OrderPricing
+        var filledQuantity: Int
+        var averageFillPrice: Double?
+        var reason: String?
+        var eventCount: Int
+    }
+
+    /// The row.
+    public var row: Row {
+        let detail = Detail(rule: rule, pricing: pricing, filledQuantity: filledQuantity, averageFillPrice: averageFillPrice,
+                            reason: reason, eventCount: eventCount)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let json = (try? encoder.encode(detail)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
+        return Row([
+            .text(id), newsID.map { .text($0) } ?? .null, .text(ticker.code), .text(side.rawValue), .integer(Int64(quantity)),
+            pricing.limitPrice.map { .integer(Int64($0)) } ?? .null, .text(state.rawValue),
+            brokerOrderNo.map { .text($0) } ?? .null, .text(json),
+            .integer(createdAt.epochMilliseconds), .integer(updatedAt.epochMilliseconds),
+        ])
+    }
+
+    /// Rebuilds an order from its row.
+    public init?(row: Row) {
+        let v = row.values
+        guard v.count == 11, let id = v[0].text, let ticker = v[2].text.flatMap({ Ticker($0) }),
+              let side = v[3].text.flatMap(OrderSide.init), let quantity = v[4].integer,
+              let state = v[6].text.flatMap(OrderState.init), let json = v[8].text,
+              let detail = try? JSONDecoder().decode(Detail.self, from: Data(json.utf8)),
+              let created = v[9].integer, let updated = v[10].integer else { return nil }
+        self.init(id: id, newsID: v[1].text, rule: detail.rule, ticker: ticker, side: side, quantity: Int(quantity),
+                  pricing: detail.pricing, createdAt: Date(epochMilliseconds: created))
+        self.state = state
+        self.brokerOrderNo = v[7].text
+        self.filledQuantity = detail.filledQuantity
+        self.averageFillPrice = detail.averageFillPrice
+        self.reason = detail.reason
+        self.eventCount = detail.eventCount
+        self.updatedAt = Date(epochMilliseconds: updated)
+    }
+}

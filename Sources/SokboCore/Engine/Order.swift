@@ -1,0 +1,82 @@
+import Foundation
+
+/// Buy or sell.
+public enum OrderSide: String, Sendable, Codable, Hashable {
+    /// Buy (매수).
+    case buy
+    /// Sell (매도).
+    case sell
+}
+
+/// How the order is priced.
+public enum OrderPricing: Sendable, Codable, Hashable {
+    /// A limit order at this price in KRW (a marketable limit at the best ask for news buys).
+    case limit(Int)
+    /// A market order.
+    case market
+
+    /// The limit price, if any.
+    public var limitPrice: Int? { if case .limit(let p) = self { p } else { nil } }
+}
+
+/// One order as Sokbo tracks it, from intent to its end.
+public struct Order: Sendable, Codable, Hashable {
+    /// Our id, derived from the news item and ticker for news orders so a replay cannot make a second one.
+    public var id: String
+    /// The news item that caused it (nil for manual orders).
+    public var newsID: String?
+    /// The rule that decided it (nil for manual orders).
+    public var rule: String?
+    /// The stock.
+    public var ticker: Ticker
+    /// Buy or sell.
+    public var side: OrderSide
+    /// Shares.
+    public var quantity: Int
+    /// Limit or market.
+    public var pricing: OrderPricing
+    /// Where it stands.
+    public var state: OrderState
+    /// The broker's order number once known (Kiwoom `ord_no`).
+    public var brokerOrderNo: String?
+    /// Shares filled so far.
+    public var filledQuantity: Int
+    /// Average fill price in KRW, when anything filled.
+    public var averageFillPrice: Double?
+    /// The last reason given (rejection message, unknown-outcome cause, cancel reason).
+    public var reason: String?
+    /// When the intent was created.
+    public var createdAt: Date
+    /// When it last changed.
+    public var updatedAt: Date
+    /// How many events it went through (the next event's sequence number).
+    public var eventCount: Int
+
+    /// Creates an order in the `intent` state.
+    public init(id: String, newsID: String?, rule: String?, ticker: Ticker, side: OrderSide, quantity: Int,
+                pricing: OrderPricing, createdAt: Date) {
+        self.id = id
+        self.newsID = newsID
+        self.rule = rule
+        self.ticker = ticker
+        self.side = side
+        self.quantity = quantity
+        self.pricing = pricing
+        self.state = .intent
+        self.brokerOrderNo = nil
+        self.filledQuantity = 0
+        self.averageFillPrice = nil
+        self.reason = nil
+        self.createdAt = createdAt
+        self.updatedAt = createdAt
+        self.eventCount = 0
+    }
+
+    /// The id of a news-driven order: one per news item and ticker, whatever happens afterwards.
+    public static func newsOrderID(newsID: String, ticker: Ticker, side: OrderSide = .buy) -> String {
+        "n-\(newsID)-\(ticker.code)-\(side.rawValue)"
+    }
+
+    /// Shares not yet filled.
+    public var remainingQuantity: Int { max(0, quantity - filledQuantity) }
+}
