@@ -28,7 +28,7 @@ enum HealthDuringFlushBenchmark: BenchmarkCase {
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
         let sokbo = try await buildApplication(reader: reader, logger: logger)
-        let port = try await withRunningApplication(sokbo) { port in
+        let port = try await sokbo.withRunning { port in
             // Warm up the connection pool and code paths.
             _ = try await sample(port: port, count: 500)
             let idle = try await sample(port: port, count: 3_000)
@@ -72,24 +72,6 @@ enum HealthDuringFlushBenchmark: BenchmarkCase {
             latencies.append(start.duration(to: .now).milliseconds)
         }
         return latencies
-    }
-}
-
-/// Runs the application in the background until `body` returns, then shuts it down gracefully.
-func withRunningApplication<T: Sendable>(_ sokbo: Sokbo, _ body: @Sendable (Int) async throws -> T) async throws -> T {
-    let group = ServiceGroup(configuration: .init(services: [sokbo.application], logger: sokbo.application.logger))
-    return try await withThrowingTaskGroup(of: Void.self) { tasks in
-        tasks.addTask { try await group.run() }
-        let port = await sokbo.boundPort()
-        do {
-            let result = try await body(port)
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-            return result
-        } catch {
-            await group.triggerGracefulShutdown()
-            throw error
-        }
     }
 }
 

@@ -13,14 +13,17 @@ public struct APIDependencies: Sendable {
     public var flush: @Sendable () async -> FlushService.Report
     /// The store, for reads.
     public var store: any Store
+    /// Live events for `GET /api/events`.
+    public var events: EventHub
 
     /// Creates the dependencies.
     public init(apiToken: String, status: @escaping @Sendable () async -> any Encodable & Sendable,
-                flush: @escaping @Sendable () async -> FlushService.Report, store: any Store) {
+                flush: @escaping @Sendable () async -> FlushService.Report, store: any Store, events: EventHub) {
         self.apiToken = apiToken
         self.status = status
         self.flush = flush
         self.store = store
+        self.events = events
     }
 }
 
@@ -43,6 +46,7 @@ public func buildRouter(_ deps: APIDependencies) -> Router<SokboRequestContext> 
         return JSONResponse(report)
     }
     NewsRoutes(store: deps.store).register(on: api)
+    EventRoutes(hub: deps.events).register(on: api)
     return router
 }
 

@@ -23,6 +23,8 @@ public struct Sokbo: Sendable {
     public let monitor: ServiceMonitor
     /// The bearer token in force.
     public let apiToken: String
+    /// Live events (news, signals, orders, connection changes).
+    public let events: EventHub
     let port: PortBox
 
     /// The port the HTTP server bound (useful with port 0); waits until the server is listening.
@@ -62,6 +64,7 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
     let spill = try await SpillFile(path: settings.spillPath)
     let flusher = FlushService(buffer: buffer, store: store, spill: spill, interval: settings.flushInterval, logger: logger)
     let monitor = ServiceMonitor()
+    let events = EventHub()
     let startedAt = Date()
 
     let services: [any Service] = [
@@ -82,7 +85,7 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
         )
     }
     let router = buildRouter(APIDependencies(
-        apiToken: apiToken, status: status, flush: { await flusher.flush() }, store: store))
+        apiToken: apiToken, status: status, flush: { await flusher.flush() }, store: store, events: events))
     let port = PortBox()
     let application = Application(
         router: router,
@@ -96,7 +99,7 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
         "database": "\(settings.database)", "flush_ms": "\(Int(settings.flushInterval.milliseconds))",
     ])
     return Sokbo(application: application, settings: settings, buffer: buffer, store: store, flusher: flusher,
-                 monitor: monitor, apiToken: apiToken, port: port)
+                 monitor: monitor, apiToken: apiToken, events: events, port: port)
 }
 
 /// The `/api/status` document.

@@ -1,0 +1,128 @@
+import Foundation
+import Synchronization
+
+/// Fans events out to subscribers without ever waiting on them: each subscriber has a bounded buffer;
+/// when it is full the oldest event is dropped and the subscriber later receives a gap marker.
+/// Publishing is O(subscribers) and never suspends on a slow client.
+public final class EventHub: Sendable {
+    private let state = Mutex(State())
+    /// Events a subscriber may have pending before the oldest are dropped.
+    public let bufferSize: Int
+
+    private struct State {
+        var nextID = 0
+        var subscribers: [Int: Subscriber] = [:]
+        var published = 0
+    }
+
+    private struct Subscriber {
+        var pending: [LiveEvent] = []
+        var head = 0
+        var missed = 0
+        var waiter: CheckedContinuation<LiveDelivery?, Never>?
+        var closed = false
+    }
+
+    /// Creates a hub.
+    public init(bufferSize: Int = 256) {
+        self.bufferSize = bufferSize
+    }
+
+    /// Sends an event to every subscriber.
+    public func publish(_ event: LiveEvent) {
+        let wake: [CheckedContinuation<LiveDelivery?, Never>] = state.withLock { state in
+            state.published += 1
+            var woken: [CheckedContinuation<LiveDelivery?, Never>] = []
+            for id in state.subscribers.keys {
+                guard var subscriber = state.subscribers[id] else { continue }
+                if let waiter = subscriber.waiter {
+                    subscriber.waiter = nil
+                    woken.append(waiter)
+                    // Deliver directly below, after the lock, keeping order: nothing is pending when a waiter waits.
+                    subscriber.pending.append(event)
+                } else {
+                    subscriber.pending.append(event)
+                    if subscriber.pending.count - subscriber.head > bufferSize {
+                        subscriber.head += 1
+                        subscriber.missed += 1
+                    }
+                }
+                if subscriber.head > 1024 {
+                    subscriber.pending.removeFirst(subscriber.head)
+                    subscriber.head = 0
+                }
+                state.subscribers[id] = subscriber
+            }
+            return woken
+        }
+        // Each woken waiter takes its next delivery itself (see `next`), so resume with a sentinel that means "look again".
+        for waiter in wake { waiter.resume(returning: .gap(missed: 0)) }
+    }
+
+    /// Number of connected subscribers.
+    public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
+
+    /// Subscribes; the stream ends when the consuming task is cancelled.
+    public func subscribe() -> AsyncStream<LiveDelivery> {
+        let id = state.withLock { state -> Int in
+            state.nextID += 1
+            state.subscribers[state.nextID] = Subscriber()
+            return state.nextID
+        }
+        return AsyncStream(unfolding: { [self] in
+            await self.next(id)
+        }, onCancel: { [self] in
+            self.unsubscribe(id)
+        })
+    }
+
+    private func next(_ id: Int) async -> LiveDelivery? {
+        while true {
+            enum Step { case deliver(LiveDelivery), wait, end }
+            let step: Step = state.withLock { state in
+                guard var subscriber = state.subscribers[id], !subscriber.closed else { return .end }
+                defer { state.subscribers[id] = subscriber }
+                if subscriber.missed > 0 {
+                    let missed = subscriber.missed
+                    subscriber.missed = 0
+                    return .deliver(.gap(missed: missed))
+                }
+                if subscriber.head < subscriber.pending.count {
+                    let event = subscriber.pending[subscriber.head]
+                    subscriber.head += 1
+                    return .deliver(.event(event))
+                }
+                return .wait
+            }
+            switch step {
+            case .deliver(let delivery): return delivery
+            case .end: return nil
+            case .wait:
+                let woke = await withTaskCancellationHandler {
+                    await withCheckedContinuation { (continuation: CheckedContinuation<LiveDelivery?, Never>) in
+                        let resumeNow: Bool = state.withLock { state in
+                            guard var subscriber = state.subscribers[id], !subscriber.closed,
+                                  subscriber.head >= subscriber.pending.count else { return true }
+                            subscriber.waiter = continuation
+                            state.subscribers[id] = subscriber
+                            return false
+                        }
+                        if resumeNow { continuation.resume(returning: .gap(missed: 0)) }
+                    }
+                } onCancel: {
+                    self.unsubscribe(id)
+                }
+                if woke == nil { return nil }
+            }
+        }
+    }
+
+    private func unsubscribe(_ id: Int) {
+        let waiter = state.withLock { state -> CheckedContinuation<LiveDelivery?, Never>? in
+            let waiter = state.subscribers[id]?.waiter
+            state.subscribers[id] = nil
+            return waiter
+        }
+        waiter?.resume(returning: nil)
+    }
+}

@@ -1,0 +1,42 @@
+import AsyncHTTPClient
+import Foundation
+import SokboApp
+import SokboCore
+import SokboTestSupport
+import Testing
+
+@Suite struct LiveEventsTests {
+    @Test func eventsStreamAsServerSentEventsAndEndAtShutdown() async throws {
+        let sokbo = try await makeSokbo("sqlite", ["sokbo.http.port": "0"])
+        let text = try await sokbo.withRunning { port in
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/events")
+            request.headers.add(name: "Authorization", value: "Bearer \(testToken)")
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            #expect(response.status == .ok)
+            #expect(response.headers["content-type"].first == "text/event-stream")
+            #expect(try await eventually { sokbo.events.subscriberCount == 1 })
+            sokbo.events.publish(LiveEvent(kind: "news", payload: ["title": "삼성전자 공급계약 체결"]))
+            sokbo.events.publish(LiveEvent(kind: "order", payload: ["state": "submitted"]))
+            var received = ""
+            for try await chunk in response.body {
+                received += String(buffer: chunk)
+                if received.contains("event: order") { break }
+            }
+            return received
+        }
+        #expect(text.contains("event: news\ndata: {\"title\":\"삼성전자 공급계약 체결\"}\n\n"))
+        #expect(text.contains("event: order\ndata: {\"state\":\"submitted\"}\n\n"))
+    }
+
+    /// Without the stream ending on graceful shutdown this test would hang until its time limit.
+    @Test(.timeLimit(.minutes(1)))
+    func anOpenEventStreamDoesNotHoldUpShutdown() async throws {
+        let sokbo = try await makeSokbo("sqlite", ["sokbo.http.port": "0"])
+        try await sokbo.withRunning { port in
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/events")
+            request.headers.add(name: "Authorization", value: "Bearer \(testToken)")
+            _ = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            #expect(try await eventually { sokbo.events.subscriberCount == 1 })
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+@testable import SokboCore
+
+@Suite struct EventHubTests {
+    func event(_ n: Int) -> LiveEvent { LiveEvent(kind: "news", payload: ["n": n]) }
+
+    @Test func aFastSubscriberGetsEveryEventInOrder() async {
+        let hub = EventHub(bufferSize: 8)
+        let stream = hub.subscribe()
+        let reader = Task {
+            var seen: [String] = []
+            for await delivery in stream {
+                guard case .event(let e) = delivery else { continue }
+                seen.append(e.json)
+                if seen.count == 100 { break }
+            }
+            return seen
+        }
+        for n in 0..<100 {
+            hub.publish(event(n))
+            if n % 4 == 0 { try? await Task.sleep(for: .milliseconds(1)) }
+        }
+        let seen = await reader.value
+        #expect(seen == (0..<100).map { event($0).json })
+    }
+
+    @Test func aSlowSubscriberLosesTheOldestAndIsToldHowMany() async {
+        let hub = EventHub(bufferSize: 10)
+        let stream = hub.subscribe()
+        for n in 0..<25 { hub.publish(event(n)) }   // nobody reading: publish must not wait
+        var iterator = stream.makeAsyncIterator()
+        var deliveries: [LiveDelivery] = []
+        for _ in 0..<11 { if let d = await iterator.next() { deliveries.append(d) } }
+        #expect(deliveries.first == .gap(missed: 15))
+        #expect(deliveries.dropFirst().compactMap { if case .event(let e) = $0 { e.json } else { nil } } == (15..<25).map { event($0).json })
+    }
+
+    @Test func cancellingAReaderUnsubscribesIt() async throws {
+        let hub = EventHub()
+        let reader = Task { for await _ in hub.subscribe() {} }
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(hub.subscriberCount == 1)
+        reader.cancel()
+        _ = await reader.value
+        #expect(hub.subscriberCount == 0)
+    }
+}
