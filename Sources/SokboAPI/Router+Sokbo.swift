@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Prometheus
 import SokboCore
 import Storage
 
@@ -15,25 +16,34 @@ public struct APIDependencies: Sendable {
     public var store: any Store
     /// Live events for `GET /api/events`.
     public var events: EventHub
+    /// The metrics registry (HTTP latency is recorded into it).
+    public var metrics: PrometheusCollectorRegistry
+    /// Renders `/metrics` (refreshes snapshot-derived figures, then emits the registry).
+    public var renderMetrics: @Sendable () async -> String
 
     /// Creates the dependencies.
     public init(apiToken: String, status: @escaping @Sendable () async -> any Encodable & Sendable,
-                flush: @escaping @Sendable () async -> FlushService.Report, store: any Store, events: EventHub) {
+                flush: @escaping @Sendable () async -> FlushService.Report, store: any Store, events: EventHub,
+                metrics: PrometheusCollectorRegistry, renderMetrics: @escaping @Sendable () async -> String) {
         self.apiToken = apiToken
         self.status = status
         self.flush = flush
         self.store = store
         self.events = events
+        self.metrics = metrics
+        self.renderMetrics = renderMetrics
     }
 }
 
 /// Builds the HTTP router: open `/health`, and `/api/*` behind the bearer token.
 public func buildRouter(_ deps: APIDependencies) -> Router<SokboRequestContext> {
     let router = Router(context: SokboRequestContext.self)
+    router.add(middleware: HTTPMetricsMiddleware(registry: deps.metrics))
     router.add(middleware: JSONErrorMiddleware())
     router.get("/health") { _, _ in
         JSONResponse(["status": "ok"])
     }
+    MetricsRoute(render: deps.renderMetrics, apiToken: deps.apiToken).register(on: router)
     let api = router.group("api").add(middleware: BearerTokenMiddleware(token: deps.apiToken))
     api.get("status") { _, _ in
         JSONResponse(await deps.status())

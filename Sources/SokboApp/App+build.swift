@@ -62,7 +62,9 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
     let store = try await StoreFactory.open(settings.database, logger: logger)
     let buffer = RowBuffer(capacity: settings.bufferCapacity)
     let spill = try await SpillFile(path: settings.spillPath)
-    let flusher = FlushService(buffer: buffer, store: store, spill: spill, interval: settings.flushInterval, logger: logger)
+    let metrics = SokboMetrics()
+    let flusher = FlushService(buffer: buffer, store: store, spill: spill, interval: settings.flushInterval, logger: logger,
+                               observer: { metrics.recordFlush($0) })
     let monitor = ServiceMonitor()
     let events = EventHub()
     let startedAt = Date()
@@ -70,8 +72,9 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
     let services: [any Service] = [
         MonitoredService("store", StoreService(store: store, logger: logger), monitor: monitor),
         MonitoredService("flush", flusher, monitor: monitor),
+        MonitoredService("event-loop-probe", EventLoopLagProbe(registry: metrics.registry), monitor: monitor),
     ]
-    for name in ["store", "flush"] { await monitor.set(name, .starting) }
+    for name in ["store", "flush", "event-loop-probe"] { await monitor.set(name, .starting) }
 
     let status: @Sendable () async -> any Encodable & Sendable = {
         StatusReport(
@@ -85,7 +88,9 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
         )
     }
     let router = buildRouter(APIDependencies(
-        apiToken: apiToken, status: status, flush: { await flusher.flush() }, store: store, events: events))
+        apiToken: apiToken, status: status, flush: { await flusher.flush() }, store: store, events: events,
+        metrics: metrics.registry,
+        renderMetrics: { await metrics.render(buffer: await buffer.stats(), flush: await flusher.status()) }))
     let port = PortBox()
     let application = Application(
         router: router,

@@ -49,10 +49,12 @@ public final class FlushService: Service, Sendable {
     private let logger: Logger
     private let state = FlushState()
     private let lock = AsyncLock()
+    private let observer: (@Sendable (Report) -> Void)?
 
-    /// Creates the service; `interval` is `SOKBO_FLUSH_INTERVAL_MS`.
+    /// Creates the service; `interval` is `SOKBO_FLUSH_INTERVAL_MS`; `observer` sees every flush (metrics).
     public init(buffer: RowBuffer, store: any Store, spill: SpillFile, interval: Duration,
-                maximumBackoff: Duration = .seconds(5), logger: Logger) {
+                maximumBackoff: Duration = .seconds(5), logger: Logger, observer: (@Sendable (Report) -> Void)? = nil) {
+        self.observer = observer
         self.buffer = buffer
         self.store = store
         self.spill = spill
@@ -74,7 +76,9 @@ public final class FlushService: Service, Sendable {
     /// Flushes now (waiting for a flush already under way, then writing what came since).
     @discardableResult
     public func flush() async -> Report {
-        await lock.withLock { await self.performFlush() }
+        let report = await lock.withLock { await self.performFlush() }
+        observer?(report)
+        return report
     }
 
     /// Current figures.

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -95,4 +96,23 @@ struct ErrorEnvelope: Decodable {
         let message: String
     }
     let error: Inner
+}
+
+@Suite struct MetricsTests {
+    @Test func metricsAreOpenOnLoopbackInPrometheusText() async throws {
+        let sokbo = try await makeSokbo("sqlite", ["sokbo.http.port": "0"])
+        let text = try await sokbo.withRunning { port in
+            _ = try await httpGet(port: port, path: "/health")
+            for n in 0..<5 { await sokbo.buffer.append(sampleNews(n)) }
+            _ = await sokbo.flusher.flush()
+            try await Task.sleep(for: .milliseconds(300))
+            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/metrics"), timeout: .seconds(5))
+            #expect(response.status == .ok)
+            return String(buffer: try await response.body.collect(upTo: 1 << 20))
+        }
+        #expect(text.contains(#"sokbo_http_request_duration_seconds_count{route="/health",method="GET",status="2xx"} "#))
+        #expect(text.contains("sokbo_event_loop_lag_seconds_bucket"))
+        #expect(text.contains("sokbo_flush_rows_total 5"))
+        #expect(text.contains(#"sokbo_buffer_depth{table="news"} 0"#))
+    }
 }

@@ -1,0 +1,40 @@
+import NIOCore
+import NIOPosix
+import Prometheus
+import ServiceLifecycle
+
+/// Measures event-loop lag: every 100 ms it schedules a no-op on each loop of the server's group and
+/// records how late it ran. A blocking call on a loop shows up here as lag.
+public struct EventLoopLagProbe: Service {
+    let group: any EventLoopGroup
+    let histogram: DurationHistogram
+    let gauge: Gauge
+
+    /// Creates the probe over the server's event loops.
+    public init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, registry: PrometheusCollectorRegistry) {
+        self.group = group
+        self.histogram = registry.makeDurationHistogram(
+            descriptor: .named("sokbo_event_loop_lag_seconds", "Delay between scheduling a task on an event loop and it running"), buckets: [
+                .microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1),
+                .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(50), .milliseconds(100), .seconds(1),
+            ])
+        self.gauge = registry.makeGauge(descriptor: .named("sokbo_event_loop_lag_last_seconds", "The last measured event-loop lag (max over loops)"))
+    }
+
+    /// Probes until graceful shutdown.
+    public func run() async throws {
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            var worst: Duration = .zero
+            for loop in group.makeIterator() {
+                let scheduled = ContinuousClock.now
+                let lag = try? await loop.submit { scheduled.duration(to: .now) }.get()
+                if let lag {
+                    histogram.recordNanoseconds(lag.components.seconds * 1_000_000_000 + lag.components.attoseconds / 1_000_000_000)
+                    worst = max(worst, lag)
+                }
+            }
+            gauge.set(Double(worst.components.attoseconds) / 1e18 + Double(worst.components.seconds))
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Prometheus
+import Synchronization
+import SokboCore
+import Storage
+
+/// The process's metrics: a registry of its own (no global bootstrap, so tests can build many apps),
+/// live histograms recorded where things happen, and figures derived from status snapshots at scrape time.
+public final class SokboMetrics: Sendable {
+    /// The registry `/metrics` emits.
+    public let registry = PrometheusCollectorRegistry()
+    private let counters = SnapshotCounters()
+
+    /// Creates the metrics.
+    public init() {}
+
+    /// Refreshes snapshot-derived figures and renders Prometheus text.
+    func render(buffer: RowBuffer.Stats, flush: FlushService.Status) async -> String {
+        for (table, depth) in buffer.depth {
+            registry.makeGauge(descriptor: .named("sokbo_buffer_depth", "Rows waiting in the buffer"), labels: [("table", table)]).set(Double(depth))
+        }
+        registry.makeGauge(descriptor: .named("sokbo_buffer_spilled_rows", "Rows waiting in the spill file")).set(Double(flush.spilledRows))
+        counters.advance(registry.makeCounter(descriptor: .named("sokbo_flush_rows_total", "Rows written by the flush service")),
+                         key: "flush_rows", to: flush.rowsWritten)
+        registry.makeGauge(descriptor: .named("sokbo_flush_consecutive_failures", "Flush failures in a row")).set(Double(flush.consecutiveFailures))
+        if let last = flush.lastFlush {
+            registry.makeGauge(descriptor: .named("sokbo_flush_last_duration_seconds", "Duration of the last successful flush")).set(last.durationMs / 1000)
+        }
+        return registry.emitToString()
+    }
+
+    /// Records one flush (called by the flush service's observer).
+    func recordFlush(_ report: FlushService.Report) {
+        registry.makeDurationHistogram(descriptor: .named("sokbo_flush_duration_seconds", "Flush duration"), buckets: [
+            .milliseconds(1), .milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(500), .seconds(2), .seconds(10),
+        ]).recordNanoseconds(Int64(report.durationMs * 1_000_000))
+        if report.error != nil {
+            registry.makeCounter(descriptor: .named("sokbo_flush_failures_total", "Failed flushes")).increment()
+        }
+    }
+
+    /// Feeds a monotonic figure from a snapshot into a counter by its increase since the last scrape.
+    func advance(_ name: String, labels: [(String, String)] = [], help: String, to value: Int) {
+        let key = ([name] + labels.map { "\($0.0)=\($0.1)" }).joined(separator: ",")
+        counters.advance(registry.makeCounter(descriptor: .named(name, help), labels: labels), key: key, to: value)
+    }
+}
+
+/// Last values seen for snapshot-derived counters.
+private final class SnapshotCounters: Sendable {
+    private let last = Mutex([String: Int]())
+
+    func advance(_ counter: Counter, key: String, to value: Int) {
+        let delta = last.withLock { seen -> Int in
+            let previous = seen[key] ?? 0
+            seen[key] = max(previous, value)
+            return max(0, value - previous)
+        }
+        if delta > 0 { counter.increment(by: Int64(delta)) }
+    }
+}
