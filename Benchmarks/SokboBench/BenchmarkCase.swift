@@ -9,6 +9,12 @@ protocol BenchmarkCase {
 }
 
 /// Every case. Add a new case here.
-let allBenchmarkCases: [any BenchmarkCase.Type] = [
-    FlushThroughputBenchmark.self,
-]
+let allBenchmarkCases: [any BenchmarkCase.Type] = {
+    var cases: [any BenchmarkCase.Type] = [
+        FlushThroughputBenchmark.self,
+    ]
+    #if MySQL
+    cases.append(MySQLFlushBenchmark.self)
+    #endif
+    return cases
+}()
