@@ -9,7 +9,13 @@ protocol BenchmarkCase: Sendable {
 }
 
 /// Every case. Add a new case here.
-let allBenchmarkCases: [any BenchmarkCase.Type] = [
-    FlushThroughputBenchmark.self,
-    HealthDuringFlushBenchmark.self,
-]
+let allBenchmarkCases: [any BenchmarkCase.Type] = {
+    var cases: [any BenchmarkCase.Type] = [
+        FlushThroughputBenchmark.self,
+        HealthDuringFlushBenchmark.self,
+    ]
+    #if MySQL
+    cases.append(MySQLFlushBenchmark.self)
+    #endif
+    return cases
+}()

@@ -1,0 +1,156 @@
+#if MySQL
+import Foundation
+import SokboCore
+import Testing
+@testable import Storage
+
+// Serialized, and in one suite with the outage test: stopping the server must not fail a neighbour.
+@Suite("MySQLStore against a real MariaDB", .serialized, .enabled(if: MySQLTestServer.isConfigured))
+struct MySQLStoreTests {
+    @Test func migratingTwiceIsANoOp() async throws {
+        let store = try await MySQLStore.open(settings: try MySQLTestServer.settings("migrate"),
+                                              logger: MySQLTestServer.logger, createDatabase: true)
+        let first = try await store.migrate()
+        let second = try await store.migrate()
+        let recorded = try await store.rawQuery("SELECT COUNT(*), MAX(version) FROM schema_migrations")
+        let tables = try await store.rawQuery(
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = ?", [.text(store.settings.database)])
+        let newsIndex = try await store.rawQuery(
+            "SELECT COUNT(DISTINCT index_name) FROM information_schema.statistics WHERE table_schema = ? AND table_name = 'news' AND index_name = 'idx_news_published_at'",
+            [.text(store.settings.database)])
+        await MySQLTestServer.dispose(store)
+
+        #expect(first == Schema.version)
+        #expect(second == Schema.version)
+        #expect(recorded.first?.values == [.integer(Int64(Schema.version)), .integer(Int64(Schema.version))])
+        #expect(tables.first?.values.first?.integer == Int64(Table.allCases.count + 1))
+        #expect(newsIndex.first?.values.first?.integer == 1)
+    }
+
+    @Test func insertingTheSameRowsTwiceAddsNothing() async throws {
+        let store = try await MySQLTestServer.openStore("insert")
+        let rows = (0..<10_000).map { MySQLTestServer.newsRow($0) }
+        let first = try await store.insert(rows, into: .news)
+        let second = try await store.insert(rows, into: .news)
+        let afterRetry = try await store.count(.news)
+        let overlapping = (5_000..<15_000).map { MySQLTestServer.newsRow($0) }
+        let third = try await store.insert(overlapping, into: .news)
+        let total = try await store.count(.news)
+        await MySQLTestServer.dispose(store)
+
+        #expect(first == 10_000)
+        #expect(second == 0)
+        #expect(afterRetry == 10_000)
+        #expect(third == 5_000)
+        #expect(total == 15_000)
+    }
+
+    @Test func koreanTextAndFourByteEmojiRoundTripAsUTF8MB4() async throws {
+        let store = try await MySQLTestServer.openStore("utf8")
+        let title = "[특징주] 에코프로비엠 📈 급등 🚀 — 2차전지 𝄞 «수주» 한글 ㈜"
+        let row = MySQLTestServer.newsRow(1, title: title)
+        _ = try await store.insert([row], into: .news)
+        var query = RowQuery(table: .news, orderBy: "published_at")
+        query.equals["id"] = row.values[0]
+        let selected = try await store.select(query)
+        // The bytes the server holds: catches double encoding, which would round-trip unnoticed.
+        let stored = try await store.rawQuery(
+            "SELECT HEX(title), CHAR_LENGTH(title), CHARSET(title) FROM news WHERE id = ?", [row.values[0]])
+        await MySQLTestServer.dispose(store)
+
+        #expect(selected == [row])
+        #expect(selected.first.flatMap(NewsItem.init(row:))?.title == title)
+        let hex = title.utf8.map { String(format: "%02X", $0) }.joined()
+        #expect(stored.first?.values == [.text(hex), .integer(Int64(title.unicodeScalars.count)), .text("utf8mb4")])
+    }
+
+    @Test func selectAppliesEveryFilterAndTheOrder() async throws {
+        let store = try await MySQLTestServer.openStore("select")
+        let base: Int64 = 1_764_115_200_000
+        let rows = [
+            MySQLTestServer.newsRow(1, source: "25", tickers: ["005930"], publishedAtMs: base + 1_000),
+            MySQLTestServer.newsRow(2, source: "25", tickers: ["000660", "005930"], publishedAtMs: base + 2_000),
+            MySQLTestServer.newsRow(3, source: "14", tickers: ["005930"], publishedAtMs: base + 3_000),
+            MySQLTestServer.newsRow(4, source: "25", tickers: ["035420"], publishedAtMs: base + 4_000),
+            MySQLTestServer.newsRow(5, source: "25", tickers: ["005930"], publishedAtMs: base + 5_000),
+            MySQLTestServer.newsRow(6, source: "25", tickers: ["005930"], publishedAtMs: base + 6_000),
+            MySQLTestServer.newsRow(7, source: "25", tickers: [], publishedAtMs: base + 7_000),
+        ]
+        _ = try await store.insert(rows, into: .news)
+        var query = RowQuery(table: .news, orderBy: "published_at", descending: true, limit: 2)
+        query.equals["source"] = .text("25")
+        query.contains["tickers"] = "005930"
+        query.atLeast["published_at"] = .integer(base + 2_000)
+        query.atMost["published_at"] = .integer(base + 6_000)
+        let newest = try await store.select(query)
+        query.descending = false
+        query.limit = 10
+        let oldest = try await store.select(query)
+        var none = RowQuery(table: .news, orderBy: "published_at")
+        none.equals["source"] = .text("99")
+        let empty = try await store.select(none)
+        await MySQLTestServer.dispose(store)
+
+        #expect(newest == [rows[5], rows[4]])
+        #expect(oldest == [rows[1], rows[4], rows[5]])
+        #expect(empty.isEmpty)
+    }
+
+    @Test func upsertReplacesTheRowWithTheSameKey() async throws {
+        let store = try await MySQLTestServer.openStore("upsert")
+        func order(state: String, brokerNo: SQLValue, updatedAt: Int64) -> Row {
+            Row([.text("ord-20261126-0001"), .text("20261126090000000000000001"), .text("005930"), .text("buy"),
+                 .integer(10), .null, .text(state), brokerNo, .text("{\"reason\":\"호재\"}"),
+                 .integer(1_764_115_200_000), .integer(updatedAt)])
+        }
+        try await store.upsert(order(state: "sent", brokerNo: .null, updatedAt: 1_764_115_200_100), into: .orders)
+        let accepted = order(state: "accepted", brokerNo: .text("0000123"), updatedAt: 1_764_115_200_900)
+        try await store.upsert(accepted, into: .orders)
+        let stored = try await store.select(RowQuery(table: .orders, orderBy: "created_at"))
+        await MySQLTestServer.dispose(store)
+
+        #expect(stored == [accepted])
+    }
+
+    @Test func aWrongPasswordFailsClearlyWithoutShowingIt() async throws {
+        var settings = try MySQLTestServer.settings("auth")
+        settings.password = "wrong-\(UUID().uuidString)"
+        do {
+            let store = try await MySQLStore.open(settings: settings, logger: MySQLTestServer.logger)
+            try? await store.close()
+            Issue.record("a wrong password was accepted")
+        } catch let error as MySQLError {
+            #expect(error.code == 1045)
+            #expect(!error.isRetryable)
+            #expect(!error.description.contains(settings.password))
+            #expect(error.description.contains("***"))
+        }
+    }
+
+    @Test func blockingCallsLeaveTheCooperativePoolFree() async throws {
+        let store = try await MySQLTestServer.openStore("blocking")
+        // Both connections sleep at once: on a 2-core machine the cooperative pool has 2 threads, so had
+        // the calls run there, the ticker below would stall for the whole 2 seconds.
+        async let onReader = store.rawQuery("SELECT SLEEP(2)")
+        async let onWriter = store.rawQuery("SELECT SLEEP(2)", onWriter: true)
+        let clock = ContinuousClock()
+        var ticks = 0
+        var longestGap = Duration.zero
+        var last = clock.now
+        let end = clock.now + .milliseconds(1_800)
+        while clock.now < end {
+            try await Task.sleep(for: .milliseconds(10))
+            let now = clock.now
+            longestGap = max(longestGap, now - last)
+            last = now
+            ticks += 1
+        }
+        let results = try await [onReader, onWriter]
+        await MySQLTestServer.dispose(store)
+
+        #expect(results == [[Row([.integer(0)])], [Row([.integer(0)])]])
+        #expect(ticks >= 20, "the ticker ran \(ticks) times in 1.8 s")
+        #expect(longestGap < .seconds(1), "the ticker stalled for \(longestGap)")
+    }
+}
+#endif
