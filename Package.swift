@@ -144,7 +144,11 @@ let package = Package(
         // Test doubles and helpers shared by the test targets (stores for each backend, sample rows).
         .target(
             name: "SokboTestSupport",
-            dependencies: ["Storage", "SokboCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Storage", "SokboCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             path: "Tests/SokboTestSupport"
         ),
         .testTarget(

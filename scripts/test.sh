@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test: the whole Swift suite with the MySQL trait on, against a throwaway MariaDB that
 # scripts/with-mariadb.sh installs (apt, when missing), starts on a free loopback port and always stops.
+# The MariaDB outage test stops that server, so it runs alone in a second invocation.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export SWIFT_BACKTRACE=enable=no
-scripts/with-mariadb.sh swift test --disable-xctest --traits MySQL "$@"
+scripts/with-mariadb.sh bash -c '
+    set -e
+    swift test --disable-xctest --traits MySQL "$@"
+    echo "== MariaDB outage test (server stopped for 10 s mid-stream)"
+    SOKBO_TEST_MYSQL_OUTAGE=1 swift test --disable-xctest --traits MySQL --skip-build --filter aTenSecondOutageLosesAndDuplicatesNothing
+' test.sh "$@"

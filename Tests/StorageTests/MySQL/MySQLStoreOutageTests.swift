@@ -5,10 +5,13 @@ import ServiceLifecycleTestKit
 import SokboCore
 import Testing
 @testable import Storage
+import SokboTestSupport
 
-// In an extension of the serialized suite, so no other MySQL test runs while the server is down.
+// Stopping the shared server would break every other test using it at that moment, so this test
+// runs only in its own `swift test` invocation (scripts/test.sh sets SOKBO_TEST_MYSQL_OUTAGE=1 there).
 extension MySQLStoreTests {
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["SOKBO_TEST_MYSQL_STOP_CMD"] != nil
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["SOKBO_TEST_MYSQL_OUTAGE"] == "1"
+                   && ProcessInfo.processInfo.environment["SOKBO_TEST_MYSQL_STOP_CMD"] != nil
                    && ProcessInfo.processInfo.environment["SOKBO_TEST_MYSQL_START_CMD"] != nil))
     func aTenSecondOutageLosesAndDuplicatesNothing() async throws {
         let store = try await MySQLTestServer.openStore("outage")

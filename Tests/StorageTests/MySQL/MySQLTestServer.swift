@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import SokboCore
 @testable import Storage
+import SokboTestSupport
 
 /// The throwaway server `scripts/with-mariadb.sh` starts, as the tests see it.
 enum MySQLTestServer {
@@ -46,17 +47,7 @@ enum MySQLTestServer {
         guard let command = ProcessInfo.processInfo.environment[variable] else {
             throw TestFailure("\(variable) is not set")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        return try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                continuation.resume(throwing: error)
-            }
-        }
+        return try await ShellCommand.run(command)
     }
 
     /// A realistic news row: a 24-character LS realkey-like id, a Korean headline, one ticker.
