@@ -9,11 +9,19 @@ import Testing
 @Suite("DART simulator wire format")
 struct DARTSimulatorTests {
     private func get(_ url: String, userAgent: String = "Mozilla/5.0") async throws -> (status: Int, type: String, body: Data) {
-        var request = HTTPClientRequest(url: url)
-        request.headers.add(name: "User-Agent", value: userAgent)
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
-        let body = try await response.body.collect(upTo: 64 << 20)
-        return (Int(response.status.code), response.headers.first(name: "Content-Type") ?? "", Data(body.readableBytesView))
+        // Redirects are not followed, so the 302 DART sends curl-like agents stays visible.
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        do {
+            var request = HTTPClientRequest(url: url)
+            request.headers.add(name: "User-Agent", value: userAgent)
+            let response = try await client.execute(request, timeout: .seconds(10))
+            let body = try await response.body.collect(upTo: 64 << 20)
+            try await client.shutdown()
+            return (Int(response.status.code), response.headers.first(name: "Content-Type") ?? "", Data(body.readableBytesView))
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
     }
 
     @Test func emptyResultIsTheByteExact013() async throws {

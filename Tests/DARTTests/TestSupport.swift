@@ -52,7 +52,7 @@ final class FixtureServer: Sendable {
         }
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
                               onServerRunning: { channel in self.port.withLock { $0 = channel.localAddress?.port } },
-                              logger: Logger(label: "fixture-dart"))
+                              logger: quietLogger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.run() }
             defer { group.cancelAll() }
@@ -66,7 +66,7 @@ final class FixtureServer: Sendable {
 func withSimulator<T: Sendable>(_ options: DARTSimulator.Options = .init(),
                                 _ body: @Sendable (DARTSimulator, String) async throws -> T) async throws -> T {
     var logger = Logger(label: "dart-sim")
-    logger.logLevel = .warning
+    logger.logLevel = .critical
     let simulator = DARTSimulator(options: options, logger: logger)
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await simulator.run() }
@@ -106,7 +106,8 @@ final class VirtualClock: Sendable {
         DARTClock(now: { self.now }, sleep: { duration in
             let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
             let woke = self.state.withLock { state -> Date in
-                state.now = state.now.addingTimeInterval(seconds)
+                // Time stops at `stopAt`, so status read after the run still sees the last day polled.
+                state.now = min(state.now.addingTimeInterval(seconds), self.stopAt)
                 state.wakes.append(state.now)
                 return state.now
             }
