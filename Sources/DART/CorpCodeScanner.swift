@@ -5,11 +5,12 @@ import SokboCore
 ///
 /// Why a hand-written byte scanner and not Foundation's `XMLParser` (FoundationXML on Linux): the file has
 /// ~100,000 `<list>` records of five flat elements, no attributes, no nesting beyond `<result><list>`. The
-/// `corpcode` benchmark measured both on the same 100,000-entry file (release build, this 2-core machine):
-/// `XMLParser` spends most of its time bridging every callback's strings and took several times longer than
-/// the scanner, too close to the 1 s budget; the scanner only allocates the field strings it keeps. Records are
-/// found by `<list>`…`</list>` and fields by tag name, so element order and the optional `corp_eng_name` do
-/// not matter, and a malformed record is counted and skipped rather than failing the file.
+/// `corpcode` benchmark on the same generated 100,000-entry, 24 MB file (release build, 2 shared cores) measured
+/// the scanner at 58 ms and `XMLParser` at 245 ms for the parse alone: both fit the 1 s budget, but the scanner is
+/// four times faster because it only allocates the field strings it keeps, where `XMLParser` bridges every
+/// callback's strings. It also streams: it takes the ZIP member chunk by chunk, so the 24 MB document is never
+/// held whole. Records are found by `<list>`…`</list>` and fields by tag name, so element order and the optional
+/// `corp_eng_name` do not matter, and a malformed record is counted and skipped rather than failing the file.
 public struct CorpCodeScanner: Sendable {
     private var carry: [UInt8] = []
     /// The entries read so far.

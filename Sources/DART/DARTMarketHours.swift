@@ -10,16 +10,19 @@ public struct DARTMarketHours: Sendable, Hashable {
     public var openHour: Int
     /// First hour not polled (KST).
     public var closeHour: Int
+    /// Monday to Friday only (true for the real market; the simulator may run every day).
+    public var weekdaysOnly: Bool
 
     /// Creates market hours.
-    public init(openHour: Int = 8, closeHour: Int = 18) {
+    public init(openHour: Int = 8, closeHour: Int = 18, weekdaysOnly: Bool = true) {
         self.openHour = min(max(openHour, 0), 23)
         self.closeHour = min(max(closeHour, self.openHour + 1), 24)
+        self.weekdaysOnly = weekdaysOnly
     }
 
-    /// Whether `date` falls on a weekday inside the hours.
+    /// Whether `date` falls on a polled day inside the hours.
     public func isOpen(at date: Date) -> Bool {
-        guard Self.isWeekday(date) else { return false }
+        guard !weekdaysOnly || Self.isWeekday(date) else { return false }
         let seconds = KST.secondsIntoDay(date)
         return seconds >= openHour * 3600 && seconds < closeHour * 3600
     }
@@ -35,7 +38,7 @@ public struct DARTMarketHours: Sendable, Hashable {
         var day = midnight(of: date)
         for _ in 0..<8 {
             let open = day.addingTimeInterval(TimeInterval(openHour * 3600))
-            if open > date, Self.isWeekday(open) { return open }
+            if open > date, !weekdaysOnly || Self.isWeekday(open) { return open }
             day = day.addingTimeInterval(86_400)
         }
         return day
