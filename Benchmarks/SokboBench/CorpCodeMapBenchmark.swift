@@ -79,7 +79,7 @@ final class XMLParserBaseline: NSObject, XMLParserDelegate {
         let parser = XMLParser(data: data)
         let delegate = XMLParserBaseline()
         parser.delegate = delegate
-        parser.parse()
+        _ = parser.parse()
         return delegate.count
     }
 
