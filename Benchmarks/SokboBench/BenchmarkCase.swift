@@ -13,6 +13,7 @@ let allBenchmarkCases: [any BenchmarkCase.Type] = {
     var cases: [any BenchmarkCase.Type] = [
         FlushThroughputBenchmark.self,
         HealthDuringFlushBenchmark.self,
+        CorpCodeMapBenchmark.self,
     ]
     #if MySQL
     cases.append(MySQLFlushBenchmark.self)
