@@ -131,8 +131,11 @@ public enum LSFrameParser {
         var start = 0
         while start < bytes.count {
             let end = min(start + 12, bytes.count)
-            let slice = String(decoding: bytes[start..<end], as: UTF8.self)
-            if let ticker = Ticker(venueCode: slice), !result.contains(ticker) { result.append(ticker) }
+            let raw = bytes[start..<end]
+            // An all-zero or blank slice is padding (or a truncated remainder), never a code.
+            let isPadding = raw.allSatisfy { $0 == UInt8(ascii: "0") || $0 == UInt8(ascii: " ") }
+            let slice = String(decoding: raw, as: UTF8.self)
+            if !isPadding, let ticker = Ticker(venueCode: slice), !result.contains(ticker) { result.append(ticker) }
             start = end
         }
         return result
