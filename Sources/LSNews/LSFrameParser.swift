@@ -162,9 +162,11 @@ public enum LSFrameParser {
         }
     }
 
-    /// Like `text`, for fields that are ASCII by definition (a non-ASCII byte there is a bad value).
+    /// Like `text`, for fields that are ASCII by definition (date, time, id, realkey, code); a non-ASCII
+    /// byte there is a bad value.
     private static func ascii(_ value: LSJSONValue?, _ s: LSJSONScanner) throws(LSFrameRejection) -> String? {
         guard let string = try text(value, s) else { return nil }
+        guard string.utf8.allSatisfy({ $0 < 0x80 }) else { throw .badValue }
         return string
     }
 }

@@ -85,7 +85,7 @@ public final class LSNewsListener: Service, Sendable {
         var failures = 0
         while !Task.isCancelled {
             let outcome = await connectOnce()
-            var delay: Duration
+            let delay: Duration
             switch outcome {
             case .cancelled:
                 return
@@ -101,9 +101,6 @@ public final class LSNewsListener: Service, Sendable {
                 delay = backoff(attempt: failures - 1)
             }
             if Task.isCancelled { return }
-            if case .ended(let e) = outcome, let ls = e as? LSError, case .subscriptionRefused = ls {
-                delay = backoff(attempt: 0)
-            }
             let next = Date().addingTimeInterval(LSTokenProvider.seconds(delay))
             update { $0.state = .backingOff; $0.connectedSince = nil; $0.nextAttemptAt = next }
             do { try await Task.sleep(for: delay) } catch { return }
