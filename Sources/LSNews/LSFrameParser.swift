@@ -114,11 +114,16 @@ public enum LSFrameParser {
         else { throw .missingField }
         guard let publishedAt = KST.date(yyyymmdd: date, hhmmss: time) else { throw .badValue }
         guard realkey.utf8.count == 24, realkey.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { throw .badValue }
-        let codes = try ascii(f.code, s) ?? ""
+        let tickers: [Ticker]
+        if case .string(let r, false)? = f.code {
+            tickers = Self.tickers(packed: UnsafeBufferPointer(rebasing: s.bytes[r]))
+        } else {
+            tickers = Self.tickers(packed: try ascii(f.code, s) ?? "")
+        }
         let bodySize = try ascii(f.bodysize, s).flatMap { Int($0.trimmingSpaces()) }
         let category = try ascii(f.categoryid, s).flatMap { $0.isEmpty ? nil : $0 }
         return .news(NewsItem(
-            id: realkey, publishedAt: publishedAt, source: source, title: title, tickers: tickers(packed: codes),
+            id: realkey, publishedAt: publishedAt, source: source, title: title, tickers: tickers,
             bodySize: bodySize, category: category, receivedAt: receivedAt))
     }
 
@@ -126,6 +131,10 @@ public enum LSFrameParser {
     /// blank or invalid slices and a trailing remainder shorter than 12 that is not itself a code.
     public static func tickers(packed: String) -> [Ticker] {
         let bytes = Array(packed.utf8)
+        return bytes.withUnsafeBufferPointer { tickers(packed: $0) }
+    }
+
+    static func tickers(packed bytes: UnsafeBufferPointer<UInt8>) -> [Ticker] {
         guard !bytes.isEmpty else { return [] }
         var result: [Ticker] = []
         var start = 0
@@ -134,8 +143,14 @@ public enum LSFrameParser {
             let raw = bytes[start..<end]
             // An all-zero or blank slice is padding (or a truncated remainder), never a code.
             let isPadding = raw.allSatisfy { $0 == UInt8(ascii: "0") || $0 == UInt8(ascii: " ") }
-            let slice = String(decoding: raw, as: UTF8.self)
-            if !isPadding, let ticker = Ticker(venueCode: slice), !result.contains(ticker) { result.append(ticker) }
+            // Fast path: the usual 12-byte zero-padded slice needs no trimming.
+            let ticker: Ticker?
+            if raw.count == 12, raw.prefix(6).allSatisfy({ $0 == UInt8(ascii: "0") }) {
+                ticker = Ticker(String(decoding: UnsafeBufferPointer(rebasing: raw.suffix(6)), as: UTF8.self))
+            } else {
+                ticker = isPadding ? nil : Ticker(venueCode: String(decoding: UnsafeBufferPointer(rebasing: raw), as: UTF8.self))
+            }
+            if !isPadding, let ticker, !result.contains(ticker) { result.append(ticker) }
             start = end
         }
         return result
