@@ -14,6 +14,7 @@ let allBenchmarkCases: [any BenchmarkCase.Type] = {
         FlushThroughputBenchmark.self,
         HealthDuringFlushBenchmark.self,
         CorpCodeMapBenchmark.self,
+        NewsParsingBenchmark.self,
     ]
     #if MySQL
     cases.append(MySQLFlushBenchmark.self)

@@ -1,0 +1,339 @@
+import Foundation
+import HummingbirdWSClient
+import Logging
+import NIOCore
+import NIOSSL
+import ServiceLifecycle
+import SokboCore
+import Synchronization
+
+/// The LS realtime news listener: subscribes to `NWS` and hands every new headline to a `NewsConsumer`.
+///
+/// Reconnects forever with exponential back-off and full jitter, replays the subscription on each new
+/// socket, replaces sockets that stay silent past the idle deadline, renews the token ahead of expiry and
+/// on `IGW00121`, and drops frames whose realkey it already processed. `run()` returns only on graceful
+/// shutdown (or cancellation); the socket is closed on every exit path.
+public final class LSNewsListener: Service, Sendable {
+    /// The settings in force.
+    public let configuration: LSConfiguration
+    /// The REST client (token, t3102); shut down when `run()` ends.
+    public let rest: LSRESTClient
+    /// The token holder shared by the WebSocket and t3102.
+    public let tokens: LSTokenProvider
+    /// The paced t3102 body source for `GET /api/news/{id}`.
+    public let newsBodies: LSNewsBodySource
+
+    private let consumer: any NewsConsumer
+    private let logger: Logger
+    private let tlsConfiguration: TLSConfiguration?
+    private let inner: Mutex<Inner>
+    private let origin = ContinuousClock.now
+
+    private struct Inner {
+        var status = LSListenerStatus()
+        var dedupe: RealkeyDeduper
+        var lastLogged: [LSFrameRejection: ContinuousClock.Instant] = [:]
+        var suppressed: [LSFrameRejection: Int] = [:]
+    }
+
+    /// Creates the listener; nothing connects before `run()`.
+    public init(configuration: LSConfiguration, consumer: any NewsConsumer, logger: Logger) throws {
+        self.configuration = configuration
+        self.consumer = consumer
+        self.logger = logger
+        let rest = try LSRESTClient(configuration: configuration)
+        self.rest = rest
+        self.tokens = LSTokenProvider(refreshMargin: configuration.tokenRefreshMargin) { try await rest.issueToken() }
+        self.newsBodies = LSNewsBodySource(rest: rest, tokens: tokens, configuration: configuration)
+        let isTLS = configuration.webSocketURL.hasPrefix("wss:") || configuration.webSocketURL.hasPrefix("https:")
+        self.tlsConfiguration = isTLS ? try LSRESTClient.tlsConfiguration(configuration) : nil
+        self.inner = Mutex(Inner(dedupe: RealkeyDeduper(capacity: configuration.dedupeCapacity)))
+    }
+
+    /// A snapshot of the listener's state for `/api/status`.
+    public func status() async -> LSListenerStatus {
+        var snapshot = inner.withLock { $0.status }
+        snapshot.tokensIssued = await tokens.issuedCount
+        return snapshot
+    }
+
+    /// Runs until graceful shutdown.
+    public func run() async throws {
+        await cancelWhenGracefulShutdown { await self.connectionLoop() }
+        update { $0.state = .stopped; $0.connectedSince = nil; $0.nextAttemptAt = nil }
+        try? await rest.shutdown()
+    }
+
+    // MARK: - Connection loop
+
+    private enum AttemptEvent: Sendable {
+        case open
+        case deadline
+        case finished((any Error)?)
+    }
+
+    private enum Outcome {
+        /// A socket was established and has ended (server close, idle, refusal…).
+        case ended((any Error)?)
+        /// No socket was established.
+        case failed(any Error)
+        /// Shutdown.
+        case cancelled
+    }
+
+    private func connectionLoop() async {
+        var failures = 0
+        while !Task.isCancelled {
+            let outcome = await connectOnce()
+            let delay: Duration
+            switch outcome {
+            case .cancelled:
+                return
+            case .ended(let error):
+                failures = 0
+                if let error { record(error) }
+                // A planned token renewal reconnects at once; anything else waits a jittered moment.
+                delay = (error as? LSError) == .tokenRenewalDue ? .zero : backoff(attempt: 0)
+            case .failed(let error):
+                failures += 1
+                update { $0.failedAttempts += 1 }
+                record(error)
+                delay = backoff(attempt: failures - 1)
+            }
+            if Task.isCancelled { return }
+            let next = Date().addingTimeInterval(LSTokenProvider.seconds(delay))
+            update { $0.state = .backingOff; $0.connectedSince = nil; $0.nextAttemptAt = next }
+            do { try await Task.sleep(for: delay) } catch { return }
+        }
+    }
+
+    /// Full-jitter exponential back-off: uniform in [0, min(cap, initial × 2^attempt)].
+    func backoff(attempt: Int) -> Duration {
+        let initial = LSTokenProvider.seconds(configuration.backoffInitial)
+        let cap = LSTokenProvider.seconds(configuration.backoffCap)
+        let bound = min(cap, initial * pow(2, Double(min(attempt, 30))))
+        return .milliseconds(Int64(Double.random(in: 0...max(bound, 0.001)) * 1000))
+    }
+
+    private func connectOnce() async -> Outcome {
+        update { $0.state = .connecting; $0.nextAttemptAt = nil }
+        let token: LSToken
+        do {
+            token = try await tokens.token()
+        } catch {
+            return Task.isCancelled ? .cancelled : .failed(error)
+        }
+        let renewAt = await tokens.renewalDue()
+        let (events, continuation) = AsyncStream.makeStream(of: AttemptEvent.self)
+        let client = WebSocketClient(
+            url: configuration.webSocketURL,
+            configuration: WebSocketClientConfiguration(
+                maxFrameSize: max(1 << 20, configuration.maxMessageBytes * 4),
+                closeTimeout: configuration.closeTimeout,
+                autoPing: .enabled(timePeriod: configuration.pingInterval),
+                validateUTF8: false,
+                sniHostname: configuration.tlsServerName),
+            tlsConfiguration: tlsConfiguration,
+            logger: logger
+        ) { inbound, outbound, _ in
+            try await self.session(inbound: inbound, outbound: outbound, token: token, renewAt: renewAt, events: continuation)
+        }
+        // Why an unstructured task: `WebSocketClient.run()` has no connect or upgrade deadline and does not
+        // always react to cancellation before the upgrade completes. Racing it against our own deadline lets
+        // the loop move on; a late-completing attempt sees its cancellation on entry and closes at once.
+        let attempt = Task {
+            do {
+                try await client.run()
+                continuation.yield(.finished(nil))
+            } catch {
+                continuation.yield(.finished(error))
+            }
+        }
+        let deadline = Task {
+            try? await Task.sleep(for: configuration.connectTimeout)
+            continuation.yield(.deadline)
+        }
+        defer { deadline.cancel() }
+        var opened = false
+        var iterator = events.makeAsyncIterator()
+        while true {
+            guard let event = await iterator.next() else {
+                // The stream ends only when this task is cancelled: shutdown.
+                attempt.cancel()
+                if opened { _ = await attempt.result }
+                return .cancelled
+            }
+            switch event {
+            case .open:
+                opened = true
+                deadline.cancel()
+            case .deadline:
+                guard !opened else { continue }
+                attempt.cancel()
+                update { $0.handshakeTimeouts += 1 }
+                return .failed(LSError.transport("connect and handshake deadline passed"))
+            case .finished(let error):
+                if Task.isCancelled { return .cancelled }
+                return opened ? .ended(error) : .failed(error ?? LSError.transport("closed during handshake"))
+            }
+        }
+    }
+
+    // MARK: - One socket
+
+    /// The time of the last frame, shared by the reader and the watchdog.
+    private final class LastFrame: Sendable {
+        let nanoseconds = Atomic<Int64>(0)
+    }
+
+    private func nanosSinceOrigin() -> Int64 {
+        let (s, atto) = (ContinuousClock.now - origin).components
+        return s * 1_000_000_000 + atto / 1_000_000_000
+    }
+
+    private func session(
+        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, token: LSToken, renewAt: Date?,
+        events: AsyncStream<AttemptEvent>.Continuation
+    ) async throws {
+        try Task.checkCancellation()
+        events.yield(.open)
+        update {
+            $0.state = .connected
+            $0.connections += 1
+            $0.reconnects = $0.connections - 1
+            $0.connectedSince = Date()
+        }
+        try await outbound.writeTextMessage(Self.subscribeFrame(token: token))
+        let last = LastFrame()
+        last.nanoseconds.store(nanosSinceOrigin(), ordering: .relaxed)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.watchdog(last: last, renewAt: renewAt) }
+            group.addTask { try await self.readLoop(inbound: inbound, token: token, last: last) }
+            defer { group.cancelAll() }
+            try await group.next()
+        }
+    }
+
+    /// Throws `idleTimeout` when no frame arrived within the idle deadline, `tokenRenewalDue` when the token
+    /// is about to expire.
+    private func watchdog(last: LastFrame, renewAt: Date?) async throws {
+        let idle = configuration.idleTimeout
+        let idleNanos = Int64(LSTokenProvider.seconds(idle) * 1e9)
+        let step = min(idle / 4, .seconds(1))
+        while true {
+            try await Task.sleep(for: step)
+            if nanosSinceOrigin() - last.nanoseconds.load(ordering: .relaxed) > idleNanos {
+                update { $0.idleTimeouts += 1 }
+                throw LSError.idleTimeout
+            }
+            if let renewAt, Date() >= renewAt { throw LSError.tokenRenewalDue }
+        }
+    }
+
+    private func readLoop(inbound: WebSocketInboundStream, token: LSToken, last: LastFrame) async throws {
+        var iterator = inbound.makeAsyncIterator()
+        var pending = ByteBuffer()
+        var oversized = false
+        let limit = configuration.maxMessageBytes
+        while let frame = try await iterator.next() {
+            last.nanoseconds.store(nanosSinceOrigin(), ordering: .relaxed)
+            if frame.opcode != .continuation {
+                pending.clear()
+                oversized = false
+                // Fast path: a whole message in one frame is parsed in place.
+                if frame.fin {
+                    if frame.data.readableBytes > limit { reject(.oversized) } else { try await handle(frame.data, token: token) }
+                    continue
+                }
+            }
+            if !oversized {
+                if pending.readableBytes + frame.data.readableBytes > limit {
+                    oversized = true
+                    pending.clear()
+                } else {
+                    var data = frame.data
+                    pending.writeBuffer(&data)
+                }
+            }
+            guard frame.fin else { continue }
+            if oversized { reject(.oversized) } else { try await handle(pending, token: token) }
+            pending.clear()
+            oversized = false
+        }
+    }
+
+    private func handle(_ message: ByteBuffer, token: LSToken) async throws {
+        let now = Date()
+        let result = message.withUnsafeReadableBytes { raw in
+            Result { () throws(LSFrameRejection) -> LSFrame in try LSFrameParser.parse(raw, receivedAt: now) }
+        }
+        switch result {
+        case .success(.news(let item)):
+            let fresh = inner.withLock { inner in
+                inner.status.lastFrameAt = now
+                guard inner.dedupe.insert(item.id) else {
+                    inner.status.duplicatesDropped += 1
+                    return false
+                }
+                inner.status.framesAccepted += 1
+                return true
+            }
+            if fresh { await consumer.consume(item) }
+        case .success(.ack(let ack)):
+            update { $0.lastFrameAt = now }
+            if ack.isSuccess {
+                update { $0.subscriptionsAcknowledged += 1 }
+            } else {
+                update { $0.subscriptionsRefused += 1 }
+                if ack.isInvalidToken { await tokens.invalidate(token) }
+                logger.warning("LS refused the NWS subscription", metadata: ["rsp_cd": "\(ack.code)"])
+                throw LSError.subscriptionRefused(code: ack.code)
+            }
+        case .success(.other):
+            update { $0.otherFrames += 1; $0.lastFrameAt = now }
+        case .failure(let kind):
+            reject(kind)
+        }
+    }
+
+    /// Counts a rejected frame; logs the first of each kind, then at most one summary per kind every 10 s.
+    /// Raw frames are never logged: ACKs echo the token.
+    private func reject(_ kind: LSFrameRejection) {
+        let now = ContinuousClock.now
+        let report: Int? = inner.withLock { inner in
+            inner.status.framesRejected[kind.rawValue, default: 0] += 1
+            if let previous = inner.lastLogged[kind], now - previous < .seconds(10) {
+                inner.suppressed[kind, default: 0] += 1
+                return nil
+            }
+            inner.lastLogged[kind] = now
+            defer { inner.suppressed[kind] = 0 }
+            return inner.suppressed[kind, default: 0]
+        }
+        if let suppressed = report {
+            logger.warning("LS frame rejected", metadata: ["kind": "\(kind.rawValue)", "suppressed_since_last": "\(suppressed)"])
+        }
+    }
+
+    private func record(_ error: any Error) {
+        let text = (error as? LSError)?.description ?? String(String(describing: error).prefix(200))
+        update { $0.lastError = text }
+        logger.info("LS news connection ended", metadata: ["reason": "\(text)"])
+    }
+
+    private func update(_ change: (inout LSListenerStatus) -> Void) {
+        inner.withLock { change(&$0.status) }
+    }
+
+    /// The NWS registration: the bare token, never `Bearer …` (spec §5.2).
+    static func subscribeFrame(token: LSToken) -> String {
+        let escaped = token.value.unicodeScalars.map { s -> String in
+            switch s {
+            case "\"": "\\\""
+            case "\\": "\\\\"
+            default: s.value < 0x20 ? String(format: "\\u%04x", s.value) : String(s)
+            }
+        }.joined()
+        return #"{"header":{"token":""# + escaped + #"","tr_type":"3"},"body":{"tr_cd":"NWS","tr_key":"NWS001"}}"#
+    }
+}

@@ -1,0 +1,239 @@
+import Foundation
+@testable import LSNews
+import ServiceLifecycle
+import ServiceLifecycleTestKit
+import Simulator
+import SokboCore
+import Testing
+
+/// The listener against the simulator over real loopback sockets.
+@Suite struct LSNewsListenerTests {
+    @Test func twentyForcedDisconnectsDuringFiveThousandFrames() async throws {
+        let simulatorConfiguration = LSSimulatorConfiguration(framesPerSecond: 1_500, frameLimit: 5_000, replayOnSubscribe: 100)
+        try await withSimulator(simulatorConfiguration) { simulator in
+            let collector = Collector()
+            let configuration = try await listenerConfiguration(for: simulator)
+            try await withListener(configuration, consumer: collector) { listener in
+                for k in 1...20 {
+                    let reached = await eventually { await simulator.counters().newsFramesGenerated >= k * 240 }
+                    try #require(reached, "stream stalled before drop \(k)")
+                    await simulator.dropConnections()
+                    let back = await eventually {
+                        let accepted = await simulator.counters().subscriptionsAccepted
+                        let state = await listener.status().state
+                        return accepted == k + 1 && state == .connected
+                    }
+                    try #require(back, "no reconnect after drop \(k)")
+                }
+                let done = await eventually(timeout: .seconds(60)) { await collector.count >= 5_000 }
+                #expect(done)
+                let ids = await collector.items.map(\.id)
+                let generated = await simulator.generatedRealkeys()
+                #expect(ids.count == 5_000)
+                #expect(Set(ids).count == ids.count, "a realkey was processed twice")
+                #expect(Set(ids) == Set(generated), "every generated frame is delivered")
+                let status = await listener.status()
+                #expect(status.reconnects == 20)
+                #expect(status.duplicatesDropped > 0, "replays after reconnect must have been deduplicated")
+                #expect(status.framesAccepted == 5_000)
+                #expect(await simulator.counters().drops == 20)
+            }
+        }
+    }
+
+    @Test func thousandMalformedFramesAreCountedByKind() async throws {
+        try await withSimulator(LSSimulatorConfiguration(framesPerSecond: 2_000, frameLimit: 200)) { simulator in
+            await simulator.sendGarbage(count: 1_000)
+            let collector = Collector()
+            try await withListener(try await listenerConfiguration(for: simulator), consumer: collector) { listener in
+                let done = await eventually(timeout: .seconds(60)) {
+                    let status = await listener.status()
+                    return status.totalRejected >= 1_000 && status.framesAccepted >= 200
+                }
+                #expect(done)
+                let status = await listener.status()
+                let sent = await simulator.counters().garbageSent
+                #expect(status.framesRejected == sent)
+                #expect(Set(status.framesRejected.keys) == Set(LSFrameRejection.allCases.map(\.rawValue)))
+                #expect(status.totalRejected == 1_000)
+                #expect(status.framesAccepted == 200)
+                #expect(status.reconnects == 0, "malformed frames must not cost the connection")
+            }
+        }
+    }
+
+    @Test func stalledConnectionIsReplacedAfterIdleDeadline() async throws {
+        try await withSimulator(LSSimulatorConfiguration(framesPerSecond: 50)) { simulator in
+            let collector = Collector()
+            let configuration = try await listenerConfiguration(for: simulator, idle: .seconds(1))
+            try await withListener(configuration, consumer: collector) { listener in
+                let held1 = await eventually { await collector.count >= 10 }
+                #expect(held1)
+                await simulator.stall(for: .seconds(600))
+                let held2 = await eventually { await listener.status().idleTimeouts >= 1 }
+                #expect(held2)
+                let before = await collector.count
+                let held3 = await eventually { await collector.count >= before + 10 }
+                #expect(held3, "frames resume on the new socket")
+                let held4 = await eventually { await simulator.counters().openConnections == 1 }
+                #expect(held4, "the stalled socket is closed")
+                #expect(await listener.status().reconnects >= 1)
+            }
+        }
+    }
+
+    @Test func gracefulShutdownClosesTheSocketQuickly() async throws {
+        try await withSimulator(LSSimulatorConfiguration(framesPerSecond: 20)) { simulator in
+            let configuration = try await listenerConfiguration(for: simulator)
+            let listener = try LSNewsListener(configuration: configuration, consumer: Collector(), logger: testLogger)
+            let elapsed: Duration = try await testGracefulShutdown { trigger in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await listener.run() }
+                    let up = await eventually {
+                        let state = await listener.status().state
+                        let open = await simulator.counters().openConnections
+                        return state == .connected && open == 1
+                    }
+                    try #require(up)
+                    let start = ContinuousClock.now
+                    trigger.triggerGracefulShutdown()
+                    try await group.next()
+                    let closed = await eventually(timeout: .seconds(10)) { await simulator.counters().openConnections == 0 }
+                    #expect(closed)
+                    return ContinuousClock.now - start
+                }
+            }
+            print("graceful shutdown closed the LS socket in \(elapsed)")
+            #expect(await listener.status().state == .stopped)
+            // The criterion is 1 s; bounded generously here because the machine is shared.
+            #expect(elapsed < .seconds(5))
+        }
+    }
+
+    @Test func expiredTokenIsReissuedAndSubscriptionReplayed() async throws {
+        try await withSimulator(LSSimulatorConfiguration(framesPerSecond: 20)) { simulator in
+            let collector = Collector()
+            try await withListener(try await listenerConfiguration(for: simulator), consumer: collector) { listener in
+                let held5 = await eventually { await collector.count >= 3 }
+                #expect(held5)
+                await simulator.expireTokens()
+                await simulator.dropConnections()
+                let recovered = await eventually {
+                    let c = await simulator.counters()
+                    return c.tokensIssued == 2 && c.subscriptionsAccepted == 2
+                }
+                #expect(recovered)
+                let before = await collector.count
+                let held6 = await eventually { await collector.count > before }
+                #expect(held6)
+                let status = await listener.status()
+                #expect(status.subscriptionsRefused == 1)
+                #expect(status.tokensIssued == 2)
+            }
+        }
+    }
+
+    @Test func refusedSubscriptionReissuesTokenAndRetries() async throws {
+        try await withSimulator(LSSimulatorConfiguration(framesPerSecond: 20)) { simulator in
+            await simulator.refuseSubscriptions(1)
+            let collector = Collector()
+            try await withListener(try await listenerConfiguration(for: simulator), consumer: collector) { listener in
+                let held7 = await eventually { await collector.count >= 3 }
+                #expect(held7)
+                let counters = await simulator.counters()
+                #expect(counters.subscriptionsRefused == 1)
+                #expect(counters.subscriptionsAccepted == 1)
+                #expect(counters.tokensIssued == 2, "IGW00121 must force a new token")
+                #expect(await listener.status().subscriptionsRefused == 1)
+            }
+        }
+    }
+
+    @Test func wssAndHttpsWithTestCertificate() async throws {
+        let tls = LSSimulatorConfiguration.TLS(
+            certificatePEM: try Fixture.text("test-only-server-cert.pem"), privateKeyPEM: try Fixture.text("test-only-server-key.pem"))
+        try await withSimulator(LSSimulatorConfiguration(framesPerSecond: 20, tls: tls)) { simulator in
+            #expect(try await simulator.webSocketURL().hasPrefix("wss://127.0.0.1:"))
+            let collector = Collector()
+            try await withListener(try await listenerConfiguration(for: simulator, tls: true), consumer: collector) { listener in
+                let held8 = await eventually { await collector.count >= 5 }
+                #expect(held8)
+                let id = try #require(await collector.items.first?.id)
+                let body = try await listener.newsBodies.body(for: id)
+                #expect(!body.body.isEmpty)
+            }
+        }
+    }
+
+    @Test func untrustedCertificateIsRefused() async throws {
+        let tls = LSSimulatorConfiguration.TLS(
+            certificatePEM: try Fixture.text("test-only-server-cert.pem"), privateKeyPEM: try Fixture.text("test-only-server-key.pem"))
+        try await withSimulator(LSSimulatorConfiguration(framesPerSecond: 20, tls: tls)) { simulator in
+            var configuration = try await listenerConfiguration(for: simulator, tls: true)
+            configuration.trustedCAPEM = nil
+            try await withListener(configuration, consumer: Collector()) { listener in
+                let held9 = await eventually { await listener.status().lastError != nil }
+                #expect(held9)
+                #expect(await listener.status().connections == 0)
+            }
+        }
+    }
+}
+
+/// t3102 bodies through the paced source against the simulator.
+@Suite struct LSNewsBodyTests {
+    func fetchBodies(chunking: LSSimulatorConfiguration.Chunking) async throws -> [(fetched: NewsBody, original: String)] {
+        let configuration = LSSimulatorConfiguration(framesPerSecond: 20, stockNewsShare: 0.5, chunking: chunking)
+        return try await withSimulator(configuration) { simulator in
+            let collector = Collector()
+            return try await withListener(try await listenerConfiguration(for: simulator), consumer: collector) { listener in
+                let held10 = await eventually { await collector.count >= 4 }
+                #expect(held10)
+                var results: [(NewsBody, String)] = []
+                for item in await collector.items.prefix(3) {
+                    let body = try await listener.newsBodies.body(for: item.id)
+                    let original = try #require(await simulator.articleBody(realkey: item.id))
+                    results.append((body, original))
+                }
+                #expect(await simulator.counters().t3102RateLimited == 0, "the pacer keeps t3102 under 1/s")
+                await #expect(throws: NewsBodyError.notFound) {
+                    try await listener.newsBodies.body(for: "202301010000000000000000")
+                }
+                return results
+            }
+        }
+    }
+
+    @Test func rawByteChunksJoinIntoWholeKoreanText() async throws {
+        for (fetched, original) in try await fetchBodies(chunking: .rawBytes) {
+            #expect(fetched.body == original)
+            #expect(!fetched.body.contains("\u{FFFD}"))
+        }
+    }
+
+    @Test func characterAlignedChunksAreLossless() async throws {
+        for (fetched, original) in try await fetchBodies(chunking: .characterAligned) {
+            #expect(fetched.body == original)
+        }
+    }
+
+    @Test func lossyChunksKeepTheVenuesReplacementCharacters() async throws {
+        let results = try await fetchBodies(chunking: .lossy)
+        #expect(results.contains { $0.fetched.body.contains("\u{FFFD}") })
+        for (fetched, original) in results {
+            #expect(fetched.body.utf8.count >= original.utf8.count - 10 * (original.utf8.count / 100 + 1))
+        }
+    }
+
+    @Test func pacerQueuesThenRefuses() async throws {
+        let pacer = LSPacer(interval: .milliseconds(300), maxWait: .milliseconds(700))
+        try await pacer.waitForSlot()
+        try await pacer.waitForSlot()
+        try await pacer.waitForSlot()
+        await #expect(throws: NewsBodyError.self) {
+            let p = LSPacer(interval: .seconds(10), maxWait: .seconds(1))
+            try await p.waitForSlot()
+            try await p.waitForSlot()
+        }
+    }
+}
