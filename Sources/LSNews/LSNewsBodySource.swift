@@ -22,11 +22,11 @@ public final class LSNewsBodySource: NewsBodySource {
     public func body(for id: String) async throws -> NewsBody {
         guard id.utf8.count == 24, id.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { throw NewsBodyError.notFound }
         for attempt in 0..<2 {
-            try await pacer.waitForSlot()
             let token: LSToken
             do { token = try await tokens.token() } catch { throw NewsBodyError.upstream("LS token: \(error)") }
             do {
-                return try await rest.newsBody(id: id, token: token)
+                let rest = rest
+                return try await pacer.run { try await rest.newsBody(id: id, token: token) }
             } catch LSError.invalidToken where attempt == 0 {
                 await tokens.invalidate(token)
             } catch LSError.rateLimited {
@@ -41,29 +41,42 @@ public final class LSNewsBodySource: NewsBodySource {
     }
 }
 
-/// Spaces calls at least `interval` apart; refuses a caller that would wait longer than `maxWait`.
+/// Runs calls one at a time, each starting at least `interval` after the previous one *finished*;
+/// refuses a caller whose estimated wait exceeds `maxWait`.
+///
+/// Why measure from completion rather than from the send: LS counts calls as they arrive; a request
+/// delayed on a loaded machine would otherwise land closer than a second to the next one and draw
+/// `IGW00201`. Serialising costs nothing here, since at most one call per second may run anyway.
 actor LSPacer {
     private let interval: Duration
     private let maxWait: Duration
     private let clock = ContinuousClock()
-    private var nextSlot: ContinuousClock.Instant
+    private var nextStart: ContinuousClock.Instant
+    private var busy = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
 
     init(interval: Duration, maxWait: Duration) {
         self.interval = interval
         self.maxWait = maxWait
-        self.nextSlot = clock.now
+        self.nextStart = clock.now
     }
 
-    /// Reserves the next slot and sleeps until it.
-    func waitForSlot() async throws {
+    /// Runs `body` in its turn.
+    func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
         let now = clock.now
-        let slot = max(now, nextSlot)
-        let wait = slot - now
-        guard wait <= maxWait else {
-            let seconds = Int((wait - maxWait).components.seconds) + 1
+        let queued = waiters.count + (busy ? 1 : 0)
+        let estimate = max(.zero, nextStart - now) + interval * queued
+        guard estimate <= maxWait else {
+            let seconds = Int((estimate - maxWait).components.seconds) + 1
             throw NewsBodyError.rateLimited(retryAfterSeconds: max(1, seconds))
         }
-        nextSlot = slot + interval
-        if wait > .zero { try await Task.sleep(until: slot, clock: clock) }
+        if busy { await withCheckedContinuation { waiters.append($0) } }
+        busy = true
+        defer {
+            nextStart = clock.now + interval
+            if waiters.isEmpty { busy = false } else { waiters.removeFirst().resume() }
+        }
+        if nextStart > clock.now { try? await Task.sleep(until: nextStart, clock: clock) }
+        return try await body()
     }
 }

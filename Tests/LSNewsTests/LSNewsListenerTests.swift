@@ -227,13 +227,19 @@ import Testing
 
     @Test func pacerQueuesThenRefuses() async throws {
         let pacer = LSPacer(interval: .milliseconds(300), maxWait: .milliseconds(700))
-        try await pacer.waitForSlot()
-        try await pacer.waitForSlot()
-        try await pacer.waitForSlot()
+        let clock = ContinuousClock()
+        var finished: [ContinuousClock.Instant] = []
+        var started: [ContinuousClock.Instant] = []
+        for _ in 0..<3 {
+            started.append(try await pacer.run { clock.now })
+            finished.append(clock.now)
+        }
+        #expect(started[1] - finished[0] >= .milliseconds(300))
+        #expect(started[2] - finished[1] >= .milliseconds(300))
         await #expect(throws: NewsBodyError.self) {
             let p = LSPacer(interval: .seconds(10), maxWait: .seconds(1))
-            try await p.waitForSlot()
-            try await p.waitForSlot()
+            try await p.run {}
+            try await p.run {}
         }
     }
 }

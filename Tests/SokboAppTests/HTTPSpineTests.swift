@@ -34,7 +34,8 @@ import Testing
     }
 
     @Test func statusShowsModeServicesBufferAndFlush() async throws {
-        let sokbo = try await makeSokbo()
+        // A long interval, so the rows are written by the POST and not by a scheduled flush first.
+        let sokbo = try await makeSokbo("sqlite", ["sokbo.flush.interval.ms": "600000"])
         try await sokbo.application.test(.live) { client in
             for n in 0..<25 { await sokbo.buffer.append(sampleNews(n)) }
             let flushed = try await client.execute(uri: "/api/flush", method: .post, headers: auth)
