@@ -16,6 +16,8 @@ public struct APIDependencies: Sendable {
     public var store: any Store
     /// Live events for `GET /api/events`.
     public var events: EventHub
+    /// News bodies for `GET /api/news/{id}` (LS t3102).
+    public var newsBodies: any NewsBodySource
     /// The metrics registry (HTTP latency is recorded into it).
     public var metrics: PrometheusCollectorRegistry
     /// Renders `/metrics` (refreshes snapshot-derived figures, then emits the registry).
@@ -24,12 +26,13 @@ public struct APIDependencies: Sendable {
     /// Creates the dependencies.
     public init(apiToken: String, status: @escaping @Sendable () async -> any Encodable & Sendable,
                 flush: @escaping @Sendable () async -> FlushService.Report, store: any Store, events: EventHub,
-                metrics: PrometheusCollectorRegistry, renderMetrics: @escaping @Sendable () async -> String) {
+                newsBodies: any NewsBodySource, metrics: PrometheusCollectorRegistry, renderMetrics: @escaping @Sendable () async -> String) {
         self.apiToken = apiToken
         self.status = status
         self.flush = flush
         self.store = store
         self.events = events
+        self.newsBodies = newsBodies
         self.metrics = metrics
         self.renderMetrics = renderMetrics
     }
@@ -56,6 +59,8 @@ public func buildRouter(_ deps: APIDependencies) -> Router<SokboRequestContext> 
         return JSONResponse(report)
     }
     NewsRoutes(store: deps.store).register(on: api)
+    NewsBodyRoutes(store: deps.store, source: deps.newsBodies).register(on: api)
+    DisclosureRoutes(store: deps.store).register(on: api)
     EventRoutes(hub: deps.events).register(on: api)
     return router
 }

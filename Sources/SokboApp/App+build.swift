@@ -1,5 +1,8 @@
 import Configuration
+import DART
 import Foundation
+import LSNews
+import Simulator
 import Hummingbird
 import Logging
 import ServiceLifecycle
@@ -54,6 +57,7 @@ actor PortBox {
 /// accepting first, then the news listener, then the final flush, and the store closes last.
 public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = nil) async throws -> Sokbo {
     let settings = try AppSettings(reader: reader)
+    let venues = try VenueSettings(reader: reader, mode: settings.mode)
     var logger = baseLogger ?? Logger(label: "sokbo")
     if baseLogger == nil, let level = reader.string(forKey: "log.level").flatMap(Logger.Level.init(rawValue:)) {
         logger.logLevel = level
@@ -69,12 +73,41 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
     let events = EventHub()
     let startedAt = Date()
 
-    let services: [any Service] = [
-        MonitoredService("store", StoreService(store: store, logger: logger), monitor: monitor),
-        MonitoredService("flush", flusher, monitor: monitor),
-        MonitoredService("event-loop-probe", EventLoopLagProbe(registry: metrics.registry), monitor: monitor),
+    var named: [(String, any Service)] = [
+        ("store", StoreService(store: store, logger: logger)),
+        ("flush", flusher),
+        ("event-loop-probe", EventLoopLagProbe(registry: metrics.registry)),
     ]
-    for name in ["store", "flush", "event-loop-probe"] { await monitor.set(name, .starting) }
+
+    // The simulator's venues come before their clients, so they stop after them.
+    var lsReady: @Sendable () async throws -> Void = {}
+    var dartReady: @Sendable () async throws -> Void = {}
+    var dartHours: DARTMarketHours?
+    if let simulated = venues.simulator {
+        let lsSimulator = LSSimulator(configuration: LSSimulatorConfiguration(
+            port: simulated.lsPort, framesPerSecond: simulated.newsPerSecond, seed: simulated.seed), logger: logger)
+        var dartOptions = DARTSimulator.Options()
+        dartOptions.port = simulated.dartPort
+        dartOptions.seed = simulated.seed
+        let dartSimulator = DARTSimulator(options: dartOptions, logger: logger)
+        named.append(("simulator-ls", lsSimulator))
+        named.append(("simulator-dart", dartSimulator))
+        lsReady = { _ = try await lsSimulator.waitUntilListening() }
+        dartReady = { _ = try await dartSimulator.waitUntilListening() }
+        // The simulator files all week, so paper trading can be tried on a weekend too.
+        dartHours = DARTMarketHours(openHour: 0, closeHour: 24, weekdaysOnly: false)
+    }
+
+    let news = NewsPipeline(buffer: buffer, events: events, engineInbox: nil)
+    let listener = try LSNewsListener(configuration: venues.ls, consumer: news, logger: logger)
+    let dart = DARTService(configuration: venues.dart, dataDirectory: settings.dataDirectory,
+                           consumers: [DisclosurePipeline(buffer: buffer, events: events)], hours: dartHours,
+                           ready: dartReady, logger: logger)
+    named.append(("dart", dart))
+    named.append(("news-listener", ReadyThenRun(ready: lsReady, inner: listener)))
+
+    let services: [any Service] = named.map { MonitoredService($0.0, $0.1, monitor: monitor, logger: logger) }
+    for (name, _) in named { await monitor.set(name, .starting) }
 
     let status: @Sendable () async -> any Encodable & Sendable = {
         StatusReport(
@@ -84,11 +117,14 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
             services: await monitor.snapshot().mapValues(\.rawValue),
             buffer: await buffer.stats(),
             flush: await flusher.status(),
-            database: .init(kind: store.kind, url: settings.database.description)
+            database: .init(kind: store.kind, url: settings.database.description),
+            news: await listener.status(),
+            dart: await dart.status()
         )
     }
     let router = buildRouter(APIDependencies(
         apiToken: apiToken, status: status, flush: { await flusher.flush() }, store: store, events: events,
+        newsBodies: listener.newsBodies,
         metrics: metrics.registry,
         renderMetrics: { await metrics.render(buffer: await buffer.stats(), flush: await flusher.status()) }))
     let port = PortBox()
@@ -120,4 +156,6 @@ struct StatusReport: Encodable, Sendable {
     let buffer: RowBuffer.Stats
     let flush: FlushService.Status
     let database: Database
+    let news: LSListenerStatus
+    let dart: DARTStatusReport
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import ServiceLifecycle
 
 /// Tracks each long-lived service's state for `/api/status`.
@@ -38,12 +39,14 @@ public struct MonitoredService: Service {
     let name: String
     let inner: any Service
     let monitor: ServiceMonitor
+    let logger: Logger?
 
     /// Wraps `inner` under `name`.
-    public init(_ name: String, _ inner: any Service, monitor: ServiceMonitor) {
+    public init(_ name: String, _ inner: any Service, monitor: ServiceMonitor, logger: Logger? = nil) {
         self.name = name
         self.inner = inner
         self.monitor = monitor
+        self.logger = logger
     }
 
     /// Runs the inner service, recording its state.
@@ -56,8 +59,10 @@ public struct MonitoredService: Service {
                 Task { await monitor.set(name, .stopping) }
             }
             await monitor.set(name, .stopped)
+            logger?.info("service stopped", metadata: ["service": "\(name)"])
         } catch {
             await monitor.set(name, .failed)
+            logger?.error("service failed", metadata: ["service": "\(name)", "error": "\(error)"])
             throw error
         }
     }

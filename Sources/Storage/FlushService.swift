@@ -70,7 +70,9 @@ public final class FlushService: Service, Sendable {
                 await flush()
             }
         }
-        await finalFlush()
+        // Shielded from cancellation: an unstructured task does not inherit it, so if the group runs out
+        // of shutdown time and cancels us, the last rows still reach the database or the spill file.
+        await Task { await self.finalFlush() }.value
     }
 
     /// Flushes now (waiting for a flush already under way, then writing what came since).

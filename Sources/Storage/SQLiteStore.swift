@@ -118,9 +118,13 @@ public final class SQLiteStore: Store {
 
     /// Closes both connections and the pool.
     public func close() async throws {
+        // The future-returning close ignores task cancellation: a store closing during a cancelled
+        // shutdown must still close its handles.
         await writeLock.withLock {
-            try? await self.reader.close()
-            try? await self.writer.close()
+            let reader: EventLoopFuture<Void> = self.reader.close()
+            let writer: EventLoopFuture<Void> = self.writer.close()
+            try? await reader.get()
+            try? await writer.get()
         }
         try await threadPool.shutdownGracefully()
     }

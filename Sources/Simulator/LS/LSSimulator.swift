@@ -121,10 +121,14 @@ public final class LSSimulator: Service, Sendable {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ls-simulator"),
             onServerRunning: { channel in self.boundPort.withLock { $0 = channel.localAddress?.port } },
             logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService() }
-            group.addTask { await cancelOnGracefulShutdown { await self.broadcast() } }
-            try await group.next()
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            // `run()`, not `runService()`: the simulator is part of the parent service group and must follow its
+            // graceful shutdown in order; its own signal handlers would stop it out of turn.
+            group.addTask { try await app.run(); return true }
+            group.addTask { await cancelOnGracefulShutdown { await self.broadcast() }; return false }
+            // Broadcasting ends first on graceful shutdown: then let the server finish its own shutdown.
+            // If the server ends first (it failed to bind), stop broadcasting.
+            if try await group.next() == false { _ = try await group.next() }
             group.cancelAll()
         }
     }

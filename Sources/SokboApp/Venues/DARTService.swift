@@ -1,0 +1,65 @@
+import DART
+import Logging
+import ServiceLifecycle
+import SokboCore
+
+/// Starts the DART adapter (key check, corp-code map from DART or the cache) and then runs its poller.
+///
+/// Why inside a service rather than before the group: in `simulate` mode the DART simulator is itself a
+/// service and must be listening first. A key problem still stops the process: this service throws,
+/// which ends the group, and the message names `DART_API_KEY`.
+final class DARTService: Service, Sendable {
+    private let configuration: DARTConfiguration
+    private let dataDirectory: String
+    private let consumers: [any DisclosureConsumer]
+    private let hours: DARTMarketHours?
+    private let ready: @Sendable () async throws -> Void
+    private let logger: Logger
+    private let started = AsyncBox<(DARTAdapter, DARTPoller)>()
+
+    init(configuration: DARTConfiguration, dataDirectory: String, consumers: [any DisclosureConsumer], hours: DARTMarketHours?,
+         ready: @escaping @Sendable () async throws -> Void, logger: Logger) {
+        self.configuration = configuration
+        self.dataDirectory = dataDirectory
+        self.consumers = consumers
+        self.hours = hours
+        self.ready = ready
+        self.logger = logger
+    }
+
+    func run() async throws {
+        try await ready()
+        let adapter: DARTAdapter
+        do {
+            adapter = try await DARTAdapter.start(configuration: configuration, dataDirectory: dataDirectory, logger: logger)
+        } catch {
+            logger.critical("DART start-up refused", metadata: ["key": "\(error.key)", "reason": "\(error.message)"])
+            throw error
+        }
+        let poller = adapter.poller(consumers: consumers, hours: hours)
+        await started.set((adapter, poller))
+        try await poller.run()
+    }
+
+    /// The poller's figures, or `starting` before the adapter is up.
+    func status() async -> DARTStatusReport {
+        guard let (adapter, poller) = await started.value else { return DARTStatusReport(state: "starting", poller: nil, warning: nil) }
+        return DARTStatusReport(state: "running", poller: await poller.status(), warning: adapter.startupWarning)
+    }
+
+    /// The corp-code map once loaded (ticker lookup by company name).
+    func corpCodes() async -> CorpCodeRepository? { await started.value?.0.repository }
+}
+
+/// DART's section of `/api/status`.
+struct DARTStatusReport: Encodable, Sendable {
+    let state: String
+    let poller: DARTStatus?
+    let warning: String?
+}
+
+/// A value set once, read many times.
+actor AsyncBox<Value: Sendable> {
+    private(set) var value: Value?
+    func set(_ value: Value) { self.value = value }
+}

@@ -1,0 +1,85 @@
+import Configuration
+import DART
+import Foundation
+import LSNews
+
+/// The venues' settings, read from their own scopes on top of the per-mode defaults.
+///
+/// | key (env)                 | meaning |
+/// |---------------------------|---------|
+/// | `LS_BASE_URL`             | LS REST base (token, t3102) |
+/// | `LS_WS_URL`               | LS WebSocket URL |
+/// | `LS_APPKEY` (secret)      | LS app key |
+/// | `LS_APPSECRETKEY` (secret)| LS app secret |
+/// | `LS_IDLE_TIMEOUT_MS`      | reconnect after this long without a frame |
+/// | `DART_BASE_URL`           | Open DART API base |
+/// | `DART_API_KEY` (secret)   | Open DART key (40 characters) |
+/// | `SOKBO_SIMULATOR_SEED`    | the simulator's random seed |
+/// | `SOKBO_SIMULATOR_NEWS_PER_SECOND` | the simulated NWS rate |
+///
+/// In `simulate` mode URLs and keys default to the built-in simulator on free loopback ports.
+struct VenueSettings: Sendable {
+    var ls: LSConfiguration
+    var dart: DARTConfiguration
+    var simulator: SimulatorSettings?
+
+    struct SimulatorSettings: Sendable {
+        var lsPort: Int
+        var dartPort: Int
+        var seed: UInt64
+        var newsPerSecond: Double
+    }
+
+    init(reader: ConfigReader, mode: TradingMode) throws(SettingsError) {
+        var simulator: SimulatorSettings?
+        if mode == .simulate {
+            let config = reader.scoped(to: "sokbo.simulator")
+            do {
+                simulator = SimulatorSettings(
+                    lsPort: try LoopbackPort.pick(), dartPort: try LoopbackPort.pick(),
+                    seed: try config.parse("seed", default: UInt64(UInt32.random(in: 1...UInt32.max))) { UInt64($0) },
+                    newsPerSecond: try config.parse("news.per.second", default: 0.5) { Double($0).flatMap { $0 > 0 && $0 <= 10_000 ? $0 : nil } })
+            } catch let error as SettingsError {
+                throw error
+            } catch {
+                throw SettingsError(key: "sokbo.simulator", message: "\(error)")
+            }
+        }
+        self.simulator = simulator
+
+        var ls = LSConfiguration.defaults(for: mode.rawValue)
+        if let simulator {
+            ls.baseURL = "http://127.0.0.1:\(simulator.lsPort)"
+            ls.webSocketURL = "ws://127.0.0.1:\(simulator.lsPort)/websocket"
+        }
+        let lsConfig = reader.scoped(to: "ls")
+        ls.baseURL = try lsConfig.parse("base.url", default: ls.baseURL, Self.httpURL)
+        ls.webSocketURL = try lsConfig.parse("ws.url", default: ls.webSocketURL, Self.webSocketURL)
+        ls.appKey = lsConfig.string(forKey: "appkey", isSecret: true) ?? ls.appKey
+        ls.appSecret = lsConfig.string(forKey: "appsecretkey", isSecret: true) ?? ls.appSecret
+        let idleMs = try lsConfig.parse("idle.timeout.ms", default: Int(ls.idleTimeout.milliseconds)) { Int($0).flatMap { $0 >= 100 ? $0 : nil } }
+        ls.idleTimeout = .milliseconds(idleMs)
+        if mode != .simulate, ls.appKey.isEmpty || ls.appSecret.isEmpty {
+            throw SettingsError(key: "ls.appkey", message: "\(mode.rawValue) mode needs LS_APPKEY and LS_APPSECRETKEY")
+        }
+        self.ls = ls
+
+        var dart = DARTConfiguration.defaults(for: mode.rawValue)
+        if let simulator { dart.baseURL = "http://127.0.0.1:\(simulator.dartPort)/api/" }
+        let dartConfig = reader.scoped(to: "dart")
+        let base = try dartConfig.parse("base.url", default: dart.baseURL, Self.httpURL)
+        dart.baseURL = base.hasSuffix("/") ? base : base + "/"
+        dart.apiKey = dartConfig.string(forKey: "api.key", isSecret: true) ?? dart.apiKey
+        self.dart = dart
+    }
+
+    static func httpURL(_ raw: String) -> String? {
+        guard let url = URL(string: raw), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else { return nil }
+        return raw
+    }
+
+    static func webSocketURL(_ raw: String) -> String? {
+        guard let url = URL(string: raw), ["ws", "wss"].contains(url.scheme ?? ""), url.host != nil else { return nil }
+        return raw
+    }
+}
