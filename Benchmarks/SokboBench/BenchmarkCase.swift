@@ -11,4 +11,5 @@ protocol BenchmarkCase {
 /// Every case. Add a new case here.
 let allBenchmarkCases: [any BenchmarkCase.Type] = [
     FlushThroughputBenchmark.self,
+    SnapshotLatencyBenchmark.self,
 ]
