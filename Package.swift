@@ -157,8 +157,10 @@ let package = Package(
         .testTarget(
             name: "KiwoomTests",
             dependencies: [
-                "Kiwoom", "Simulator", "SokboCore",
+                "Kiwoom", "Simulator", "SokboCore", "SokboAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Fixtures")]
         ),

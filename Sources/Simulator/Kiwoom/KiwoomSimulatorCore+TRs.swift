@@ -53,7 +53,8 @@ extension KiwoomSimulatorCore {
             let sign = { (p: Int) in SimFormat.signed(p, base: base) }
             let change = q.price - base
             let sig = q.price == q.limits.upper ? "1" : q.price == q.limits.lower ? "4" : change > 0 ? "2" : change < 0 ? "5" : "3"
-            let hist = s.market.history(code, days: min(configuration.historyDays, 250), today: Date())
+            // One cached history serves both this and ka10081; the 250-day range is its newest 250 rows.
+            let hist = s.market.history(code, days: configuration.historyDays, today: Date()).prefix(250)
             let hi250 = hist.map(\.high).max() ?? q.high
             let lo250 = hist.map(\.low).min() ?? q.low
             return [
