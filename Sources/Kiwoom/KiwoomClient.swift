@@ -178,9 +178,19 @@ public final class KiwoomClient: Sendable {
         }
     }
 
-    /// Checks the HTTP status and `return_code`, then decodes the body.
+    /// Checks the HTTP status and `return_code`, then decodes the body. The envelope and the model are
+    /// read in one parse (`Decoded`): on the zero-latency path JSON parsing is most of the client's cost.
     static func decode<Value: Decodable>(_ type: Value.Type, api: KiwoomAPI, status: Int, body: Data) throws -> Value {
-        let envelope = try? JSONDecoder().decode(KiwoomEnvelope.self, from: body)
+        let envelope: KiwoomEnvelope?
+        let value: Value?
+        var failure: (any Error)?
+        do {
+            let decoded = try JSONDecoder().decode(Decoded<Value>.self, from: body)
+            (envelope, value) = (decoded.envelope, decoded.value)
+        } catch {
+            failure = error
+            (envelope, value) = (try? JSONDecoder().decode(KiwoomEnvelope.self, from: body), nil)
+        }
         if status == 429 {
             throw KiwoomError.classify(apiID: api.rawValue, returnCode: envelope?.return_code ?? 5,
                                        message: envelope?.return_msg ?? "HTTP 429", httpStatus: 429)
@@ -194,10 +204,20 @@ public final class KiwoomClient: Sendable {
         guard code == 0 else {
             throw KiwoomError.classify(apiID: api.rawValue, returnCode: code, message: envelope.return_msg ?? "", httpStatus: status)
         }
-        do {
-            return try JSONDecoder().decode(Value.self, from: body)
-        } catch {
-            throw KiwoomError(.decoding, apiID: api.rawValue, message: "unreadable \(api.rawValue) body: \(error)", httpStatus: status)
+        guard let value else {
+            throw KiwoomError(.decoding, apiID: api.rawValue, message: "unreadable \(api.rawValue) body: \(failure.map { "\($0)" } ?? "empty")", httpStatus: status)
+        }
+        return value
+    }
+
+    /// The envelope and, on success, the model, from one JSON parse.
+    struct Decoded<Value: Decodable>: Decodable {
+        let envelope: KiwoomEnvelope
+        let value: Value?
+
+        init(from decoder: any Decoder) throws {
+            envelope = try KiwoomEnvelope(from: decoder)
+            value = envelope.return_code == 0 ? try Value(from: decoder) : nil
         }
     }
 }
