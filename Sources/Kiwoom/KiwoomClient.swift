@@ -51,7 +51,7 @@ public final class KiwoomClient: Sendable {
         { [configuration] in
             let api = KiwoomAPI.au10001
             let body = try JSONEncoder().encode(AU10001Request(appkey: configuration.appKey, secretkey: configuration.secretKey))
-            let reply = try await send(http: http, baseURL: configuration.baseURL, api: api, body: body, token: nil,
+            let reply = try await send(http: http, baseURL: try await configuration.currentBaseURL(), api: api, body: body, token: nil,
                                        contYn: nil, nextKey: nil, timeout: configuration.queryTimeout)
             return try decode(AU10001Response.self, api: api, status: reply.status, body: reply.body)
         }
@@ -70,7 +70,7 @@ public final class KiwoomClient: Sendable {
             try await limiter.acquire(api)
             let token = try await tokens.token()
             do {
-                let reply = try await Self.send(http: http, baseURL: configuration.baseURL, api: api, body: data, token: token,
+                let reply = try await Self.send(http: http, baseURL: try await configuration.currentBaseURL(), api: api, body: data, token: token,
                                                 contYn: contYn ? "Y" : nil, nextKey: nextKey, timeout: configuration.queryTimeout)
                 let value = try Self.decode(Value.self, api: api, status: reply.status, body: reply.body)
                 let more = reply.header("cont-yn")?.uppercased() == "Y"
@@ -107,7 +107,9 @@ public final class KiwoomClient: Sendable {
     ) async -> KiwoomOrderOutcome<Value> {
         let data: Data
         let token: String
+        let baseURL: String
         do {
+            baseURL = try await configuration.currentBaseURL()
             data = try Self.encode(body)
             try await limiter.acquire(api)
             token = try await tokens.token()
@@ -118,7 +120,7 @@ public final class KiwoomClient: Sendable {
         }
         let reply: Reply
         do {
-            reply = try await Self.send(http: http, baseURL: configuration.baseURL, api: api, body: data, token: token,
+            reply = try await Self.send(http: http, baseURL: baseURL, api: api, body: data, token: token,
                                         contYn: nil, nextKey: nil, timeout: configuration.orderTimeout)
         } catch {
             return .unknown("\(api.rawValue): no reply after sending (\(error)); reconcile before acting")

@@ -21,6 +21,9 @@ public struct KiwoomConfiguration: Sendable, CustomStringConvertible {
     public var retryBaseDelay: Duration
     /// Most pages one chart call follows (`cont-yn`/`next-key`).
     public var maxChartPages: Int
+    /// When set, asked for the base URL before each request instead of `baseURL`: simulate mode uses it
+    /// to reach the built-in simulator, whose port is known only once it listens.
+    public var resolveBaseURL: (@Sendable () async throws -> String)?
 
     /// Creates a configuration.
     public init(baseURL: String, appKey: String, secretKey: String,
@@ -39,6 +42,15 @@ public struct KiwoomConfiguration: Sendable, CustomStringConvertible {
         self.maxQueryRetries = maxQueryRetries
         self.retryBaseDelay = retryBaseDelay
         self.maxChartPages = maxChartPages
+        self.resolveBaseURL = nil
+    }
+
+    /// The base URL to use now.
+    func currentBaseURL() async throws -> String {
+        guard let resolveBaseURL else { return baseURL }
+        var url = try await resolveBaseURL()
+        while url.hasSuffix("/") { url.removeLast() }
+        return url
     }
 
     /// The app key the built-in simulator accepts (simulate mode only; not a secret).
