@@ -242,3 +242,27 @@ extension OrderSubmission {
         }
     }
 }
+
+@Suite struct MarketHoursTests {
+    /// 2026-11-26 is a Thursday; 2026-11-28 a Saturday.
+    @Test(arguments: [
+        ("20261126", "083000", "RC4057"), ("20261126", "153100", "RC4058"), ("20261128", "100000", "RC4058"), ("20261126", "100000", nil),
+    ])
+    func ordersOutsideTheSessionAreRefusedWhenHoursAreEnforced(day: String, time: String, code: String?) async throws {
+        let instant = try #require(KST.date(yyyymmdd: day, hhmmss: time))
+        let config = KiwoomSimulatorConfiguration(rateLimit: nil, enforceMarketHours: true, marketClock: { instant })
+        try await withSimulator(config) { sim, url in
+            let client = KiwoomClient(configuration: testConfiguration(url))
+            let outcome = await client.kt10000(stockCode: "005930", quantity: 1, price: nil)
+            switch (outcome, code) {
+            case (.rejected(let e), let expected?):
+                #expect(e.code == expected && e.category == .marketClosed && e.message.contains("모의투자"))
+            case (.accepted, nil):
+                break
+            default:
+                Issue.record("\(day) \(time): \(outcome)")
+            }
+            #expect(sim.orderRequests == 1)
+        }
+    }
+}

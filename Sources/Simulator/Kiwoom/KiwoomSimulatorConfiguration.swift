@@ -1,3 +1,5 @@
+import Foundation
+
 /// How the Kiwoom simulator behaves. Defaults follow §10 of the venue spec (simulator defaults).
 public struct KiwoomSimulatorConfiguration: Sendable {
     /// Which host it imitates: the mock host prefixes rejections with `모의투자`.
@@ -49,13 +51,16 @@ public struct KiwoomSimulatorConfiguration: Sendable {
     public var enforceMarketHours: Bool
     /// Cash the account starts with, won.
     public var startingCash: Int
+    /// The wall clock the market-hours check reads (tests pin it).
+    public var marketClock: @Sendable () -> Date
 
     /// Creates a configuration.
     public init(appKey: String = "sokbo-simulator-appkey", secretKey: String = "sokbo-simulator-secretkey",
                 profile: Profile = .mock, seed: UInt64 = 20_260_101, latency: [String: Duration] = [:],
                 defaultLatency: Duration = .zero, rateLimit: Bucket? = Bucket(perSecond: 1, burst: 2),
                 tokenLifetime: Duration = .seconds(86_400), dailyPageSize: Int = 600, minutePageSize: Int = 900,
-                historyDays: Int = 1_000, enforceMarketHours: Bool = false, startingCash: Int = 100_000_000) {
+                historyDays: Int = 1_000, enforceMarketHours: Bool = false, startingCash: Int = 100_000_000,
+                marketClock: @escaping @Sendable () -> Date = Date.init) {
         self.appKey = appKey
         self.secretKey = secretKey
         self.profile = profile
@@ -69,6 +74,7 @@ public struct KiwoomSimulatorConfiguration: Sendable {
         self.historyDays = historyDays
         self.enforceMarketHours = enforceMarketHours
         self.startingCash = startingCash
+        self.marketClock = marketClock
     }
 }
 

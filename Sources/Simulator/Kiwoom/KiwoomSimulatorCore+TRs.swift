@@ -141,7 +141,7 @@ extension KiwoomSimulatorCore {
     /// RC4057 before 09:00 and RC4058 after 15:30 or at weekends, when market hours are enforced.
     func marketClosed() -> JSON? {
         guard configuration.enforceMarketHours else { return nil }
-        let now = Date()
+        let now = configuration.marketClock()
         let weekday = KST.calendar.component(.weekday, from: now)
         let secs = KST.secondsIntoDay(now)
         if weekday == 1 || weekday == 7 || secs > 15 * 3600 + 30 * 60 { return rejection("RC4058", "장종료") }
