@@ -62,7 +62,7 @@ enum SnapshotLatencyBenchmark: BenchmarkCase {
                 let base = percentile(one, 0.5)
                 let label = latency == .zero ? "0 ms" : "50 ms"
                 for (name, samples) in [("one simulator call (ka10001)", one), ("three sequential calls", three),
-                                        ("broker.snapshot (4 concurrent)", snap), ("GET /api/stocks/005930", http)] {
+                                        ("broker.snapshot (3 concurrent + cached ka10100)", snap), ("GET /api/stocks/005930", http)] {
                     let p50 = percentile(samples, 0.5)
                     print(String(format: "| %@, %@ injected | %.2f | %.2f | %.3f× |", name, label, p50, percentile(samples, 0.99), p50 / base))
                 }

@@ -6,11 +6,13 @@ import Synchronization
 /// The `Broker` on Kiwoom's REST API.
 ///
 /// ## Snapshot: one round trip, and what may be missing
-/// `snapshot` sends its four queries at once (`async let`): `ka10001` (price, base price, limits),
+/// `snapshot` sends its queries at once (`async let`): `ka10001` (price, base price, limits),
 /// `ka10004` (ten-level book), `kt00011` (margin rate) and `ka10100` (`state`: halt flag, and the margin
 /// rate again as the fallback when `kt00011` fails or is unsupported, e.g. RC9000 on the mock host).
 /// `ka10100` is fetched up front rather than after a `kt00011` failure so that the fallback never costs a
-/// second round trip.
+/// second round trip. Its reply (a day-level designation that changes rarely) is reused for
+/// `stateTTL` (default 30 s), so most snapshots are three concurrent calls: a halt is seen within that
+/// time, and an order sent meanwhile is refused by the venue (a rejection, not an unknown outcome).
 ///
 /// Partial-failure policy:
 /// - `ka10001` is required: without price and limits no decision can be made, so its failure fails the
@@ -24,28 +26,31 @@ public final class KiwoomBroker: Broker {
     /// The raw client.
     public let client: KiwoomClient
     private let limitsCache = Mutex<[Ticker: (day: String, limits: DailyLimits)]>([:])
+    private let stateCache = Mutex<[Ticker: (at: ContinuousClock.Instant, state: KA10100Response)]>([:])
+    private let stateTTL: Duration
     private let logger: Logger
 
-    /// Creates a broker over a raw client.
-    public init(client: KiwoomClient, logger: Logger = Logger(label: "kiwoom.broker")) {
+    /// Creates a broker over a raw client; `stateTTL` is how long a `ka10100` reply is reused.
+    public init(client: KiwoomClient, stateTTL: Duration = .seconds(30), logger: Logger = Logger(label: "kiwoom.broker")) {
         self.client = client
+        self.stateTTL = stateTTL
         self.logger = logger
     }
 
     /// Creates a broker from a configuration with the shared HTTP client.
-    public convenience init(configuration: KiwoomConfiguration, logger: Logger = Logger(label: "kiwoom.broker")) {
-        self.init(client: KiwoomClient(configuration: configuration, logger: logger), logger: logger)
+    public convenience init(configuration: KiwoomConfiguration, stateTTL: Duration = .seconds(30), logger: Logger = Logger(label: "kiwoom.broker")) {
+        self.init(client: KiwoomClient(configuration: configuration, logger: logger), stateTTL: stateTTL, logger: logger)
     }
 
     // MARK: - Snapshot
 
-    /// Price, limits, halt status, margin rate and book, from four concurrent queries (one round trip).
+    /// Price, limits, halt status, margin rate and book, from concurrent queries (one round trip).
     public func snapshot(_ ticker: Ticker) async throws -> StockSnapshot {
         let code = ticker.code
         async let info = Self.result { try await self.client.ka10001(stockCode: code) }
         async let book = Self.result { try await self.client.ka10004(stockCode: code) }
         async let margin = Self.result { try await self.client.kt00011(stockCode: code) }
-        async let state = Self.result { try await self.client.ka10100(stockCode: code) }
+        async let state = stockState(ticker)
         let (infoR, bookR, marginR, stateR) = await (info, book, margin, state)
         let basic = try infoR.mapError(Self.brokerError).get()
         return try assemble(ticker: ticker, info: basic, book: try? bookR.get(), margin: try? marginR.get(), state: try? stateR.get())
@@ -90,6 +95,15 @@ public final class KiwoomBroker: Broker {
                          totalAskQuantity: KiwoomValue.signedInt(wire.tot_sel_req) ?? 0,
                          totalBidQuantity: KiwoomValue.signedInt(wire.tot_buy_req) ?? 0,
                          time: KiwoomValue.text(wire.bid_req_base_tm))
+    }
+
+    /// `ka10100`, from the cache while fresh.
+    private func stockState(_ ticker: Ticker) async -> Result<KA10100Response, any Error> {
+        let now = ContinuousClock.now
+        if let cached = stateCache.withLock({ $0[ticker] }), cached.at.duration(to: now) < stateTTL { return .success(cached.state) }
+        let result = await Self.result { try await self.client.ka10100(stockCode: ticker.code) }
+        if case .success(let state) = result { stateCache.withLock { $0[ticker] = (now, state) } }
+        return result
     }
 
     private static func result<T: Sendable>(_ body: @Sendable () async throws -> T) async -> Result<T, any Error> {
