@@ -70,6 +70,8 @@ let package = Package(
             dependencies: [
                 "SokboCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -135,7 +137,8 @@ let package = Package(
         .executableTarget(
             name: "SokboBench",
             dependencies: [
-                "SokboCore", "Storage", "SokboApp",
+                "SokboCore", "Storage", "SokboApp", "SokboAPI", "Kiwoom", "Simulator",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -175,7 +178,12 @@ let package = Package(
         ),
         .testTarget(
             name: "KiwoomTests",
-            dependencies: ["Kiwoom", "Simulator", "SokboCore"],
+            dependencies: [
+                "Kiwoom", "Simulator", "SokboCore", "SokboAPI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

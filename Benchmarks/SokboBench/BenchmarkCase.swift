@@ -15,6 +15,7 @@ let allBenchmarkCases: [any BenchmarkCase.Type] = {
         HealthDuringFlushBenchmark.self,
         CorpCodeMapBenchmark.self,
         NewsParsingBenchmark.self,
+        SnapshotLatencyBenchmark.self,
     ]
     #if MySQL
     cases.append(MySQLFlushBenchmark.self)

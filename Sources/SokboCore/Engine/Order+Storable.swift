@@ -7,7 +7,7 @@ extension Order: Storable {
     /// Fields that have no column of their own, kept as JSON in `detail`.
     private struct Detail: Codable {
         var rule: String?
-        var pricing: OrderPricing
+        var pricing: OrderPrice
         var filledQuantity: Int
         var averageFillPrice: Double?
         var reason: String?

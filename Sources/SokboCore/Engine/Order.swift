@@ -1,20 +1,6 @@
 import Foundation
 
-/// Buy or sell.
-public enum OrderSide: String, Sendable, Codable, Hashable {
-    /// Buy (매수).
-    case buy
-    /// Sell (매도).
-    case sell
-}
-
-/// How the order is priced.
-public enum OrderPricing: Sendable, Codable, Hashable {
-    /// A limit order at this price in KRW (a marketable limit at the best ask for news buys).
-    case limit(Int)
-    /// A market order.
-    case market
-
+extension OrderPrice {
     /// The limit price, if any.
     public var limitPrice: Int? { if case .limit(let p) = self { p } else { nil } }
 }
@@ -34,7 +20,7 @@ public struct Order: Sendable, Codable, Hashable {
     /// Shares.
     public var quantity: Int
     /// Limit or market.
-    public var pricing: OrderPricing
+    public var pricing: OrderPrice
     /// Where it stands.
     public var state: OrderState
     /// The broker's order number once known (Kiwoom `ord_no`).
@@ -54,7 +40,7 @@ public struct Order: Sendable, Codable, Hashable {
 
     /// Creates an order in the `intent` state.
     public init(id: String, newsID: String?, rule: String?, ticker: Ticker, side: OrderSide, quantity: Int,
-                pricing: OrderPricing, createdAt: Date) {
+                pricing: OrderPrice, createdAt: Date) {
         self.id = id
         self.newsID = newsID
         self.rule = rule

@@ -1,0 +1,235 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// The raw Kiwoom REST client: one method per api-id (see `KiwoomClient+TRs.swift`), the venue's own
+/// wire models in and out. Queries are paced, re-issue the token once on [8005] and back off on 429,
+/// 1700, 5xx and transport failures. Orders are sent once and never retried.
+public final class KiwoomClient: Sendable {
+    /// The configuration (its description redacts the keys).
+    public let configuration: KiwoomConfiguration
+    /// The token provider (exposed for status and tests).
+    public let tokens: KiwoomTokenProvider
+    let limiter: KiwoomRateLimiter
+    let http: HTTPClient
+    let logger: Logger
+
+    /// Creates a client. `httpClient` defaults to the process-wide shared client.
+    public init(configuration: KiwoomConfiguration, httpClient: HTTPClient = .shared, logger: Logger = Logger(label: "kiwoom")) {
+        self.configuration = configuration
+        self.http = httpClient
+        self.logger = logger
+        self.limiter = KiwoomRateLimiter(limits: configuration.rateLimits)
+        let issue = Self.tokenIssuer(configuration: configuration, http: httpClient)
+        self.tokens = KiwoomTokenProvider(renewalMargin: configuration.tokenRenewalMargin, issue: issue)
+    }
+
+    /// One page of a query reply and its continuation headers.
+    public struct Page<Value: Sendable>: Sendable {
+        /// The decoded body.
+        public var value: Value
+        /// True when the response header `cont-yn` was `Y` and a `next-key` came with it.
+        public var hasMore: Bool
+        /// The opaque `next-key` to send back.
+        public var nextKey: String?
+    }
+
+    struct Reply {
+        var status: Int
+        var headers: HTTPHeaders
+        var body: Data
+
+        /// A header by name, case-insensitively (`cont-yn` / `Cont-Yn`).
+        func header(_ name: String) -> String? { headers.first(name: name) }
+    }
+
+    // MARK: - Token
+
+    static func tokenIssuer(configuration: KiwoomConfiguration, http: HTTPClient) -> @Sendable () async throws -> AU10001Response {
+        { [configuration] in
+            let api = KiwoomAPI.au10001
+            let body = try JSONEncoder().encode(AU10001Request(appkey: configuration.appKey, secretkey: configuration.secretKey))
+            let reply = try await send(http: http, baseURL: try await configuration.currentBaseURL(), api: api, body: body, token: nil,
+                                       contYn: nil, nextKey: nil, timeout: configuration.queryTimeout)
+            return try decode(AU10001Response.self, api: api, status: reply.status, body: reply.body)
+        }
+    }
+
+    // MARK: - Queries
+
+    /// Sends a query with pacing, one token re-issue on [8005] and back-off on retryable failures.
+    func query<Body: Encodable & Sendable, Value: Decodable & Sendable>(
+        _ api: KiwoomAPI, _ body: Body, as: Value.Type, contYn: Bool = false, nextKey: String? = nil
+    ) async throws -> Page<Value> {
+        let data = try Self.encode(body)
+        var reissued = false
+        var attempt = 0
+        while true {
+            try await limiter.acquire(api)
+            let token = try await tokens.token()
+            do {
+                let reply = try await Self.send(http: http, baseURL: try await configuration.currentBaseURL(), api: api, body: data, token: token,
+                                                contYn: contYn ? "Y" : nil, nextKey: nextKey, timeout: configuration.queryTimeout)
+                let value = try Self.decode(Value.self, api: api, status: reply.status, body: reply.body)
+                let more = reply.header("cont-yn")?.uppercased() == "Y"
+                let key = reply.header("next-key").flatMap(KiwoomValue.text)
+                return Page(value: value, hasMore: more && key != nil, nextKey: key)
+            } catch let error as KiwoomError {
+                if error.requiresNewToken && !reissued {
+                    reissued = true
+                    await tokens.invalidate(token)
+                    logger.info("token refused; re-issuing once", metadata: ["api-id": "\(api.rawValue)", "code": "\(error.code ?? "-")"])
+                    continue
+                }
+                guard error.isRetryable, !error.requiresNewToken, attempt < configuration.maxQueryRetries else { throw error }
+                attempt += 1
+                let delay = backoff(attempt: attempt)
+                logger.debug("retrying after back-off", metadata: ["api-id": "\(api.rawValue)", "error": "\(error.category.rawValue)", "attempt": "\(attempt)"])
+                try await Task.sleep(for: delay)
+            }
+        }
+    }
+
+    /// Exponential back-off with jitter: base · 2^(attempt−1) · [0.5, 1.0).
+    func backoff(attempt: Int) -> Duration {
+        let base = configuration.retryBaseDelay.seconds * pow(2, Double(attempt - 1))
+        return .milliseconds(Int(base * Double.random(in: 0.5..<1.0) * 1000))
+    }
+
+    // MARK: - Orders
+
+    /// Sends an order TR exactly once. Only a readable reply decides accepted or rejected; anything else
+    /// after the request may have left is unknown.
+    func order<Body: Encodable & Sendable, Value: Decodable & Sendable>(
+        _ api: KiwoomAPI, _ body: Body, as: Value.Type, orderNumber: (Value) -> String?
+    ) async -> KiwoomOrderOutcome<Value> {
+        let data: Data
+        let token: String
+        let baseURL: String
+        do {
+            baseURL = try await configuration.currentBaseURL()
+            data = try Self.encode(body)
+            try await limiter.acquire(api)
+            token = try await tokens.token()
+        } catch {
+            // Nothing was sent: the order is definitely not placed.
+            let e = error as? KiwoomError ?? KiwoomError(.transport, apiID: api.rawValue, message: "not sent: \(error)")
+            return .rejected(e)
+        }
+        let reply: Reply
+        do {
+            reply = try await Self.send(http: http, baseURL: baseURL, api: api, body: data, token: token,
+                                        contYn: nil, nextKey: nil, timeout: configuration.orderTimeout)
+        } catch {
+            return .unknown("\(api.rawValue): no reply after sending (\(error)); reconcile before acting")
+        }
+        guard (200..<300).contains(reply.status) else {
+            return .unknown("\(api.rawValue): HTTP \(reply.status) after sending; reconcile before acting")
+        }
+        guard let envelope = try? JSONDecoder().decode(KiwoomEnvelope.self, from: reply.body), let code = envelope.return_code else {
+            return .unknown("\(api.rawValue): unreadable reply after sending; reconcile before acting")
+        }
+        guard code == 0 else {
+            let error = KiwoomError.classify(apiID: api.rawValue, returnCode: code, message: envelope.return_msg ?? "", httpStatus: reply.status)
+            if error.category == .rateLimited {
+                return .unknown("\(api.rawValue): rate-limit reply after sending (\(error.message)); reconcile before acting")
+            }
+            if error.requiresNewToken { await tokens.invalidate(token) }
+            return .rejected(error)
+        }
+        guard let value = try? JSONDecoder().decode(Value.self, from: reply.body) else {
+            return .unknown("\(api.rawValue): success without a readable body; reconcile before acting")
+        }
+        guard let number = orderNumber(value).flatMap(KiwoomValue.text) else {
+            return .rejected(KiwoomError(.rejected, apiID: api.rawValue, returnCode: 0, message: "reply without ord_no: \(envelope.return_msg ?? "")"))
+        }
+        return .accepted(value, orderNo: number)
+    }
+
+    // MARK: - Transport
+
+    static func encode(_ body: some Encodable) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try encoder.encode(body)
+    }
+
+    static func send(http: HTTPClient, baseURL: String, api: KiwoomAPI, body: Data, token: String?,
+                     contYn: String?, nextKey: String?, timeout: Duration) async throws -> Reply {
+        var request = HTTPClientRequest(url: baseURL + api.path)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json;charset=UTF-8")
+        request.headers.add(name: "api-id", value: api.rawValue)
+        if let token { request.headers.add(name: "authorization", value: "Bearer " + token) }
+        if let contYn { request.headers.add(name: "cont-yn", value: contYn) }
+        if let nextKey { request.headers.add(name: "next-key", value: nextKey) }
+        request.body = .bytes(ByteBuffer(bytes: body))
+        do {
+            let response = try await http.execute(request, timeout: .nanoseconds(Int64(timeout.seconds * 1e9)))
+            let buffer = try await response.body.collect(upTo: 32 << 20)
+            let bytes = Data(buffer.readableBytesView)
+            return Reply(status: Int(response.status.code), headers: response.headers, body: bytes)
+        } catch let error as KiwoomError {
+            throw error
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw KiwoomError(.transport, apiID: api.rawValue, message: "\(error)")
+        }
+    }
+
+    /// Checks the HTTP status and `return_code`, then decodes the body. The envelope and the model are
+    /// read in one parse (`Decoded`): on the zero-latency path JSON parsing is most of the client's cost.
+    static func decode<Value: Decodable>(_ type: Value.Type, api: KiwoomAPI, status: Int, body: Data) throws -> Value {
+        let envelope: KiwoomEnvelope?
+        let value: Value?
+        var failure: (any Error)?
+        do {
+            let decoded = try JSONDecoder().decode(Decoded<Value>.self, from: body)
+            (envelope, value) = (decoded.envelope, decoded.value)
+        } catch {
+            failure = error
+            (envelope, value) = (try? JSONDecoder().decode(KiwoomEnvelope.self, from: body), nil)
+        }
+        if status == 429 {
+            throw KiwoomError.classify(apiID: api.rawValue, returnCode: envelope?.return_code ?? 5,
+                                       message: envelope?.return_msg ?? "HTTP 429", httpStatus: 429)
+        }
+        guard (200..<300).contains(status) else {
+            throw KiwoomError(.http, apiID: api.rawValue, returnCode: envelope?.return_code, message: envelope?.return_msg ?? "HTTP \(status)", httpStatus: status)
+        }
+        guard let envelope, let code = envelope.return_code else {
+            throw KiwoomError(.decoding, apiID: api.rawValue, message: "reply without return_code", httpStatus: status)
+        }
+        guard code == 0 else {
+            throw KiwoomError.classify(apiID: api.rawValue, returnCode: code, message: envelope.return_msg ?? "", httpStatus: status)
+        }
+        guard let value else {
+            throw KiwoomError(.decoding, apiID: api.rawValue, message: "unreadable \(api.rawValue) body: \(failure.map { "\($0)" } ?? "empty")", httpStatus: status)
+        }
+        return value
+    }
+
+    /// The envelope and, on success, the model, from one JSON parse.
+    struct Decoded<Value: Decodable>: Decodable {
+        let envelope: KiwoomEnvelope
+        let value: Value?
+
+        init(from decoder: any Decoder) throws {
+            envelope = try KiwoomEnvelope(from: decoder)
+            value = envelope.return_code == 0 ? try Value(from: decoder) : nil
+        }
+    }
+}
+
+/// The outcome of sending one order TR once.
+public enum KiwoomOrderOutcome<Value: Sendable>: Sendable {
+    /// Accepted with this `ord_no`.
+    case accepted(Value, orderNo: String)
+    /// Definitely not placed (refused before sending, non-zero `return_code` other than a rate limit, or no `ord_no`).
+    case rejected(KiwoomError)
+    /// May or may not have been placed: must be reconciled, never resent.
+    case unknown(String)
+}

@@ -1,0 +1,101 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+
+/// Kiwoom's REST API on loopback, in Kiwoom's wire format: token issue and revoke, every TR the broker
+/// uses (ka10001, ka10004, ka10100, kt00011, kt10000–kt10003, ka10081, ka10080, kt00001, kt00018,
+/// ka10075), header paging, [8005] expiry, 429 rate limiting, injected latency, and the input errors of
+/// the real host (1501/1504/1505, 1511). A `Service`: `run()` serves until cancelled or shut down.
+public final class KiwoomSimulator: Service, Sendable {
+    let core: KiwoomSimulatorCore
+    private let port = Mutex<Int?>(nil)
+    private let host: String
+    private let logger: Logger
+
+    /// Creates a simulator; `port` 0 binds a free port (see `waitUntilListening`).
+    public init(configuration: KiwoomSimulatorConfiguration = .init(), host: String = "127.0.0.1", port: Int = 0,
+                logger: Logger = Logger(label: "simulator.kiwoom")) {
+        self.core = KiwoomSimulatorCore(configuration: configuration)
+        self.host = host
+        self.requestedPort = port
+        self.logger = logger
+    }
+
+    private let requestedPort: Int
+
+    /// Serves until cancelled or gracefully shut down.
+    public func run() async throws {
+        let router = Router(context: BasicRequestContext.self)
+        let core = self.core
+        router.post("/oauth2/token") { request, _ in try await core.handle(request, category: "oauth2/token") }
+        router.post("/oauth2/revoke") { request, _ in try await core.handle(request, category: "oauth2/revoke") }
+        router.post("/api/dostk/:category") { request, context in
+            try await core.handle(request, category: context.parameters.get("category") ?? "")
+        }
+        let app = Application(router: router, configuration: .init(address: .hostname(host, port: requestedPort)),
+                              onServerRunning: { [self] channel in self.port.withLock { $0 = channel.localAddress?.port } },
+                              logger: logger)
+        try await app.run()
+    }
+
+    /// Waits (up to 30 s) until the server is bound and returns its port.
+    public func waitUntilListening() async throws -> Int {
+        for _ in 0..<3_000 {
+            if let p = port.withLock({ $0 }) { return p }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw SimulatorError("the Kiwoom simulator did not start listening within 30 s")
+    }
+
+    /// `http://127.0.0.1:<port>` once listening.
+    public func baseURL() async throws -> String { "http://\(host):\(try await waitUntilListening())" }
+
+    // MARK: - Test hooks
+
+    /// Makes every issued token invalid now (the next request with it gets [8005]).
+    public func expireTokens() { core.state.withLock { $0.tokens.removeAll() } }
+
+    /// Answers the next `count` requests (of `apiIDs`, or of any TR when nil) with `status`
+    /// (429 carries the `[1700]` body); the request is counted but not processed.
+    public func inject(status: Int, count: Int, apiIDs: Set<String>? = nil) {
+        core.state.withLock { $0.injections.append(.init(status: status, remaining: count, apiIDs: apiIDs)) }
+    }
+
+    /// Sets the injected latency of one api-id, or the default when `apiID` is nil.
+    public func setLatency(_ latency: Duration, for apiID: String? = nil) {
+        core.state.withLock { s in
+            if let apiID { s.latency[apiID] = latency } else { s.defaultLatency = latency; s.latency.removeAll() }
+        }
+    }
+
+    /// Requests received for one api-id (`au10001` for token issues).
+    public func requestCount(_ apiID: String) -> Int { core.state.withLock { $0.counts[apiID] ?? 0 } }
+    /// All requests received.
+    public var totalRequests: Int { core.state.withLock { $0.total } }
+    /// Order requests received (kt10000–kt10003), whatever the answer.
+    public var orderRequests: Int { core.state.withLock { $0.orderRequests } }
+    /// Tokens issued (successful `au10001` answers that created a new token).
+    public var tokenIssuances: Int { core.state.withLock { $0.issuances } }
+    /// Resets every counter.
+    public func resetCounters() {
+        core.state.withLock { s in s.counts = [:]; s.total = 0; s.orderRequests = 0; s.issuances = 0 }
+    }
+    /// The simulated account's cash, won.
+    public var cash: Int { core.state.withLock { $0.market.cash } }
+    /// Shares held of a code.
+    public func position(_ code: String) -> Int { core.state.withLock { $0.market.holdings[code]?.quantity ?? 0 } }
+    /// The simulated last price of a code.
+    public func price(_ code: String) -> Int? { core.state.withLock { $0.market.quotes[code]?.price } }
+    /// The codes and names of the simulated universe.
+    public static var universe: [(code: String, name: String)] { KiwoomMarket.universe.map { ($0.code, $0.name) } }
+}
+
+/// A simulator failure (start-up only).
+public struct SimulatorError: Error, CustomStringConvertible {
+    /// What went wrong.
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,105 @@
+import Foundation
+
+/// How the Kiwoom simulator behaves. Defaults follow §10 of the venue spec (simulator defaults).
+public struct KiwoomSimulatorConfiguration: Sendable {
+    /// Which host it imitates: the mock host prefixes rejections with `모의투자`.
+    public enum Profile: String, Sendable {
+        /// `api.kiwoom.com`.
+        case real
+        /// `mockapi.kiwoom.com`.
+        case mock
+    }
+
+    /// A token bucket.
+    public struct Bucket: Sendable, Hashable {
+        /// Requests per second.
+        public var perSecond: Double
+        /// Burst.
+        public var burst: Int
+
+        /// Creates a bucket.
+        public init(perSecond: Double, burst: Int) {
+            self.perSecond = perSecond
+            self.burst = burst
+        }
+    }
+
+    /// The accepted app key.
+    public var appKey: String
+    /// The accepted secret key.
+    public var secretKey: String
+    /// Real or mock host behaviour.
+    public var profile: Profile
+    /// Seed of the market's random walk, book sizes and token strings.
+    public var seed: UInt64
+    /// Latency injected before answering, per api-id (`au10001` for the token endpoint).
+    public var latency: [String: Duration]
+    /// Latency for api-ids not in `latency`.
+    public var defaultLatency: Duration
+    /// The per-api-id token bucket; nil turns the venue's rate limit off.
+    public var rateLimit: Bucket?
+    /// Token lifetime (`expires_dt` = issue time + this).
+    public var tokenLifetime: Duration
+    /// Rows per `ka10081` page.
+    public var dailyPageSize: Int
+    /// Rows per `ka10080` page.
+    public var minutePageSize: Int
+    /// Business days of daily history per stock.
+    public var historyDays: Int
+    /// Refuse orders outside 09:00–15:30 KST on weekdays (RC4057/RC4058). Off by default so the
+    /// simulator can be used at any hour.
+    public var enforceMarketHours: Bool
+    /// Cash the account starts with, won.
+    public var startingCash: Int
+    /// The wall clock the market-hours check reads (tests pin it).
+    public var marketClock: @Sendable () -> Date
+
+    /// Creates a configuration.
+    public init(appKey: String = "sokbo-simulator-appkey", secretKey: String = "sokbo-simulator-secretkey",
+                profile: Profile = .mock, seed: UInt64 = 20_260_101, latency: [String: Duration] = [:],
+                defaultLatency: Duration = .zero, rateLimit: Bucket? = Bucket(perSecond: 1, burst: 2),
+                tokenLifetime: Duration = .seconds(86_400), dailyPageSize: Int = 600, minutePageSize: Int = 900,
+                historyDays: Int = 1_000, enforceMarketHours: Bool = false, startingCash: Int = 100_000_000,
+                marketClock: @escaping @Sendable () -> Date = Date.init) {
+        self.appKey = appKey
+        self.secretKey = secretKey
+        self.profile = profile
+        self.seed = seed
+        self.latency = latency
+        self.defaultLatency = defaultLatency
+        self.rateLimit = rateLimit
+        self.tokenLifetime = tokenLifetime
+        self.dailyPageSize = dailyPageSize
+        self.minutePageSize = minutePageSize
+        self.historyDays = historyDays
+        self.enforceMarketHours = enforceMarketHours
+        self.startingCash = startingCash
+        self.marketClock = marketClock
+    }
+}
+
+/// SplitMix64: small, fast, deterministic for a seed.
+struct SimRandom: RandomNumberGenerator, Sendable {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A stable hash of strings and numbers, for deterministic per-item values.
+    static func hash(_ parts: [String], seed: UInt64) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325 ^ seed
+        for part in parts {
+            for b in part.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+            h = (h ^ 0x2F) &* 0x100_0000_01B3
+        }
+        var r = SimRandom(seed: h)
+        return r.next()
+    }
+}

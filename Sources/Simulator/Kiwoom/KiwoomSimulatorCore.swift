@@ -1,0 +1,209 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import SokboCore
+import Synchronization
+
+/// The simulator's state and request pipeline: count → latency → injected fault → token → auth →
+/// api-id → rate limit → TR handler. All state sits behind one lock; sleeps happen outside it.
+final class KiwoomSimulatorCore: Sendable {
+    struct Injection {
+        var status: Int
+        var remaining: Int
+        var apiIDs: Set<String>?
+    }
+
+    struct State {
+        var market: KiwoomMarket
+        var tokens: [String: Date] = [:]
+        var issuances = 0
+        var counts: [String: Int] = [:]
+        var total = 0
+        var orderRequests = 0
+        var injections: [Injection] = []
+        var latency: [String: Duration]
+        var defaultLatency: Duration
+        var buckets: [String: (tokens: Double, last: ContinuousClock.Instant)] = [:]
+        var rng: SimRandom
+    }
+
+    let configuration: KiwoomSimulatorConfiguration
+    let state: Mutex<State>
+    let clock = ContinuousClock()
+
+    static let orderIDs: Set<String> = ["kt10000", "kt10001", "kt10002", "kt10003"]
+    /// api-id → category path segment.
+    static let categories: [String: String] = [
+        "ka10001": "stkinfo", "ka10100": "stkinfo", "ka10004": "mrkcond",
+        "kt00011": "acnt", "kt00001": "acnt", "kt00018": "acnt", "ka10075": "acnt",
+        "kt10000": "ordr", "kt10001": "ordr", "kt10002": "ordr", "kt10003": "ordr",
+        "ka10081": "chart", "ka10080": "chart",
+    ]
+
+    init(configuration: KiwoomSimulatorConfiguration) {
+        self.configuration = configuration
+        self.state = Mutex(State(market: KiwoomMarket(seed: configuration.seed, startingCash: configuration.startingCash),
+                                 latency: configuration.latency, defaultLatency: configuration.defaultLatency,
+                                 rng: SimRandom(seed: configuration.seed ^ 0x5EED)))
+    }
+
+    static let apiIDHeader = HTTPField.Name("api-id")!
+    static let contYnHeader = HTTPField.Name("cont-yn")!
+    static let nextKeyHeader = HTTPField.Name("next-key")!
+
+    var prefix: String { configuration.profile == .mock ? "모의투자 " : "" }
+
+    // MARK: - Pipeline
+
+    func handle(_ request: Request, category: String) async throws -> Response {
+        let isToken = category == "oauth2/token"
+        let apiID = request.headers[Self.apiIDHeader] ?? (isToken ? "au10001" : category == "oauth2/revoke" ? "au10002" : "")
+        let latency = state.withLock { s -> Duration in
+            s.total += 1
+            s.counts[apiID, default: 0] += 1
+            if Self.orderIDs.contains(apiID) { s.orderRequests += 1 }
+            return s.latency[apiID] ?? s.defaultLatency
+        }
+        if latency > .zero { try await Task.sleep(for: latency) }
+        if let status = takeInjection(apiID) {
+            if status == 429 { return rateLimited(apiID) }
+            return Response(status: .init(code: status), headers: [.contentType: "text/html"],
+                            body: .init(byteBuffer: ByteBuffer(string: "<html><body>\(status) injected</body></html>")))
+        }
+        let buffer = try await request.body.collect(upTo: 1 << 20)
+        let json = (try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView))) as? [String: Any]
+        if isToken { return issueToken(json) }
+        if category == "oauth2/revoke" { return reply(["return_code": 0, "return_msg": "정상적으로 처리되었습니다"], apiID: apiID) }
+
+        let auth = request.headers[.authorization] ?? ""
+        let token = auth.hasPrefix("Bearer ") ? String(auth.dropFirst(7)) : ""
+        let valid = state.withLock { s in s.tokens[token].map { $0 > Date() } ?? false }
+        guard valid else { return reply(failure(3, "인증에 실패했습니다[8005:Token이 유효하지 않습니다]"), apiID: apiID) }
+
+        guard !apiID.isEmpty else {
+            return reply(failure(2, "입력 값 오류입니다[1501:API ID가 존재하지 않습니다]"), apiID: apiID)
+        }
+        guard let expected = Self.categories[apiID] else {
+            return reply(failure(2, "입력 값 오류입니다[1505:지원하지 않는 API ID입니다. API ID=\(apiID)]"), apiID: apiID)
+        }
+        guard expected == category else {
+            return reply(failure(2, "입력 값 오류입니다[1504:해당 URI에서는 지원하는 API ID가 아닙니다. API ID=\(apiID), URI=/api/dostk/\(category)]"), apiID: apiID)
+        }
+        guard takeRateToken(apiID) else { return rateLimited(apiID) }
+        guard let body = json else {
+            return reply(failure(2, "입력 값 오류입니다[1511:필수 입력 값에 값이 존재하지 않습니다. 필수입력 파라미터=body]"), apiID: apiID)
+        }
+        let paging = request.headers[Self.contYnHeader] == "Y" ? request.headers[Self.nextKeyHeader] : nil
+        return route(apiID: apiID, body: body, nextKey: paging)
+    }
+
+    func takeInjection(_ apiID: String) -> Int? {
+        state.withLock { s in
+            guard let i = s.injections.firstIndex(where: { $0.remaining > 0 && ($0.apiIDs?.contains(apiID) ?? true) }) else { return nil }
+            s.injections[i].remaining -= 1
+            let status = s.injections[i].status
+            if s.injections[i].remaining == 0 { s.injections.remove(at: i) }
+            return status
+        }
+    }
+
+    func takeRateToken(_ apiID: String) -> Bool {
+        guard let bucket = configuration.rateLimit else { return true }
+        let now = clock.now
+        return state.withLock { s in
+            var b = s.buckets[apiID] ?? (Double(bucket.burst), now)
+            let elapsed = b.last.duration(to: now).components
+            let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+            b.tokens = min(Double(bucket.burst), b.tokens + seconds * bucket.perSecond)
+            b.last = now
+            guard b.tokens >= 1 else { s.buckets[apiID] = b; return false }
+            b.tokens -= 1
+            s.buckets[apiID] = b
+            return true
+        }
+    }
+
+    // MARK: - Token
+
+    func issueToken(_ json: [String: Any]?) -> Response {
+        let api = "au10001"
+        guard let json, let grant = json["grant_type"] as? String else {
+            return reply(failure(2, "입력 값 오류입니다[8011:Access Token을 발급하는데 실패했습니다. 입력값에 grant_type이 들어오지 않았습니다]"), apiID: api)
+        }
+        guard grant == "client_credentials" else {
+            return reply(failure(2, "입력 값 오류입니다[8012:Access Token을 발급하는데 실패했습니다. grant_type의 값이 맞지 않습니다]"), apiID: api)
+        }
+        guard let key = json["appkey"] as? String, let secret = json["secretkey"] as? String, !key.isEmpty, !secret.isEmpty else {
+            return reply(failure(2, "입력 값 오류입니다[8020:입력파라미터로 appkey 또는 secretkey가 들어오지 않았습니다.]"), apiID: api)
+        }
+        guard key == configuration.appKey, secret == configuration.secretKey else {
+            return reply(failure(3, "인증에 실패했습니다[8001:App Key와 Secret Key 검증에 실패했습니다]"), apiID: api)
+        }
+        let now = Date()
+        let (token, expires) = state.withLock { s -> (String, Date) in
+            // One active token per appkey: re-issuing before expiry returns the same token and expires_dt.
+            if let (t, e) = s.tokens.first(where: { $0.value > now }) { return (t, e) }
+            let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+            let t = String((0..<86).map { _ in alphabet[Int(s.rng.next() % UInt64(alphabet.count))] })
+            let e = now.addingTimeInterval(Double(configuration.tokenLifetime.components.seconds))
+            s.tokens = [t: e]
+            s.issuances += 1
+            return (t, e)
+        }
+        return reply(["expires_dt": SimFormat.stamp(expires), "token_type": "bearer", "token": token,
+                      "return_code": 0, "return_msg": "정상적으로 처리되었습니다"], apiID: api)
+    }
+
+    // MARK: - Replies
+
+    func failure(_ returnCode: Int, _ message: String) -> [String: Any] {
+        ["return_code": returnCode, "return_msg": message]
+    }
+
+    func rateLimited(_ apiID: String) -> Response {
+        reply(failure(5, "허용된 요청 개수를 초과하였습니다[1700:허용된 요청 개수를 초과하였습니다. API ID=\(apiID)]"), apiID: apiID, status: .tooManyRequests)
+    }
+
+    func reply(_ body: [String: Any], apiID: String, status: HTTPResponse.Status = .ok, contYn: Bool = false, nextKey: String = "") -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: body)) ?? Data("{}".utf8)
+        var headers: HTTPFields = [.contentType: "application/json;charset=UTF-8"]
+        headers[Self.apiIDHeader] = apiID
+        headers[Self.contYnHeader] = contYn ? "Y" : "N"
+        headers[Self.nextKeyHeader] = nextKey
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// Kiwoom's value formats, for the simulator's replies.
+enum SimFormat {
+    /// A market price signed against the base: `+` above, `-` below, bare when equal.
+    static func signed(_ price: Int, base: Int) -> String {
+        price > base ? "+\(price)" : price < base && price > 0 ? "-\(price)" : "\(price)"
+    }
+
+    /// A signed change: `+600`, `-8700`, `0`.
+    static func change(_ value: Int) -> String { value > 0 ? "+\(value)" : "\(value)" }
+
+    /// A fixed-width zero-padded integer, sign in the first character (`"-00000000000084"`).
+    static func padded(_ value: Int, width: Int) -> String {
+        let digits = String(abs(value))
+        if value < 0 { return "-" + String(repeating: "0", count: max(0, width - 1 - digits.count)) + digits }
+        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+    }
+
+    /// A signed rate with two decimals: `+0.16`, `-3.86`, `0.00`.
+    static func rate(_ value: Double) -> String {
+        let s = String(format: "%.2f", value)
+        return value > 0.00499 ? "+" + s : s
+    }
+
+    /// `YYYYMMDDHHMMSS` in KST.
+    static func stamp(_ date: Date) -> String {
+        let secs = KST.secondsIntoDay(date)
+        return KST.dayString(date) + String(format: "%02d%02d%02d", secs / 3600, secs / 60 % 60, secs % 60)
+    }
+
+    /// `HHMMSS` in KST.
+    static func time(_ date: Date) -> String { String(stamp(date).suffix(6)) }
+}

@@ -1,0 +1,64 @@
+import Foundation
+@testable import Kiwoom
+import SokboCore
+import Synchronization
+import Testing
+
+@Suite struct KiwoomTokenProviderTests {
+    /// `expires_dt` for an instant, in KST as the venue sends it.
+    static func expires(_ date: Date) -> String {
+        let s = KST.secondsIntoDay(date)
+        return KST.dayString(date) + String(format: "%02d%02d%02d", s / 3600, s / 60 % 60, s % 60)
+    }
+
+    @Test func expiresDtIsAbsoluteKSTAndTheTokenIsRenewedBeforeIt() async throws {
+        let now = Date(timeIntervalSince1970: 1_790_000_000)
+        let lifetime = Mutex<TimeInterval>(3_600)
+        let calls = Mutex(0)
+        let provider = KiwoomTokenProvider(renewalMargin: .seconds(600), now: { now }) {
+            let n = calls.withLock { $0 += 1; return $0 }
+            var reply = try JSONDecoder().decode(AU10001Response.self, from: Data(#"{"token":"T","token_type":"bearer"}"#.utf8))
+            reply.token = "T\(n)"
+            reply.expires_dt = Self.expires(now.addingTimeInterval(lifetime.withLock { $0 }))
+            return reply
+        }
+        #expect(try await provider.token() == "T1")
+        #expect(try await provider.token() == "T1")
+        // A token that expires inside the renewal margin is replaced before use.
+        lifetime.withLock { $0 = 300 }
+        await provider.invalidate("T1")
+        #expect(try await provider.token() == "T2")
+        #expect(try await provider.token() == "T3")
+        #expect(await provider.issuances == 3)
+    }
+
+    @Test func concurrentCallersShareOneIssuanceAndStaleInvalidationsAreIgnored() async throws {
+        let calls = Mutex(0)
+        let provider = KiwoomTokenProvider(renewalMargin: .seconds(60)) {
+            let n = calls.withLock { $0 += 1; return $0 }
+            try await Task.sleep(for: .milliseconds(50))
+            var reply = try JSONDecoder().decode(AU10001Response.self, from: Data("{}".utf8))
+            reply.token = "T\(n)"
+            reply.expires_dt = Self.expires(Date().addingTimeInterval(86_400))
+            return reply
+        }
+        let tokens = try await withThrowingTaskGroup(of: String.self) { group in
+            for _ in 0..<50 { group.addTask { try await provider.token() } }
+            return try await group.reduce(into: Set<String>()) { $0.insert($1) }
+        }
+        #expect(tokens == ["T1"] && calls.withLock { $0 } == 1)
+        await provider.invalidate("T1")
+        await provider.invalidate("T1")
+        #expect(try await provider.token() == "T2")
+        await provider.invalidate("T1")
+        #expect(try await provider.token() == "T2")
+        #expect(calls.withLock { $0 } == 2)
+    }
+
+    @Test func aReplyWithoutExpiresDtIsADecodingError() async throws {
+        let provider = KiwoomTokenProvider(renewalMargin: .seconds(60)) {
+            try JSONDecoder().decode(AU10001Response.self, from: Data(#"{"token":"T","expires_in":86400}"#.utf8))
+        }
+        await #expect(throws: KiwoomError.self) { _ = try await provider.token() }
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+import Kiwoom
+import Logging
+import Simulator
+
+/// Runs a `KiwoomSimulator` on a free loopback port for the duration of `body`.
+func withSimulator<T: Sendable>(
+    _ configuration: KiwoomSimulatorConfiguration = .init(rateLimit: nil),
+    _ body: @Sendable (KiwoomSimulator, String) async throws -> T
+) async throws -> T {
+    var logger = Logger(label: "test.simulator")
+    // Cancelling the server at the end of a test logs an error from the framework; keep the output readable.
+    logger.logLevel = .critical
+    let simulator = KiwoomSimulator(configuration: configuration, logger: logger)
+    return try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask {
+            try await simulator.run()
+            return nil
+        }
+        let url = try await simulator.baseURL()
+        let result = try await body(simulator, url)
+        group.cancelAll()
+        while let next = try? await group.next() { _ = next }
+        return result
+    }
+}
+
+/// A client configuration for tests: no client-side pacing, quick back-off.
+func testConfiguration(_ url: String, orderTimeout: Duration = .seconds(10), retries: Int = 8) -> KiwoomConfiguration {
+    KiwoomConfiguration(baseURL: url, appKey: KiwoomConfiguration.simulatorAppKey, secretKey: KiwoomConfiguration.simulatorSecretKey,
+                        orderTimeout: orderTimeout, rateLimits: .unlimited, maxQueryRetries: retries, retryBaseDelay: .milliseconds(40))
+}
