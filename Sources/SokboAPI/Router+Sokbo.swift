@@ -18,6 +18,8 @@ public struct APIDependencies: Sendable {
     public var events: EventHub
     /// News bodies for `GET /api/news/{id}` (LS t3102).
     public var newsBodies: any NewsBodySource
+    /// The broker, for stock snapshots, charts and the account.
+    public var broker: any Broker
     /// The metrics registry (HTTP latency is recorded into it).
     public var metrics: PrometheusCollectorRegistry
     /// Renders `/metrics` (refreshes snapshot-derived figures, then emits the registry).
@@ -26,13 +28,14 @@ public struct APIDependencies: Sendable {
     /// Creates the dependencies.
     public init(apiToken: String, status: @escaping @Sendable () async -> any Encodable & Sendable,
                 flush: @escaping @Sendable () async -> FlushService.Report, store: any Store, events: EventHub,
-                newsBodies: any NewsBodySource, metrics: PrometheusCollectorRegistry, renderMetrics: @escaping @Sendable () async -> String) {
+                newsBodies: any NewsBodySource, broker: any Broker, metrics: PrometheusCollectorRegistry, renderMetrics: @escaping @Sendable () async -> String) {
         self.apiToken = apiToken
         self.status = status
         self.flush = flush
         self.store = store
         self.events = events
         self.newsBodies = newsBodies
+        self.broker = broker
         self.metrics = metrics
         self.renderMetrics = renderMetrics
     }
@@ -61,6 +64,7 @@ public func buildRouter(_ deps: APIDependencies) -> Router<SokboRequestContext> 
     NewsRoutes(store: deps.store).register(on: api)
     NewsBodyRoutes(store: deps.store, source: deps.newsBodies).register(on: api)
     DisclosureRoutes(store: deps.store).register(on: api)
+    StockRoutes(broker: deps.broker).register(on: api)
     EventRoutes(hub: deps.events).register(on: api)
     return router
 }

@@ -1,6 +1,7 @@
 import Configuration
 import DART
 import Foundation
+import Kiwoom
 import LSNews
 import Simulator
 import Hummingbird
@@ -90,7 +91,12 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
         dartOptions.port = simulated.dartPort
         dartOptions.seed = simulated.seed
         let dartSimulator = DARTSimulator(options: dartOptions, logger: logger)
+        // No simulated rate limit: the client's own limiter paces calls, and paper trading should not
+        // be slowed by the venue's mock-host limit.
+        let kiwoomSimulator = KiwoomSimulator(configuration: KiwoomSimulatorConfiguration(seed: simulated.seed, rateLimit: nil),
+                                              port: simulated.kiwoomPort, logger: logger)
         named.append(("simulator-ls", lsSimulator))
+        named.append(("simulator-kiwoom", kiwoomSimulator))
         named.append(("simulator-dart", dartSimulator))
         lsReady = { _ = try await lsSimulator.waitUntilListening() }
         dartReady = { _ = try await dartSimulator.waitUntilListening() }
@@ -98,6 +104,7 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
         dartHours = DARTMarketHours(openHour: 0, closeHour: 24, weekdaysOnly: false)
     }
 
+    let broker = KiwoomBroker(client: KiwoomClient(configuration: venues.kiwoom, logger: logger), logger: logger)
     let news = NewsPipeline(buffer: buffer, events: events, engineInbox: nil)
     let listener = try LSNewsListener(configuration: venues.ls, consumer: news, logger: logger)
     let dart = DARTService(configuration: venues.dart, dataDirectory: settings.dataDirectory,
@@ -124,7 +131,7 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
     }
     let router = buildRouter(APIDependencies(
         apiToken: apiToken, status: status, flush: { await flusher.flush() }, store: store, events: events,
-        newsBodies: listener.newsBodies,
+        newsBodies: listener.newsBodies, broker: broker,
         metrics: metrics.registry,
         renderMetrics: { await metrics.render(buffer: await buffer.stats(), flush: await flusher.status()) }))
     let port = PortBox()

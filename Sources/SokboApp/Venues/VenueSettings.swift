@@ -1,6 +1,7 @@
 import Configuration
 import DART
 import Foundation
+import Kiwoom
 import LSNews
 
 /// The venues' settings, read from their own scopes on top of the per-mode defaults.
@@ -12,6 +13,9 @@ import LSNews
 /// | `LS_APPKEY` (secret)      | LS app key |
 /// | `LS_APPSECRETKEY` (secret)| LS app secret |
 /// | `LS_IDLE_TIMEOUT_MS`      | reconnect after this long without a frame |
+/// | `KIWOOM_BASE_URL`         | Kiwoom REST base (`https://api.kiwoom.com`, mock `https://mockapi.kiwoom.com`) |
+/// | `KIWOOM_APPKEY` (secret)  | Kiwoom app key |
+/// | `KIWOOM_SECRETKEY` (secret)| Kiwoom secret key |
 /// | `DART_BASE_URL`           | Open DART API base |
 /// | `DART_API_KEY` (secret)   | Open DART key (40 characters) |
 /// | `SOKBO_SIMULATOR_SEED`    | the simulator's random seed |
@@ -20,11 +24,13 @@ import LSNews
 /// In `simulate` mode URLs and keys default to the built-in simulator on free loopback ports.
 struct VenueSettings: Sendable {
     var ls: LSConfiguration
+    var kiwoom: KiwoomConfiguration
     var dart: DARTConfiguration
     var simulator: SimulatorSettings?
 
     struct SimulatorSettings: Sendable {
         var lsPort: Int
+        var kiwoomPort: Int
         var dartPort: Int
         var seed: UInt64
         var newsPerSecond: Double
@@ -36,7 +42,7 @@ struct VenueSettings: Sendable {
             let config = reader.scoped(to: "sokbo.simulator")
             do {
                 simulator = SimulatorSettings(
-                    lsPort: try LoopbackPort.pick(), dartPort: try LoopbackPort.pick(),
+                    lsPort: try LoopbackPort.pick(), kiwoomPort: try LoopbackPort.pick(), dartPort: try LoopbackPort.pick(),
                     seed: try config.parse("seed", default: UInt64(UInt32.random(in: 1...UInt32.max))) { UInt64($0) },
                     newsPerSecond: try config.parse("news.per.second", default: 0.5) { Double($0).flatMap { $0 > 0 && $0 <= 10_000 ? $0 : nil } })
             } catch let error as SettingsError {
@@ -63,6 +69,17 @@ struct VenueSettings: Sendable {
             throw SettingsError(key: "ls.appkey", message: "\(mode.rawValue) mode needs LS_APPKEY and LS_APPSECRETKEY")
         }
         self.ls = ls
+
+        var kiwoom = KiwoomConfiguration.defaults(for: mode.rawValue)
+        if let simulator { kiwoom.baseURL = "http://127.0.0.1:\(simulator.kiwoomPort)" }
+        let kiwoomConfig = reader.scoped(to: "kiwoom")
+        kiwoom.baseURL = try kiwoomConfig.parse("base.url", default: kiwoom.baseURL, Self.httpURL)
+        kiwoom.appKey = kiwoomConfig.string(forKey: "appkey", isSecret: true) ?? kiwoom.appKey
+        kiwoom.secretKey = kiwoomConfig.string(forKey: "secretkey", isSecret: true) ?? kiwoom.secretKey
+        if mode != .simulate, kiwoom.appKey.isEmpty || kiwoom.secretKey.isEmpty {
+            throw SettingsError(key: "kiwoom.appkey", message: "\(mode.rawValue) mode needs KIWOOM_APPKEY and KIWOOM_SECRETKEY")
+        }
+        self.kiwoom = kiwoom
 
         var dart = DARTConfiguration.defaults(for: mode.rawValue)
         if let simulator { dart.baseURL = "http://127.0.0.1:\(simulator.dartPort)/api/" }
