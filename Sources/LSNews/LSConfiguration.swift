@@ -36,6 +36,9 @@ public struct LSConfiguration: Sendable, CustomStringConvertible {
     public var tlsServerName: String?
     /// How long closing the socket may take on shutdown.
     public var closeTimeout: Duration
+    /// When set, asked for the REST base and WebSocket URLs at each use instead of the fixed ones: the
+    /// built-in simulator binds a free port only once it runs. Must keep the configured schemes.
+    public var resolveEndpoints: (@Sendable () async throws -> (baseURL: String, webSocketURL: String))?
 
     /// Creates a configuration; unspecified values are the live defaults.
     public init(
@@ -66,6 +69,12 @@ public struct LSConfiguration: Sendable, CustomStringConvertible {
         self.trustedCAPEM = trustedCAPEM
         self.tlsServerName = tlsServerName
         self.closeTimeout = closeTimeout
+        self.resolveEndpoints = nil
+    }
+
+    /// The REST base and WebSocket URLs to use now.
+    func endpoints() async throws -> (baseURL: String, webSocketURL: String) {
+        try await resolveEndpoints?() ?? (baseURL, webSocketURL)
     }
 
     /// Default hosts per run mode: `live` → the real hosts, `mock` → the paper-trading WebSocket port,

@@ -124,9 +124,15 @@ public final class LSNewsListener: Service, Sendable {
             return Task.isCancelled ? .cancelled : .failed(error)
         }
         let renewAt = await tokens.renewalDue()
+        let webSocketURL: String
+        do {
+            webSocketURL = try await configuration.endpoints().webSocketURL
+        } catch {
+            return Task.isCancelled ? .cancelled : .failed(error)
+        }
         let (events, continuation) = AsyncStream.makeStream(of: AttemptEvent.self)
         let client = WebSocketClient(
-            url: configuration.webSocketURL,
+            url: webSocketURL,
             configuration: WebSocketClientConfiguration(
                 maxFrameSize: max(1 << 20, configuration.maxMessageBytes * 4),
                 closeTimeout: configuration.closeTimeout,

@@ -36,7 +36,7 @@ public final class LSRESTClient: Sendable {
 
     /// `POST /oauth2/token` with a form body; the expiry comes from the JWT `exp` (spec §2.3).
     public func issueToken(now: Date = Date()) async throws -> LSToken {
-        var request = HTTPClientRequest(url: configuration.baseURL + "/oauth2/token")
+        var request = HTTPClientRequest(url: try await configuration.endpoints().baseURL + "/oauth2/token")
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/x-www-form-urlencoded")
         let form = "grant_type=client_credentials&appkey=\(Self.formEncode(configuration.appKey))"
@@ -60,7 +60,7 @@ public final class LSRESTClient: Sendable {
 
     /// `POST /stock/investinfo` `t3102` for one news id.
     public func newsBody(id: String, token: LSToken) async throws -> NewsBody {
-        var request = HTTPClientRequest(url: configuration.baseURL + "/stock/investinfo")
+        var request = HTTPClientRequest(url: try await configuration.endpoints().baseURL + "/stock/investinfo")
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json; charset=utf-8")
         request.headers.add(name: "authorization", value: "Bearer \(token.value)")

@@ -58,7 +58,7 @@ actor PortBox {
 /// accepting first, then the news listener, then the final flush, and the store closes last.
 public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = nil) async throws -> Sokbo {
     let settings = try AppSettings(reader: reader)
-    let venues = try VenueSettings(reader: reader, mode: settings.mode)
+    var venues = try VenueSettings(reader: reader, mode: settings.mode)
     var logger = baseLogger ?? Logger(label: "sokbo")
     if baseLogger == nil, let level = reader.string(forKey: "log.level").flatMap(Logger.Level.init(rawValue:)) {
         logger.logLevel = level
@@ -81,25 +81,28 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
     ]
 
     // The simulator's venues come before their clients, so they stop after them.
-    var lsReady: @Sendable () async throws -> Void = {}
-    var dartReady: @Sendable () async throws -> Void = {}
+    var dartReady: @Sendable () async throws -> String? = { nil }
     var dartHours: DARTMarketHours?
     if let simulated = venues.simulator {
         let lsSimulator = LSSimulator(configuration: LSSimulatorConfiguration(
-            port: simulated.lsPort, framesPerSecond: simulated.newsPerSecond, seed: simulated.seed), logger: logger)
+            port: 0, framesPerSecond: simulated.newsPerSecond, seed: simulated.seed), logger: logger)
         var dartOptions = DARTSimulator.Options()
-        dartOptions.port = simulated.dartPort
+        dartOptions.port = 0
         dartOptions.seed = simulated.seed
         let dartSimulator = DARTSimulator(options: dartOptions, logger: logger)
         // No simulated rate limit: the client's own limiter paces calls, and paper trading should not
         // be slowed by the venue's mock-host limit.
         let kiwoomSimulator = KiwoomSimulator(configuration: KiwoomSimulatorConfiguration(seed: simulated.seed, rateLimit: nil),
-                                              port: simulated.kiwoomPort, logger: logger)
+                                              port: 0, logger: logger)
         named.append(("simulator-ls", lsSimulator))
         named.append(("simulator-kiwoom", kiwoomSimulator))
         named.append(("simulator-dart", dartSimulator))
-        lsReady = { _ = try await lsSimulator.waitUntilListening() }
-        dartReady = { _ = try await dartSimulator.waitUntilListening() }
+        // The clients ask for the simulator's URLs when they first connect; that waits until it listens.
+        venues.ls.resolveEndpoints = { () async throws -> (baseURL: String, webSocketURL: String) in
+            (try await lsSimulator.baseURL(), try await lsSimulator.webSocketURL())
+        }
+        venues.kiwoom.resolveBaseURL = { try await kiwoomSimulator.baseURL() }
+        dartReady = { "http://127.0.0.1:\(try await dartSimulator.waitUntilListening())/api/" }
         // The simulator files all week, so paper trading can be tried on a weekend too.
         dartHours = DARTMarketHours(openHour: 0, closeHour: 24, weekdaysOnly: false)
     }
@@ -111,7 +114,7 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
                            consumers: [DisclosurePipeline(buffer: buffer, events: events)], hours: dartHours,
                            ready: dartReady, logger: logger)
     named.append(("dart", dart))
-    named.append(("news-listener", ReadyThenRun(ready: lsReady, inner: listener)))
+    named.append(("news-listener", listener))
 
     let services: [any Service] = named.map { MonitoredService($0.0, $0.1, monitor: monitor, logger: logger) }
     for (name, _) in named { await monitor.set(name, .starting) }

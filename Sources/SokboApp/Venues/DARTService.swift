@@ -13,12 +13,12 @@ final class DARTService: Service, Sendable {
     private let dataDirectory: String
     private let consumers: [any DisclosureConsumer]
     private let hours: DARTMarketHours?
-    private let ready: @Sendable () async throws -> Void
+    private let ready: @Sendable () async throws -> String?
     private let logger: Logger
     private let started = AsyncBox<(DARTAdapter, DARTPoller)>()
 
     init(configuration: DARTConfiguration, dataDirectory: String, consumers: [any DisclosureConsumer], hours: DARTMarketHours?,
-         ready: @escaping @Sendable () async throws -> Void, logger: Logger) {
+         ready: @escaping @Sendable () async throws -> String?, logger: Logger) {
         self.configuration = configuration
         self.dataDirectory = dataDirectory
         self.consumers = consumers
@@ -28,7 +28,9 @@ final class DARTService: Service, Sendable {
     }
 
     func run() async throws {
-        try await ready()
+        var configuration = configuration
+        // `ready` waits for the simulator in simulate mode and gives its URL.
+        if let baseURL = try await cancelWhenGracefulShutdown({ try await self.ready() }) { configuration.baseURL = baseURL }
         let adapter: DARTAdapter
         do {
             adapter = try await DARTAdapter.start(configuration: configuration, dataDirectory: dataDirectory, logger: logger)

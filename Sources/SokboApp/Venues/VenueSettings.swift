@@ -21,7 +21,7 @@ import LSNews
 /// | `SOKBO_SIMULATOR_SEED`    | the simulator's random seed |
 /// | `SOKBO_SIMULATOR_NEWS_PER_SECOND` | the simulated NWS rate |
 ///
-/// In `simulate` mode URLs and keys default to the built-in simulator on free loopback ports.
+/// In `simulate` mode URLs and keys default to the built-in simulator, on ports it picks when it starts.
 struct VenueSettings: Sendable {
     var ls: LSConfiguration
     var kiwoom: KiwoomConfiguration
@@ -29,9 +29,6 @@ struct VenueSettings: Sendable {
     var simulator: SimulatorSettings?
 
     struct SimulatorSettings: Sendable {
-        var lsPort: Int
-        var kiwoomPort: Int
-        var dartPort: Int
         var seed: UInt64
         var newsPerSecond: Double
     }
@@ -40,24 +37,15 @@ struct VenueSettings: Sendable {
         var simulator: SimulatorSettings?
         if mode == .simulate {
             let config = reader.scoped(to: "sokbo.simulator")
-            do {
-                simulator = SimulatorSettings(
-                    lsPort: try LoopbackPort.pick(), kiwoomPort: try LoopbackPort.pick(), dartPort: try LoopbackPort.pick(),
-                    seed: try config.parse("seed", default: UInt64(UInt32.random(in: 1...UInt32.max))) { UInt64($0) },
-                    newsPerSecond: try config.parse("news.per.second", default: 0.5) { Double($0).flatMap { $0 > 0 && $0 <= 10_000 ? $0 : nil } })
-            } catch let error as SettingsError {
-                throw error
-            } catch {
-                throw SettingsError(key: "sokbo.simulator", message: "\(error)")
-            }
+            simulator = SimulatorSettings(
+                seed: try config.parse("seed", default: UInt64(UInt32.random(in: 1...UInt32.max))) { UInt64($0) },
+                newsPerSecond: try config.parse("news.per.second", default: 0.5) { Double($0).flatMap { $0 > 0 && $0 <= 10_000 ? $0 : nil } })
         }
         self.simulator = simulator
 
+        // In simulate mode the URLs point at the simulator, which binds a free port when it runs; the app
+        // sets resolvers that wait for it.
         var ls = LSConfiguration.defaults(for: mode.rawValue)
-        if let simulator {
-            ls.baseURL = "http://127.0.0.1:\(simulator.lsPort)"
-            ls.webSocketURL = "ws://127.0.0.1:\(simulator.lsPort)/websocket"
-        }
         let lsConfig = reader.scoped(to: "ls")
         ls.baseURL = try lsConfig.parse("base.url", default: ls.baseURL, Self.httpURL)
         ls.webSocketURL = try lsConfig.parse("ws.url", default: ls.webSocketURL, Self.webSocketURL)
@@ -71,7 +59,6 @@ struct VenueSettings: Sendable {
         self.ls = ls
 
         var kiwoom = KiwoomConfiguration.defaults(for: mode.rawValue)
-        if let simulator { kiwoom.baseURL = "http://127.0.0.1:\(simulator.kiwoomPort)" }
         let kiwoomConfig = reader.scoped(to: "kiwoom")
         kiwoom.baseURL = try kiwoomConfig.parse("base.url", default: kiwoom.baseURL, Self.httpURL)
         kiwoom.appKey = kiwoomConfig.string(forKey: "appkey", isSecret: true) ?? kiwoom.appKey
@@ -82,7 +69,6 @@ struct VenueSettings: Sendable {
         self.kiwoom = kiwoom
 
         var dart = DARTConfiguration.defaults(for: mode.rawValue)
-        if let simulator { dart.baseURL = "http://127.0.0.1:\(simulator.dartPort)/api/" }
         let dartConfig = reader.scoped(to: "dart")
         let base = try dartConfig.parse("base.url", default: dart.baseURL, Self.httpURL)
         dart.baseURL = base.hasSuffix("/") ? base : base + "/"
