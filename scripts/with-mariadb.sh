@@ -75,9 +75,16 @@ cat >"$RUN_DIR/start.sh" <<EOF
 #!/usr/bin/env bash
 # Starts the throwaway server (detached, output to its error log) and waits until it answers.
 set -u
-setsid mariadbd --no-defaults --user=$RUN_USER --datadir="$DATA_DIR" --socket="$SOCKET" --pid-file="$PID_FILE" \\
-    --port=$PORT --bind-address=127.0.0.1 --skip-name-resolve --log-error="$ERROR_LOG" --skip-log-bin \\
-    --innodb-buffer-pool-size=128M </dev/null >/dev/null 2>&1 &
+# Close every inherited descriptor above 2 first: a caller may detect our exit by a pipe or socket
+# (Foundation's Process does), and a server that kept it open would make that caller wait forever.
+(
+    for fd in \$(ls /proc/\$BASHPID/fd); do
+        if [[ \$fd -gt 2 ]]; then eval "exec \$fd>&-" 2>/dev/null; fi
+    done
+    exec setsid mariadbd --no-defaults --user=$RUN_USER --datadir="$DATA_DIR" --socket="$SOCKET" --pid-file="$PID_FILE" \\
+        --port=$PORT --bind-address=127.0.0.1 --skip-name-resolve --log-error="$ERROR_LOG" --skip-log-bin \\
+        --innodb-buffer-pool-size=128M
+) </dev/null >/dev/null 2>&1 &
 for _ in \$(seq 1 300); do
     if mariadb-admin --no-defaults --socket="$SOCKET" -uroot --connect-timeout=2 ping >/dev/null 2>&1; then
         exit 0
@@ -110,6 +117,7 @@ chmod 700 "$RUN_DIR/start.sh" "$RUN_DIR/stop.sh"
 
 cleanup() {
     local status=$?
+    trap '' PIPE
     "$RUN_DIR/stop.sh" >/dev/null 2>&1
     rm -rf "$ROOT_DIR"
     exit "$status"
@@ -117,6 +125,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+# The EXIT trap cannot run when this shell is killed outright (SIGKILL, or SIGPIPE when a reader of its
+# output went away): a detached watchdog stops the server and removes the temp dir once this shell is gone.
+SCRIPT_PID=$$
+setsid bash -c "while kill -0 $SCRIPT_PID 2>/dev/null; do sleep 1; done; \"$RUN_DIR/stop.sh\"; rm -rf \"$ROOT_DIR\"" \
+    </dev/null >/dev/null 2>&1 &
 
 if ! mariadb-install-db --no-defaults --user="$RUN_USER" --datadir="$DATA_DIR" \
     --auth-root-authentication-method=socket --skip-test-db >"$RUN_DIR/install.log" 2>&1; then

@@ -41,20 +41,26 @@ enum MySQLTestServer {
     }
 
     /// Runs the shell command an environment variable names (the server's stop or start command)
-    /// without blocking a cooperative thread; returns its exit status.
-    static func runCommand(from variable: String) async throws -> Int32 {
+    /// without blocking a cooperative thread; returns its exit status, or throws after `timeout`.
+    static func runCommand(from variable: String, timeout: Duration = .seconds(60)) async throws -> Int32 {
         guard let command = ProcessInfo.processInfo.environment[variable] else {
             throw TestFailure("\(variable) is not set")
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", command]
+        let outcome = ResumeOnce<Int32>()
         return try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            outcome.set(continuation)
+            process.terminationHandler = { outcome.resume(with: .success($0.terminationStatus)) }
             do {
                 try process.run()
             } catch {
-                continuation.resume(throwing: error)
+                outcome.resume(with: .failure(error))
+            }
+            Task {
+                try? await Task.sleep(for: timeout)
+                outcome.resume(with: .failure(TestFailure("\(variable) did not finish within \(timeout)")))
             }
         }
     }
@@ -68,6 +74,36 @@ enum MySQLTestServer {
             title: title ?? "삼성전자, 3분기 영업이익 \(index)억원…시장 예상 상회", tickers: tickers.compactMap { Ticker($0) },
             bodySize: 4_841, category: "99", receivedAt: Date(epochMilliseconds: published + 35)
         ).row
+    }
+}
+
+/// Resumes a continuation once, whichever of several racers comes first.
+final class ResumeOnce<T: Sendable>: @unchecked Sendable {
+    // @unchecked: both fields are only touched under `lock`.
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<T, any Error>?
+    private var early: Result<T, any Error>?
+
+    func set(_ continuation: CheckedContinuation<T, any Error>) {
+        lock.lock()
+        defer { lock.unlock() }
+        if let early {
+            continuation.resume(with: early)
+        } else {
+            self.continuation = continuation
+        }
+    }
+
+    func resume(with result: Result<T, any Error>) {
+        lock.lock()
+        defer { lock.unlock() }
+        if let continuation {
+            continuation.resume(with: result)
+            self.continuation = nil
+            early = .failure(TestFailure("already resumed"))
+        } else if early == nil {
+            early = result
+        }
     }
 }
 
