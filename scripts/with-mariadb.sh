@@ -29,7 +29,16 @@ if ! command -v mariadbd >/dev/null 2>&1 && [[ ! -x /usr/sbin/mariadbd ]] \
         exit 1
     fi
     log "installing mariadb-server and libmariadb-dev"
-    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mariadb-server libmariadb-dev; } >/dev/null; then
+    # Keep the package from starting the system server: a policy-rc.d that denies every service start,
+    # only for the install, and only when the machine has none of its own.
+    policy_added=0
+    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && policy_added=1
+    fi
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mariadb-server libmariadb-dev; } >/dev/null
+    install_status=$?
+    [[ $policy_added -eq 1 ]] && rm -f /usr/sbin/policy-rc.d
+    if [[ $install_status -ne 0 ]]; then
         log "apt-get install failed"
         exit 1
     fi
