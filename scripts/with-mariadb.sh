@@ -29,7 +29,16 @@ if ! command -v mariadbd >/dev/null 2>&1 && [[ ! -x /usr/sbin/mariadbd ]] \
         exit 1
     fi
     log "installing mariadb-server and libmariadb-dev"
-    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mariadb-server libmariadb-dev; } >/dev/null; then
+    # Keep the package from starting the system server: a policy-rc.d that denies every service start,
+    # only for the install, and only when the machine has none of its own.
+    policy_added=0
+    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && policy_added=1
+    fi
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mariadb-server libmariadb-dev; } >/dev/null
+    install_status=$?
+    [[ $policy_added -eq 1 ]] && rm -f /usr/sbin/policy-rc.d
+    if [[ $install_status -ne 0 ]]; then
         log "apt-get install failed"
         exit 1
     fi
@@ -75,9 +84,16 @@ cat >"$RUN_DIR/start.sh" <<EOF
 #!/usr/bin/env bash
 # Starts the throwaway server (detached, output to its error log) and waits until it answers.
 set -u
-setsid mariadbd --no-defaults --user=$RUN_USER --datadir="$DATA_DIR" --socket="$SOCKET" --pid-file="$PID_FILE" \\
-    --port=$PORT --bind-address=127.0.0.1 --skip-name-resolve --log-error="$ERROR_LOG" --skip-log-bin \\
-    --innodb-buffer-pool-size=128M </dev/null >/dev/null 2>&1 &
+# Close every inherited descriptor above 2 first: a caller may detect our exit by a pipe or socket
+# (Foundation's Process does), and a server that kept it open would make that caller wait forever.
+(
+    for fd in \$(ls /proc/\$BASHPID/fd); do
+        if [[ \$fd -gt 2 ]]; then eval "exec \$fd>&-" 2>/dev/null; fi
+    done
+    exec setsid mariadbd --no-defaults --user=$RUN_USER --datadir="$DATA_DIR" --socket="$SOCKET" --pid-file="$PID_FILE" \\
+        --port=$PORT --bind-address=127.0.0.1 --skip-name-resolve --log-error="$ERROR_LOG" --skip-log-bin \\
+        --innodb-buffer-pool-size=128M
+) </dev/null >/dev/null 2>&1 &
 for _ in \$(seq 1 300); do
     if mariadb-admin --no-defaults --socket="$SOCKET" -uroot --connect-timeout=2 ping >/dev/null 2>&1; then
         exit 0
@@ -110,6 +126,7 @@ chmod 700 "$RUN_DIR/start.sh" "$RUN_DIR/stop.sh"
 
 cleanup() {
     local status=$?
+    trap '' PIPE
     "$RUN_DIR/stop.sh" >/dev/null 2>&1
     rm -rf "$ROOT_DIR"
     exit "$status"
@@ -117,6 +134,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+# The EXIT trap cannot run when this shell is killed outright (SIGKILL, or SIGPIPE when a reader of its
+# output went away): a detached watchdog stops the server and removes the temp dir once this shell is gone.
+SCRIPT_PID=$$
+setsid bash -c "while kill -0 $SCRIPT_PID 2>/dev/null; do sleep 1; done; \"$RUN_DIR/stop.sh\"; rm -rf \"$ROOT_DIR\"" \
+    </dev/null >/dev/null 2>&1 &
 
 if ! mariadb-install-db --no-defaults --user="$RUN_USER" --datadir="$DATA_DIR" \
     --auth-root-authentication-method=socket --skip-test-db >"$RUN_DIR/install.log" 2>&1; then

@@ -1,5 +1,5 @@
 /// One benchmark: a name to run it by, a line of help, and a body that prints its figures.
-protocol BenchmarkCase: Sendable {
+protocol BenchmarkCase: SendableMetatype {
     /// The name on the command line.
     static var name: String { get }
     /// One line of help.

@@ -46,7 +46,7 @@ final class MySQLParameterBuffers {
                 let target = byteBase + offset
                 let count = text.utf8.count
                 if count > 0 {
-                    let copied = text.utf8.withContiguousStorageIfAvailable { source in
+                    let copied: Void? = text.utf8.withContiguousStorageIfAvailable { source in
                         target.copyMemory(from: source.baseAddress!, byteCount: source.count)
                     }
                     if copied == nil {

@@ -36,6 +36,7 @@ extension MySQLStoreTests {
                         }
                         return appended
                     }
+                    defer { writer.cancel() }
                     try await Task.sleep(for: .seconds(2))
                     let beforeOutage = try await store.count(.news)
 

@@ -42,7 +42,7 @@ enum MySQLTestServer {
     }
 
     /// Runs the shell command an environment variable names (the server's stop or start command)
-    /// without blocking a cooperative thread; returns its exit status.
+    /// without blocking a cooperative thread; returns its exit status (the scripts bound their own waits).
     static func runCommand(from variable: String) async throws -> Int32 {
         guard let command = ProcessInfo.processInfo.environment[variable] else {
             throw TestFailure("\(variable) is not set")
