@@ -99,12 +99,23 @@ let package = Package(
             ]
         ),
 
+        // MARK: - Trading engine (no I/O of its own: it drives the Broker and Store protocols)
+        .target(
+            name: "Trading",
+            dependencies: [
+                "SokboCore",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // MARK: - API and composition
         .target(
             name: "SokboAPI",
             dependencies: [
                 "SokboCore",
                 "Storage",
+                "Trading",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -114,14 +125,15 @@ let package = Package(
         .target(
             name: "SokboApp",
             dependencies: [
-                "SokboCore", "Storage", "SokboAPI", "LSNews", "Kiwoom", "DART", "Simulator",
+                "SokboCore", "Storage", "SokboAPI", "LSNews", "Kiwoom", "DART", "Simulator", "Trading",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            resources: [.copy("Resources/krx-holidays.txt")]
         ),
         .executableTarget(
             name: "sokbo",

@@ -3,6 +3,7 @@ import Hummingbird
 import Prometheus
 import SokboCore
 import Storage
+import Trading
 
 /// What the routes need from the running process, as closures so the API does not depend on the venues.
 public struct APIDependencies: Sendable {
@@ -20,6 +21,8 @@ public struct APIDependencies: Sendable {
     public var newsBodies: any NewsBodySource
     /// The broker, for stock snapshots, charts and the account.
     public var broker: any Broker
+    /// The trading engine (orders, rules, kill switch).
+    public var engine: TradingEngine
     /// The metrics registry (HTTP latency is recorded into it).
     public var metrics: PrometheusCollectorRegistry
     /// Renders `/metrics` (refreshes snapshot-derived figures, then emits the registry).
@@ -28,7 +31,7 @@ public struct APIDependencies: Sendable {
     /// Creates the dependencies.
     public init(apiToken: String, status: @escaping @Sendable () async -> any Encodable & Sendable,
                 flush: @escaping @Sendable () async -> FlushService.Report, store: any Store, events: EventHub,
-                newsBodies: any NewsBodySource, broker: any Broker, metrics: PrometheusCollectorRegistry, renderMetrics: @escaping @Sendable () async -> String) {
+                newsBodies: any NewsBodySource, broker: any Broker, engine: TradingEngine, metrics: PrometheusCollectorRegistry, renderMetrics: @escaping @Sendable () async -> String) {
         self.apiToken = apiToken
         self.status = status
         self.flush = flush
@@ -36,6 +39,7 @@ public struct APIDependencies: Sendable {
         self.events = events
         self.newsBodies = newsBodies
         self.broker = broker
+        self.engine = engine
         self.metrics = metrics
         self.renderMetrics = renderMetrics
     }
@@ -65,6 +69,7 @@ public func buildRouter(_ deps: APIDependencies) -> Router<SokboRequestContext> 
     NewsBodyRoutes(store: deps.store, source: deps.newsBodies).register(on: api)
     DisclosureRoutes(store: deps.store).register(on: api)
     StockRoutes(broker: deps.broker).register(on: api)
+    TradingRoutes(engine: deps.engine, store: deps.store).register(on: api)
     EventRoutes(hub: deps.events).register(on: api)
     return router
 }

@@ -4,6 +4,7 @@ import Foundation
 import Kiwoom
 import LSNews
 import Simulator
+import Trading
 import Hummingbird
 import Logging
 import ServiceLifecycle
@@ -29,6 +30,10 @@ public struct Sokbo: Sendable {
     public let apiToken: String
     /// Live events (news, signals, orders, connection changes).
     public let events: EventHub
+    /// The trading engine.
+    public let engine: TradingEngine
+    /// The built-in simulator's venues (simulate mode only), for tests and demos.
+    public let simulated: SimulatedVenues?
     let port: PortBox
 
     /// The port the HTTP server bound (useful with port 0); waits until the server is listening.
@@ -59,6 +64,7 @@ actor PortBox {
 public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = nil) async throws -> Sokbo {
     let settings = try AppSettings(reader: reader)
     var venues = try VenueSettings(reader: reader, mode: settings.mode)
+    let trading = try TradingSettings(reader: reader, mode: settings.mode)
     var logger = baseLogger ?? Logger(label: "sokbo")
     if baseLogger == nil, let level = reader.string(forKey: "log.level").flatMap(Logger.Level.init(rawValue:)) {
         logger.logLevel = level
@@ -83,16 +89,17 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
     // The simulator's venues come before their clients, so they stop after them.
     var dartReady: @Sendable () async throws -> String? = { nil }
     var dartHours: DARTMarketHours?
-    if let simulated = venues.simulator {
+    var simulated: SimulatedVenues?
+    if let simulatorSettings = venues.simulator {
         let lsSimulator = LSSimulator(configuration: LSSimulatorConfiguration(
-            port: 0, framesPerSecond: simulated.newsPerSecond, seed: simulated.seed), logger: logger)
+            port: 0, framesPerSecond: simulatorSettings.newsPerSecond, seed: simulatorSettings.seed), logger: logger)
         var dartOptions = DARTSimulator.Options()
         dartOptions.port = 0
-        dartOptions.seed = simulated.seed
+        dartOptions.seed = simulatorSettings.seed
         let dartSimulator = DARTSimulator(options: dartOptions, logger: logger)
         // No simulated rate limit: the client's own limiter paces calls, and paper trading should not
         // be slowed by the venue's mock-host limit.
-        let kiwoomSimulator = KiwoomSimulator(configuration: KiwoomSimulatorConfiguration(seed: simulated.seed, rateLimit: nil),
+        let kiwoomSimulator = KiwoomSimulator(configuration: KiwoomSimulatorConfiguration(seed: simulatorSettings.seed, rateLimit: nil),
                                               port: 0, logger: logger)
         named.append(("simulator-ls", lsSimulator))
         named.append(("simulator-kiwoom", kiwoomSimulator))
@@ -103,17 +110,39 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
         }
         venues.kiwoom.resolveBaseURL = { try await kiwoomSimulator.baseURL() }
         dartReady = { "http://127.0.0.1:\(try await dartSimulator.waitUntilListening())/api/" }
+        simulated = SimulatedVenues(ls: lsSimulator, kiwoom: kiwoomSimulator, dart: dartSimulator)
         // The simulator files all week, so paper trading can be tried on a weekend too.
         dartHours = DARTMarketHours(openHour: 0, closeHour: 24, weekdaysOnly: false)
     }
 
     let broker = KiwoomBroker(client: KiwoomClient(configuration: venues.kiwoom, logger: logger), logger: logger)
-    let news = NewsPipeline(buffer: buffer, events: events, engineInbox: nil)
+    let disclosureIndex = DisclosureIndex()
+    let dartBox = AsyncBox<DARTService>()
+    var calendar = trading.calendar
+    if trading.alwaysOpen {
+        calendar.entryStart = 0
+        calendar.entryEnd = 86_400
+        calendar.holidays = []
+    }
+    let engine = TradingEngine(
+        settings: .init(limits: trading.limits, calendar: calendar, startHalted: trading.startHalted),
+        rules: trading.rules, broker: broker, store: store, records: buffer, events: events, logger: logger,
+        disclosures: { ticker, pattern, date in await disclosureIndex.confirms(ticker, pattern: pattern, at: date) },
+        resolveTickers: { title in await TickerResolver.resolve(title, repository: await dartBox.value?.corpCodes()) })
+    if trading.alwaysOpen, !settings.mode.isPaper {
+        logger.warning("SOKBO_TRADING_HOURS=always: entries are allowed at any hour, holidays included")
+    }
+    let (inbox, inboxContinuation) = AsyncStream<NewsItem>.makeStream()
+    let news = NewsPipeline(buffer: buffer, events: events, engineInbox: inboxContinuation)
     let listener = try LSNewsListener(configuration: venues.ls, consumer: news, logger: logger)
     let dart = DARTService(configuration: venues.dart, dataDirectory: settings.dataDirectory,
-                           consumers: [DisclosurePipeline(buffer: buffer, events: events)], hours: dartHours,
+                           consumers: [disclosureIndex, DisclosurePipeline(buffer: buffer, events: events)], hours: dartHours,
                            ready: dartReady, logger: logger)
+    await dartBox.set(dart)
     named.append(("dart", dart))
+    // The engine before the listener: at shutdown the listener stops first, then the engine lets
+    // orders in flight record their outcome.
+    named.append(("engine", EngineService(engine: engine, inbox: inbox, logger: logger)))
     named.append(("news-listener", listener))
 
     let services: [any Service] = named.map { MonitoredService($0.0, $0.1, monitor: monitor, logger: logger) }
@@ -129,12 +158,13 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
             flush: await flusher.status(),
             database: .init(kind: store.kind, url: settings.database.description),
             news: await listener.status(),
+            engine: await engine.status(),
             dart: await dart.status()
         )
     }
     let router = buildRouter(APIDependencies(
         apiToken: apiToken, status: status, flush: { await flusher.flush() }, store: store, events: events,
-        newsBodies: listener.newsBodies, broker: broker,
+        newsBodies: listener.newsBodies, broker: broker, engine: engine,
         metrics: metrics.registry,
         renderMetrics: { await metrics.render(buffer: await buffer.stats(), flush: await flusher.status()) }))
     let port = PortBox()
@@ -150,7 +180,17 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
         "database": "\(settings.database)", "flush_ms": "\(Int(settings.flushInterval.milliseconds))",
     ])
     return Sokbo(application: application, settings: settings, buffer: buffer, store: store, flusher: flusher,
-                 monitor: monitor, apiToken: apiToken, events: events, port: port)
+                 monitor: monitor, apiToken: apiToken, events: events, engine: engine, simulated: simulated, port: port)
+}
+
+/// The built-in simulator's venues, running inside the process in `simulate` mode.
+public struct SimulatedVenues: Sendable {
+    /// LS news (token, NWS WebSocket, t3102).
+    public let ls: LSSimulator
+    /// The Kiwoom broker.
+    public let kiwoom: KiwoomSimulator
+    /// DART.
+    public let dart: DARTSimulator
 }
 
 /// The `/api/status` document.
@@ -167,5 +207,6 @@ struct StatusReport: Encodable, Sendable {
     let flush: FlushService.Status
     let database: Database
     let news: LSListenerStatus
+    let engine: EngineStatus
     let dart: DARTStatusReport
 }

@@ -10,6 +10,9 @@ public enum TradingMode: String, Sendable, Codable, CaseIterable {
     case mock
     /// Real money; needs `SOKBO_LIVE_CONFIRM=yes`.
     case live
+
+    /// True unless real money is at stake.
+    public var isPaper: Bool { self != .live }
 }
 
 /// The process-wide settings, read once from the configuration reader (scope `sokbo`).

@@ -7,7 +7,7 @@ import SokboCore
 /// service moves the oldest excess to the on-disk spill file (see `SpillFile`), so memory stays near
 /// `capacity` while nothing is lost. Why not back-pressure: it would stall the news listener, and a
 /// stalled listener loses the feed, which is worse than a file growing on local disk.
-public actor RowBuffer {
+public actor RowBuffer: RecordSink {
     /// A point-in-time view for status and metrics.
     public struct Stats: Sendable, Codable {
         /// Rows pending per table.

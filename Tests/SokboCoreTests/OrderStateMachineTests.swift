@@ -7,7 +7,7 @@ import Testing
 
     static func order(_ state: OrderState, filled: Int = 0) -> Order {
         var order = Order(id: "o", newsID: "n", rule: "r", ticker: Ticker("005930")!, side: .buy, quantity: 10,
-                          pricing: .limit(70_100), createdAt: now)
+                          price: .limit(70_100), createdAt: now)
         order.state = state
         order.filledQuantity = filled
         return order
@@ -24,7 +24,8 @@ import Testing
 
     /// Every (state, event) pair and what it must give: the resulting state and effects, or nil for refused.
     static let table: [OrderState: [Int: (OrderState, [OrderEffect])]] = [
-        .intent: [0: (.submitted, [.persist, .sendToBroker, .notify]), 6: (.cancelled, [.persist, .notify])],
+        .intent: [0: (.submitted, [.persist, .sendToBroker, .notify]), 3: (.unknown, [.persist, .reconcile, .notify]),
+                  6: (.cancelled, [.persist, .notify])],
         .submitted: [1: (.accepted, [.persist, .notify]), 2: (.rejected, [.persist, .notify]),
                      3: (.unknown, [.persist, .reconcile, .notify])],
         .accepted: [4: (.partiallyFilled, [.persist, .notify]), 5: (.filled, [.persist, .notify]), 6: (.cancelled, [.persist, .notify])],

@@ -100,14 +100,14 @@ import Testing
         var ledger = RiskLedger(day: monday0930)
         #expect(ledger.refusal(side: .buy, ticker: ticker, amount: 1_000_000, at: monday0930, limits: limits) == nil)
         #expect(ledger.refusal(side: .buy, ticker: ticker, amount: 2_000_000, at: monday0930, limits: limits)?.contains("per-order") == true)
-        let order = Order(id: "1", newsID: nil, rule: nil, ticker: ticker, side: .buy, quantity: 14, pricing: .limit(70_000), createdAt: monday0930)
+        let order = Order(id: "1", newsID: nil, rule: nil, ticker: ticker, side: .buy, quantity: 14, price: .limit(70_000), createdAt: monday0930)
         ledger.record(order, amount: 980_000)
         #expect(ledger.refusal(side: .buy, ticker: ticker, amount: 10_000, at: monday0930.addingTimeInterval(3600), limits: limits)?.contains("already bought") == true)
         #expect(ledger.refusal(side: .sell, ticker: ticker, amount: 0, at: monday0930.addingTimeInterval(10), limits: limits)?.contains("cooldown") == true)
         let other = Ticker("000660")!
-        ledger.record(Order(id: "2", newsID: nil, rule: nil, ticker: other, side: .buy, quantity: 7, pricing: .limit(200_000), createdAt: monday0930), amount: 1_400_000)
+        ledger.record(Order(id: "2", newsID: nil, rule: nil, ticker: other, side: .buy, quantity: 7, price: .limit(200_000), createdAt: monday0930), amount: 1_400_000)
         #expect(ledger.refusal(side: .buy, ticker: Ticker("035420")!, amount: 1_000_000, at: monday0930, limits: limits)?.contains("daily budget") == true)
-        ledger.record(Order(id: "3", newsID: nil, rule: nil, ticker: Ticker("035720")!, side: .buy, quantity: 1, pricing: .market, createdAt: monday0930), amount: 50_000)
+        ledger.record(Order(id: "3", newsID: nil, rule: nil, ticker: Ticker("035720")!, side: .buy, quantity: 1, price: .market, createdAt: monday0930), amount: 50_000)
         #expect(ledger.refusal(side: .buy, ticker: Ticker("035420")!, amount: 1, at: monday0930, limits: limits)?.contains("order limit") == true)
         // The next KST day starts afresh.
         let tuesday = KST.date(yyyymmdd: "20261124", hhmmss: "093000")!

@@ -70,6 +70,21 @@ struct LSNewsGenerator: Sendable {
         } else {
             title = Self.fill(pick(KRXUniverse.generalTemplates), name: "", amount: amount, ratio: ratio)
         }
+        return make(realkey: realkey, date: date, time: time, title: title, tickers: tickers, shouldTrade: shouldTrade)
+    }
+
+    /// A scripted headline (tests, demos), framed exactly like generated ones.
+    mutating func scripted(title: String, tickers: [Ticker], now: Date) -> (article: LSArticle, frame: String) {
+        sequence += 1
+        let date = KST.dayString(now)
+        let seconds = KST.secondsIntoDay(now)
+        let time = String(format: "%02d%02d%02d", seconds / 3600, (seconds / 60) % 60, seconds % 60)
+        let realkey = date + time + String(format: "%010llu", sequence % 10_000_000_000)
+        return make(realkey: realkey, date: date, time: time, title: title, tickers: tickers, shouldTrade: false)
+    }
+
+    private mutating func make(realkey: String, date: String, time: String, title: String, tickers: [Ticker],
+                               shouldTrade: Bool) -> (article: LSArticle, frame: String) {
         let body = makeBody(title: title, tickers: tickers)
         let article = LSArticle(realkey: realkey, title: title, tickers: tickers, body: body, shouldTrade: shouldTrade)
         let code = tickers.map { "000000" + $0.code }.joined()

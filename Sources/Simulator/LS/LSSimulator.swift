@@ -77,6 +77,18 @@ public final class LSSimulator: Service, Sendable {
         await state.refuse(count)
     }
 
+    /// Publishes a headline of your choosing to every subscriber at the next tick; returns its realkey.
+    @discardableResult
+    public func publish(title: String, tickers: [Ticker]) async -> String {
+        await state.enqueue(title: title, tickers: tickers, now: Date())
+    }
+
+    /// Sends an earlier headline's frame again, byte for byte; false when it is no longer kept.
+    @discardableResult
+    public func replay(realkey: String) async -> Bool {
+        await state.enqueueReplay(realkey: realkey)
+    }
+
     /// What the simulator has done so far.
     public func counters() async -> LSSimulatorCounters {
         await state.counters
@@ -125,7 +137,7 @@ public final class LSSimulator: Service, Sendable {
             // `run()`, not `runService()`: the simulator is part of the parent service group and must follow its
             // graceful shutdown in order; its own signal handlers would stop it out of turn.
             group.addTask { try await app.run(); return true }
-            group.addTask { await cancelOnGracefulShutdown { await self.broadcast() }; return false }
+            group.addTask { await cancelWhenGracefulShutdown { await self.broadcast() }; return false }
             // Broadcasting ends first on graceful shutdown: then let the server finish its own shutdown.
             // If the server ends first (it failed to bind), stop broadcasting.
             if try await group.next() == false { _ = try await group.next() }

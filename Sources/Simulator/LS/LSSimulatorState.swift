@@ -25,6 +25,7 @@ actor LSSimulatorState {
 
     let configuration: LSSimulatorConfiguration
     private var generator: LSNewsGenerator
+    private var scripted: [String] = []
     private var rng: SplitMix64
     private var connections: [Int: Connection] = [:]
     private var nextConnectionID = 0
@@ -151,7 +152,9 @@ actor LSSimulatorState {
             return ([], [])
         }
         due = min(due + elapsed * configuration.framesPerSecond, 1_000)
-        var frames: [LSWireFrame] = []
+        var frames: [LSWireFrame] = scripted.map { .text($0) }
+        counters.newsFramesSent += scripted.count * targets.count
+        scripted = []
         while due >= 1 {
             due -= 1
             let newsLeft = configuration.frameLimit.map { counters.newsFramesGenerated < $0 } ?? true
@@ -178,6 +181,24 @@ actor LSSimulatorState {
     }
 
     func article(_ realkey: String) -> LSArticle? { archive[realkey] }
+
+    /// Queues a scripted headline for the next tick; returns its realkey.
+    func enqueue(title: String, tickers: [Ticker], now: Date) -> String {
+        let (article, frame) = generator.scripted(title: title, tickers: tickers, now: now)
+        archive[article.realkey] = article
+        generatedKeys.append(article.realkey)
+        history.append(frame)
+        counters.newsFramesGenerated += 1
+        scripted.append(frame)
+        return article.realkey
+    }
+
+    /// Queues the frame of an earlier headline again, byte for byte (a venue replaying after a reconnect).
+    func enqueueReplay(realkey: String) -> Bool {
+        guard let frame = history.last(where: { $0.contains("\"\(realkey)\"") }) else { return false }
+        scripted.append(frame)
+        return true
+    }
 
     func allRealkeys() -> [String] { generatedKeys }
 

@@ -7,23 +7,24 @@ extension Order: Storable {
     /// Fields that have no column of their own, kept as JSON in `detail`.
     private struct Detail: Codable {
         var rule: String?
-        var pricing: OrderPrice
+        var price: OrderPrice
         var filledQuantity: Int
         var averageFillPrice: Double?
         var reason: String?
         var eventCount: Int
+        var positionBefore: Int?
     }
 
     /// The row.
     public var row: Row {
-        let detail = Detail(rule: rule, pricing: pricing, filledQuantity: filledQuantity, averageFillPrice: averageFillPrice,
-                            reason: reason, eventCount: eventCount)
+        let detail = Detail(rule: rule, price: price, filledQuantity: filledQuantity, averageFillPrice: averageFillPrice,
+                            reason: reason, eventCount: eventCount, positionBefore: positionBefore)
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let json = (try? encoder.encode(detail)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
         return Row([
             .text(id), newsID.map { .text($0) } ?? .null, .text(ticker.code), .text(side.rawValue), .integer(Int64(quantity)),
-            pricing.limitPrice.map { .integer(Int64($0)) } ?? .null, .text(state.rawValue),
+            price.limitPrice.map { .integer(Int64($0)) } ?? .null, .text(state.rawValue),
             brokerOrderNo.map { .text($0) } ?? .null, .text(json),
             .integer(createdAt.epochMilliseconds), .integer(updatedAt.epochMilliseconds),
         ])
@@ -38,13 +39,14 @@ extension Order: Storable {
               let detail = try? JSONDecoder().decode(Detail.self, from: Data(json.utf8)),
               let created = v[9].integer, let updated = v[10].integer else { return nil }
         self.init(id: id, newsID: v[1].text, rule: detail.rule, ticker: ticker, side: side, quantity: Int(quantity),
-                  pricing: detail.pricing, createdAt: Date(epochMilliseconds: created))
+                  price: detail.price, createdAt: Date(epochMilliseconds: created))
         self.state = state
         self.brokerOrderNo = v[7].text
         self.filledQuantity = detail.filledQuantity
         self.averageFillPrice = detail.averageFillPrice
         self.reason = detail.reason
         self.eventCount = detail.eventCount
+        self.positionBefore = detail.positionBefore
         self.updatedAt = Date(epochMilliseconds: updated)
     }
 }

@@ -20,7 +20,7 @@ public struct Order: Sendable, Codable, Hashable {
     /// Shares.
     public var quantity: Int
     /// Limit or market.
-    public var pricing: OrderPrice
+    public var price: OrderPrice
     /// Where it stands.
     public var state: OrderState
     /// The broker's order number once known (Kiwoom `ord_no`).
@@ -37,17 +37,20 @@ public struct Order: Sendable, Codable, Hashable {
     public var updatedAt: Date
     /// How many events it went through (the next event's sequence number).
     public var eventCount: Int
+    /// Shares of the ticker held when the order was sent, so reconciliation can tell a fill that left
+    /// no open order from a position held before.
+    public var positionBefore: Int?
 
     /// Creates an order in the `intent` state.
     public init(id: String, newsID: String?, rule: String?, ticker: Ticker, side: OrderSide, quantity: Int,
-                pricing: OrderPrice, createdAt: Date) {
+                price: OrderPrice, createdAt: Date) {
         self.id = id
         self.newsID = newsID
         self.rule = rule
         self.ticker = ticker
         self.side = side
         self.quantity = quantity
-        self.pricing = pricing
+        self.price = price
         self.state = .intent
         self.brokerOrderNo = nil
         self.filledQuantity = 0
@@ -56,6 +59,7 @@ public struct Order: Sendable, Codable, Hashable {
         self.createdAt = createdAt
         self.updatedAt = createdAt
         self.eventCount = 0
+        self.positionBefore = nil
     }
 
     /// The id of a news-driven order: one per news item and ticker, whatever happens afterwards.

@@ -2,9 +2,11 @@ import Foundation
 
 /// Where an order stands. Each case lists what it can become; anything else is refused.
 public enum OrderState: String, Sendable, Codable, Hashable, CaseIterable {
-    /// Stored before sending. → `submitted` (sent), `cancelled` (abandoned before it left).
+    /// Stored before sending. → `submitted` (sent), `cancelled` (abandoned before it left),
+    /// `unknown` (found in this state after a restart: it may have left).
     case intent
-    /// The request left for the broker; no answer yet. → `accepted`, `rejected`, `unknown`.
+    /// The request left for the broker; no answer yet. → `accepted`, `rejected`, `unknown` (also when
+    /// found in this state after a restart).
     case submitted
     /// The broker took it (has an order number). → `partiallyFilled`, `filled`, `cancelled`.
     case accepted
@@ -93,6 +95,11 @@ public enum OrderStateMachine {
         case (.intent, .sent):
             next.state = .submitted
             return .success(done(next, now, [.persist, .sendToBroker, .notify]))
+        case (.intent, .outcomeUnknown(let reason)):
+            // Only after a restart: the process died between storing the intent and the broker's answer.
+            next.state = .unknown
+            next.reason = reason
+            return .success(done(next, now, [.persist, .reconcile, .notify]))
         case (.intent, .cancelled(let reason)):
             next.state = .cancelled
             next.reason = reason

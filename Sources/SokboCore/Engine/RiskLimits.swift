@@ -55,6 +55,16 @@ public struct RiskLedger: Sendable, Hashable {
     /// Gives back a rejected buy's amount (it was never placed). An unknown outcome keeps it committed.
     public mutating func release(amount: Int) { committed = max(0, committed - amount) }
 
+    /// Adds to the committed amount (a reservation made with `record(_:amount: 0)` once it is sized).
+    public mutating func commit(amount: Int) { committed += amount }
+
+    /// Takes back a reservation that never became an order (sizing or the snapshot said no).
+    public mutating func unrecord(ticker: Ticker) {
+        orders = max(0, orders - 1)
+        if let buys = buysByTicker[ticker] { buysByTicker[ticker] = buys > 1 ? buys - 1 : nil }
+        lastOrderAt[ticker] = nil
+    }
+
     /// Resets the counters when the KST day changes.
     public mutating func rollOver(to date: Date) {
         let today = KST.dayString(date)

@@ -1,0 +1,117 @@
+import Foundation
+import Hummingbird
+import SokboCore
+import Trading
+
+/// Signals, orders (manual orders and cancels), rules, and the kill switch.
+struct TradingRoutes {
+    let engine: TradingEngine
+    let store: any Store
+
+    struct OrderBody: Decodable {
+        let ticker: String
+        let side: String
+        let quantity: Int?
+        let amount: Int?
+        let type: String?
+        let price: Int?
+    }
+
+    struct Listing<Item: Encodable & Sendable>: Encodable, Sendable {
+        let items: [Item]
+    }
+
+    func register(on group: RouterGroup<SokboRequestContext>) {
+        group.get("signals") { request, _ in
+            var query = RowQuery(table: .signals, orderBy: "created_at", limit: try Self.limit(request))
+            if let raw = request.uri.queryParameters["ticker"].map(String.init) {
+                guard let ticker = Ticker(raw) else { throw APIError.badRequest("ticker must be a 6-character KRX code", code: "invalid_parameter") }
+                query.equals["ticker"] = .text(ticker.code)
+            }
+            return JSONResponse(Listing(items: try await store.select(query).compactMap(SignalRecord.init(row:))))
+        }
+        group.get("orders") { request, _ in
+            var query = RowQuery(table: .orders, orderBy: "created_at", limit: try Self.limit(request))
+            if let raw = request.uri.queryParameters["state"].map(String.init) {
+                guard OrderState(rawValue: raw) != nil else {
+                    throw APIError.badRequest("state must be one of \(OrderState.allCases.map(\.rawValue).joined(separator: ", "))", code: "invalid_parameter")
+                }
+                query.equals["state"] = .text(raw)
+            }
+            return JSONResponse(Listing(items: try await store.select(query).compactMap(Order.init(row:))))
+        }
+        group.post("orders") { request, context in
+            let body: OrderBody
+            do { body = try await request.decode(as: OrderBody.self, context: context) } catch {
+                throw APIError(.badRequest, code: "invalid_body", message: "expected {ticker, side, quantity|amount, type, price?}")
+            }
+            guard let ticker = Ticker(body.ticker) else { throw APIError(.unprocessableContent, code: "invalid_order", message: "ticker must be a 6-character KRX code") }
+            guard let side = OrderSide(rawValue: body.side) else { throw APIError(.unprocessableContent, code: "invalid_order", message: "side must be buy or sell") }
+            guard (body.quantity == nil) != (body.amount == nil) else {
+                throw APIError(.unprocessableContent, code: "invalid_order", message: "give exactly one of quantity or amount")
+            }
+            guard (body.quantity ?? 1) > 0, (body.amount ?? 1) > 0 else {
+                throw APIError(.unprocessableContent, code: "invalid_order", message: "quantity and amount must be positive")
+            }
+            let type = body.type ?? "limit"
+            guard type == "limit" || type == "market" else { throw APIError(.unprocessableContent, code: "invalid_order", message: "type must be limit or market") }
+            if type == "market", body.price != nil { throw APIError(.unprocessableContent, code: "invalid_order", message: "a market order takes no price") }
+            do {
+                let order = try await engine.placeManual(ticker: ticker, side: side, quantity: body.quantity, amount: body.amount,
+                                                         market: type == "market", limitPrice: body.price)
+                return JSONResponse(order, status: .created)
+            } catch let error as TradingEngine.ManualError {
+                throw Self.map(error)
+            }
+        }
+        group.post("orders/:id/cancel") { _, context in
+            let id = try context.parameters.require("id")
+            guard id.count <= 100 else { throw APIError.notFound("no such order") }
+            do {
+                return JSONResponse(try await engine.cancel(orderID: id))
+            } catch let error as TradingEngine.ManualError {
+                throw Self.map(error)
+            }
+        }
+        group.get("rules") { _, _ in
+            JSONResponse(Listing(items: await engine.currentRules().rules))
+        }
+        group.put("rules") { request, _ in
+            let buffer = try await request.body.collect(upTo: 256 * 1024)
+            let text = String(buffer: buffer)
+            do {
+                let rules = try RuleFile.parse(text)
+                await engine.replaceRules(rules)
+                return JSONResponse(Listing(items: rules.rules))
+            } catch let error as RuleFileError {
+                throw APIError(.unprocessableContent, code: "invalid_rules", message: error.description)
+            }
+        }
+        group.post("trading/halt") { _, _ in
+            await engine.setHalted(true)
+            return JSONResponse(["halted": true])
+        }
+        group.post("trading/resume") { _, _ in
+            await engine.setHalted(false)
+            return JSONResponse(["halted": false])
+        }
+    }
+
+    static func limit(_ request: Request) throws -> Int {
+        guard let raw = request.uri.queryParameters["limit"].map(String.init) else { return 100 }
+        guard let limit = Int(raw), (1...1000).contains(limit) else {
+            throw APIError.badRequest("limit must be an integer from 1 to 1000", code: "invalid_parameter")
+        }
+        return limit
+    }
+
+    static func map(_ error: TradingEngine.ManualError) -> APIError {
+        switch error {
+        case .invalid(let message): APIError(.unprocessableContent, code: "invalid_order", message: message)
+        case .refused(let message): APIError(.conflict, code: "refused", message: message)
+        case .notFound: APIError.notFound("no such order today")
+        case .conflict(let message): APIError(.conflict, code: "conflict", message: message)
+        case .unavailable(let message): APIError(.serviceUnavailable, code: "broker_unavailable", message: message)
+        }
+    }
+}

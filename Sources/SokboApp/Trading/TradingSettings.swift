@@ -1,0 +1,88 @@
+import Configuration
+import Foundation
+import SokboCore
+
+/// The engine's settings (scope `sokbo.trading`).
+///
+/// | key (env)                         | default            | meaning |
+/// |-----------------------------------|--------------------|---------|
+/// | `SOKBO_RULES_FILE`                | shipped defaults   | YAML rules (see rules.example.yaml) |
+/// | `SOKBO_HOLIDAYS_FILE`             | shipped calendar   | KRX holidays, one YYYYMMDD per line |
+/// | `SOKBO_TRADING_HOURS`             | `09:00-15:20` (`always` in simulate) | the KST window for new entries |
+/// | `SOKBO_TRADING_HALTED`            | `false`            | start with the kill switch on |
+/// | `SOKBO_DAILY_BUDGET`              | 10,000,000 (required in live) | KRW all buys of a day may spend |
+/// | `SOKBO_MAX_PER_ORDER`             | 2,000,000          | KRW per order |
+/// | `SOKBO_MAX_ORDERS_PER_DAY`        | 20                 | |
+/// | `SOKBO_BUYS_PER_TICKER_PER_DAY`   | 1                  | |
+/// | `SOKBO_COOLDOWN_SECONDS`          | 300                | per ticker |
+struct TradingSettings: Sendable {
+    var rules: RuleSet
+    var calendar: MarketCalendar
+    var alwaysOpen: Bool
+    var startHalted: Bool
+    var limits: RiskLimits
+
+    init(reader: ConfigReader, mode: TradingMode) throws(SettingsError) {
+        let config = reader.scoped(to: "sokbo")
+        if let path = config.string(forKey: "rules.file") {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw SettingsError(key: "sokbo.rules.file", message: "cannot read \(path)")
+            }
+            do { rules = try RuleFile.parse(text) } catch {
+                throw SettingsError(key: "sokbo.rules.file", message: "\(path): \(error)")
+            }
+        } else {
+            do { rules = try RuleFile.parse(RuleFile.defaultYAML) } catch {
+                throw SettingsError(key: "sokbo.rules.file", message: "shipped defaults: \(error)")
+            }
+        }
+        let holidays: String
+        if let path = config.string(forKey: "holidays.file") {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw SettingsError(key: "sokbo.holidays.file", message: "cannot read \(path)")
+            }
+            holidays = text
+        } else {
+            holidays = Bundle.module.url(forResource: "krx-holidays", withExtension: "txt")
+                .flatMap { try? String(contentsOf: $0, encoding: .utf8) } ?? ""
+        }
+        var calendar: MarketCalendar
+        do { calendar = try MarketCalendar(holidayFile: holidays) } catch {
+            throw SettingsError(key: "sokbo.holidays.file", message: "\(error)")
+        }
+        let hours = try config.parse("trading.hours", default: mode == .simulate ? "always" : "09:00-15:20") { Self.window($0) == nil ? nil : $0 }
+        alwaysOpen = hours == "always"
+        if let (start, end) = Self.window(hours), !alwaysOpen {
+            calendar.entryStart = start
+            calendar.entryEnd = end
+        }
+        self.calendar = calendar
+        startHalted = try config.parse("trading.halted", default: false) { Bool($0.lowercased()) }
+        let defaults = RiskLimits()
+        let budgetSet = config.string(forKey: "daily.budget") != nil || config.int(forKey: "daily.budget") != nil
+        if mode == .live, !budgetSet {
+            throw SettingsError(key: "sokbo.daily.budget", message: "live trading needs an explicit SOKBO_DAILY_BUDGET")
+        }
+        let positive: (String) -> Int? = { Int($0).flatMap { $0 > 0 ? $0 : nil } }
+        limits = RiskLimits(
+            dailyBudget: try config.parse("daily.budget", default: defaults.dailyBudget, positive),
+            maxPerOrder: try config.parse("max.per.order", default: defaults.maxPerOrder, positive),
+            maxOrdersPerDay: try config.parse("max.orders.per.day", default: defaults.maxOrdersPerDay, positive),
+            buysPerTickerPerDay: try config.parse("buys.per.ticker.per.day", default: defaults.buysPerTickerPerDay, positive),
+            cooldownSeconds: try config.parse("cooldown.seconds", default: defaults.cooldownSeconds) { Int($0).flatMap { $0 >= 0 ? $0 : nil } })
+    }
+
+    /// `HH:MM-HH:MM` → seconds since midnight; `always` → the whole day.
+    static func window(_ text: String) -> (Int, Int)? {
+        if text == "always" { return (0, 86_400) }
+        let parts = text.split(separator: "-")
+        guard parts.count == 2, let start = seconds(parts[0]), let end = seconds(parts[1]), start < end else { return nil }
+        return (start, end)
+    }
+
+    private static func seconds(_ hhmm: Substring) -> Int? {
+        let parts = hhmm.split(separator: ":")
+        guard parts.count == 2, let h = Int(parts[0]), let m = Int(parts[1]), (0...24).contains(h), (0..<60).contains(m) else { return nil }
+        return min(86_400, h * 3600 + m * 60)
+    }
+}

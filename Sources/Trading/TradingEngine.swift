@@ -1,0 +1,494 @@
+import Foundation
+import Logging
+import SokboCore
+
+/// The trading engine's state and decisions: from a headline to at most one order per news item and
+/// ticker, and from an order to its end.
+///
+/// Decisions run on the actor and are quick (rules, risk); network calls (snapshot, submit, reconcile)
+/// run off it, so an order waiting on the broker never holds up the next headline. Every order is
+/// stored before it is sent; an answer that does not prove the outcome leaves it `unknown` until
+/// reconciliation settles it. Nothing here ever sends an order twice.
+public actor TradingEngine {
+    /// Settings the engine reads.
+    public struct Settings: Sendable {
+        /// Risk limits.
+        public var limits: RiskLimits
+        /// Trading days and the entry window.
+        public var calendar: MarketCalendar
+        /// Whether trading starts halted (the kill switch).
+        public var startHalted: Bool
+        /// How many reconciliation attempts without any trace of an unknown order before it counts as never placed.
+        public var notFoundAfterAttempts: Int
+
+        /// Creates settings.
+        public init(limits: RiskLimits, calendar: MarketCalendar, startHalted: Bool = false, notFoundAfterAttempts: Int = 3) {
+            self.limits = limits
+            self.calendar = calendar
+            self.startHalted = startHalted
+            self.notFoundAfterAttempts = notFoundAfterAttempts
+        }
+    }
+
+    /// A decision to try an order for a headline, made on the actor and carried out off it.
+    public struct Plan: Sendable {
+        /// The news item.
+        public let news: NewsItem
+        /// The rule that matched.
+        public let rule: Rule
+        /// The stock.
+        public let ticker: Ticker
+        /// The order id reserved for it.
+        public let orderID: String
+        /// When the headline reached the engine (for latency figures).
+        public let receivedAt: ContinuousClock.Instant
+    }
+
+    private let broker: any Broker
+    private let store: any Store
+    private let records: any RecordSink
+    private let events: EventHub?
+    private let logger: Logger
+    private let now: @Sendable () -> Date
+    private var settings: Settings
+    private var rules: RuleSet
+    private var halted: Bool
+    private var ledger: RiskLedger
+    private var orders: [String: Order] = [:]
+    private var reconcileAttempts: [String: Int] = [:]
+    private var account: AccountSnapshot?
+    private var counters = Counters()
+    private var latencies = LatencyRecorder()
+    private let disclosures: (@Sendable (Ticker, String, Date) async -> Bool)?
+    private let resolveTickers: (@Sendable (String) async -> TickerResolution)?
+
+    /// Counts of what the engine decided, for status and metrics.
+    public struct Counters: Sendable, Codable {
+        /// Headlines evaluated.
+        public var evaluated = 0
+        /// Headlines no rule matched (counted, not stored).
+        public var noMatch = 0
+        /// Headlines a veto stopped.
+        public var vetoed = 0
+        /// Signals skipped by risk, sizing or resolution.
+        public var skipped = 0
+        /// Orders sent.
+        public var ordersSent = 0
+        /// Orders by final or current state.
+        public var byState: [String: Int] = [:]
+    }
+
+    /// Creates the engine.
+    public init(settings: Settings, rules: RuleSet, broker: any Broker, store: any Store, records: any RecordSink,
+                events: EventHub?, logger: Logger,
+                disclosures: (@Sendable (Ticker, String, Date) async -> Bool)? = nil,
+                resolveTickers: (@Sendable (String) async -> TickerResolution)? = nil,
+                now: @escaping @Sendable () -> Date = { Date() }) {
+        self.settings = settings
+        self.rules = rules
+        self.broker = broker
+        self.store = store
+        self.records = records
+        self.events = events
+        self.logger = logger
+        self.now = now
+        self.halted = settings.startHalted
+        self.ledger = RiskLedger(day: now())
+        self.disclosures = disclosures
+        self.resolveTickers = resolveTickers
+    }
+
+    // MARK: - Start-up
+
+    /// Rebuilds today's orders and risk ledger from the store. Orders found `intent` or `submitted`
+    /// may have reached the broker before the process died: they become `unknown` and are reconciled.
+    public func restore() async throws {
+        let today = now()
+        var query = RowQuery(table: .orders, orderBy: "created_at", descending: false, limit: 10_000)
+        let midnight = today.addingTimeInterval(-Double(KST.secondsIntoDay(today)))
+        query.atLeast["created_at"] = .integer(midnight.epochMilliseconds)
+        let stored = try await store.select(query).compactMap(Order.init(row:))
+        ledger = RiskLedger(day: today)
+        for var order in stored {
+            ledger.record(order, amount: order.quantity * (order.price.limitPrice ?? 0))
+            if order.state == .rejected { ledger.release(amount: order.quantity * (order.price.limitPrice ?? 0)) }
+            if order.state == .intent || order.state == .submitted {
+                order = await transition(order, .outcomeUnknown(reason: "the process stopped before the broker's answer was known"))
+                logger.warning("order outcome unknown after restart; reconciling", metadata: ["order": "\(order.id)"])
+            }
+            orders[order.id] = order
+        }
+        if !stored.isEmpty { logger.info("restored today's orders", metadata: ["orders": "\(stored.count)"]) }
+    }
+
+    // MARK: - Headlines
+
+    /// Evaluates a headline. Returns a plan when an order should be tried; stores the signal either way.
+    public func evaluate(_ news: NewsItem) async -> Plan? {
+        let receivedAt = ContinuousClock.now
+        counters.evaluated += 1
+        let match = rules.match(news.title)
+        let rule: Rule
+        switch match {
+        case .noMatch:
+            counters.noMatch += 1
+            return nil
+        case .vetoed(let name, _):
+            counters.vetoed += 1
+            await signal(news, rule: name, ticker: news.tickers.first, decision: .skip, reason: match.reason)
+            return nil
+        case .matched(let matched):
+            rule = matched
+        }
+        // Ticker: the feed's codes first (the first one; one order per headline), else company names.
+        var ticker = news.tickers.first
+        if ticker == nil, let resolveTickers {
+            switch await resolveTickers(news.title) {
+            case .found(let found): ticker = found
+            case .ambiguous(let reason), .none(let reason):
+                return await skip(news, rule: rule, ticker: nil, reason: reason)
+            }
+        }
+        guard let ticker else { return await skip(news, rule: rule, ticker: nil, reason: "no ticker in the headline") }
+        let at = now()
+        if halted { return await skip(news, rule: rule, ticker: ticker, reason: "trading is halted (kill switch)") }
+        guard settings.calendar.allowsEntry(at: at) else {
+            return await skip(news, rule: rule, ticker: ticker, reason: "outside the entry window or not a trading day (KST)")
+        }
+        let orderID = Order.newsOrderID(newsID: news.id, ticker: ticker)
+        if let existing = orders[orderID] {
+            return await skip(news, rule: rule, ticker: ticker, reason: "already ordered for this headline (\(existing.state.rawValue))")
+        }
+        if let refusal = ledger.refusal(side: .buy, ticker: ticker, amount: min(rule.budget, settings.limits.maxPerOrder), at: at,
+                                        limits: settings.limits) {
+            // The estimate uses the rule budget; sizing may lower it, but a refusal here is already certain
+            // for the count limits and a fair stop for the budget ones.
+            if !refusal.contains("budget") { return await skip(news, rule: rule, ticker: ticker, reason: refusal) }
+        }
+        if let pattern = rule.disclosurePattern, let disclosures {
+            guard await disclosures(ticker, pattern, at) else {
+                return await skip(news, rule: rule, ticker: ticker, reason: "no DART disclosure today matching \"\(pattern)\"")
+            }
+        }
+        // Reserve the id and the risk slot now, on the actor, so a duplicate headline arriving while this
+        // order is in flight is refused above.
+        var placeholder = Order(id: orderID, newsID: news.id, rule: rule.name, ticker: ticker, side: .buy, quantity: 0,
+                                price: .market, createdAt: at)
+        placeholder.reason = "sizing"
+        orders[orderID] = placeholder
+        ledger.record(placeholder, amount: 0)
+        return Plan(news: news, rule: rule, ticker: ticker, orderID: orderID, receivedAt: receivedAt)
+    }
+
+    /// Carries a plan out: snapshot (one round trip), sizing, risk, store, send, record. Runs off the actor
+    /// except for short state updates.
+    public nonisolated func execute(_ plan: Plan) async {
+        let snapshot: StockSnapshot
+        do {
+            snapshot = try await broker.snapshot(plan.ticker)
+        } catch {
+            await abandon(plan, reason: "stock snapshot failed: \(error)")
+            return
+        }
+        guard let prepared = await prepare(plan, snapshot: snapshot) else { return }
+        await send(prepared, receivedAt: plan.receivedAt)
+    }
+
+    /// Sizes and risk-checks on the actor; stores the order as submitted; returns it ready to send.
+    private func prepare(_ plan: Plan, snapshot: StockSnapshot) async -> Order? {
+        let at = now()
+        let decision = Sizing.buy(rule: plan.rule, snapshot: snapshot, budgetLeft: ledger.budgetLeft(settings.limits),
+                                  maxPerOrder: settings.limits.maxPerOrder, orderableCash: account?.orderableCash)
+        guard case .order(let quantity, let price, _, let amount) = decision else {
+            if case .skip(let reason) = decision { await abandon(plan, reason: reason) }
+            return nil
+        }
+        if halted { await abandon(plan, reason: "trading was halted while sizing"); return nil }
+        if amount > ledger.budgetLeft(settings.limits) {
+            await abandon(plan, reason: "amount \(amount) above what is left of the daily budget")
+            return nil
+        }
+        var order = Order(id: plan.orderID, newsID: plan.news.id, rule: plan.rule.name, ticker: plan.ticker, side: .buy,
+                          quantity: quantity, price: price, createdAt: at)
+        order.positionBefore = account?.positions.first { $0.ticker == plan.ticker }?.quantity ?? 0
+        ledger.commit(amount: amount)
+        orders[order.id] = order
+        await signal(plan.news, rule: plan.rule.name, ticker: plan.ticker, decision: .buy,
+                     reason: "\(plan.rule.name): buy \(quantity) × \(price.limitPrice.map(String.init) ?? "market") (\(amount) KRW)")
+        // Stored as submitted before it leaves: after a crash it comes back as unknown, never as unsent.
+        let submitted = await transition(order, .sent)
+        guard submitted.state == OrderState.submitted, isStored(submitted.id) else {
+            await abandonStored(order, reason: "the order could not be stored; not sent")
+            return nil
+        }
+        return submitted
+    }
+
+    private nonisolated func send(_ order: Order, receivedAt: ContinuousClock.Instant) async {
+        let request = OrderRequest(clientOrderID: order.id, ticker: order.ticker, side: order.side, quantity: order.quantity, price: order.price)
+        await noteSent(latency: receivedAt.duration(to: .now))
+        let outcome = await broker.submit(request)
+        await record(outcome, for: order.id)
+    }
+
+    private func noteSent(latency: Duration) {
+        counters.ordersSent += 1
+        latencies.record(latency)
+    }
+
+    private func record(_ outcome: OrderSubmission, for id: String) async {
+        guard let order = orders[id] else { return }
+        switch outcome {
+        case .accepted(let number):
+            _ = await transition(order, .accepted(brokerOrderNo: number))
+        case .rejected(let code, let message):
+            let done = await transition(order, .rejected(reason: "[\(code)] \(message)"))
+            if done.state == .rejected { ledger.release(amount: order.quantity * (order.price.limitPrice ?? 0)) }
+        case .unknown(let reason):
+            _ = await transition(order, .outcomeUnknown(reason: reason))
+        }
+    }
+
+    // MARK: - Manual orders and control
+
+    /// Why a manual order or cancel was refused.
+    public enum ManualError: Error, Sendable, Equatable {
+        /// The input is wrong (nothing was sent).
+        case invalid(String)
+        /// A risk limit or the kill switch refused it.
+        case refused(String)
+        /// No such order.
+        case notFound
+        /// The order cannot be cancelled in its state.
+        case conflict(String)
+        /// The broker could not be asked (snapshot failed).
+        case unavailable(String)
+    }
+
+    /// A manual order: the same limits, storing and outcome handling as news orders.
+    /// `quantity` or `amount` (KRW) sizes it; a limit order without a price uses the best ask (buy) or bid (sell).
+    public func placeManual(ticker: Ticker, side: OrderSide, quantity: Int?, amount: Int?, market: Bool, limitPrice: Int?) async throws(ManualError) -> Order {
+        let at = now()
+        if halted { throw .refused("trading is halted (kill switch)") }
+        guard settings.calendar.allowsEntry(at: at) else { throw .refused("outside the entry window or not a trading day (KST)") }
+        let snapshot: StockSnapshot
+        do { snapshot = try await broker.snapshot(ticker) } catch { throw .unavailable("stock snapshot failed: \(error)") }
+        let unitPrice: Int
+        if market {
+            unitPrice = side == .buy ? snapshot.limits.upper : snapshot.limits.lower
+        } else if let limitPrice {
+            guard KRXTick.isOnGrid(limitPrice), snapshot.limits.contains(limitPrice) else {
+                throw .invalid("price \(limitPrice) is off the tick grid or outside today's limits \(snapshot.limits.lower)–\(snapshot.limits.upper)")
+            }
+            unitPrice = limitPrice
+        } else {
+            let best = side == .buy ? snapshot.book?.asks.first?.price : snapshot.book?.bids.first?.price
+            guard let best else { throw .unavailable("no order book to price a limit order") }
+            unitPrice = best
+        }
+        let shares = quantity ?? (amount.map { $0 / unitPrice } ?? 0)
+        guard shares > 0 else { throw .invalid("the order comes to 0 shares at \(unitPrice)") }
+        let total = shares * unitPrice
+        if let refusal = ledger.refusal(side: side, ticker: ticker, amount: total, at: at, limits: settings.limits) {
+            throw .refused(refusal)
+        }
+        var order = Order(id: "m-\(UUID().uuidString.lowercased())", newsID: nil, rule: nil, ticker: ticker, side: side,
+                          quantity: shares, price: market ? .market : .limit(unitPrice), createdAt: at)
+        order.positionBefore = account?.positions.first { $0.ticker == ticker }?.quantity ?? 0
+        ledger.record(order, amount: side == .buy ? total : 0)
+        orders[order.id] = order
+        let submitted = await transition(order, .sent)
+        guard submitted.state == OrderState.submitted else { throw .unavailable("the order could not be stored; not sent") }
+        let request = OrderRequest(clientOrderID: order.id, ticker: ticker, side: side, quantity: shares, price: submitted.price)
+        counters.ordersSent += 1
+        let outcome = await broker.submit(request)
+        await record(outcome, for: order.id)
+        return orders[order.id] ?? submitted
+    }
+
+    /// Cancels an order's unfilled rest. An unknown answer leaves the order as it was (reconciliation follows).
+    public func cancel(orderID: String) async throws(ManualError) -> Order {
+        guard let order = orders[orderID], order.quantity > 0 else { throw .notFound }
+        guard order.state == .accepted || order.state == .partiallyFilled, let number = order.brokerOrderNo else {
+            throw .conflict("an order in state \(order.state.rawValue) cannot be cancelled")
+        }
+        switch await broker.cancel(CancelRequest(brokerOrderNo: number, ticker: order.ticker)) {
+        case .accepted:
+            return await transition(order, .cancelled(reason: "cancelled on request"))
+        case .rejected(let code, let message):
+            throw .conflict("the broker refused the cancel: [\(code)] \(message)")
+        case .unknown(let reason):
+            throw .unavailable("the cancel's outcome is unknown (\(reason)); the order will be reconciled")
+        }
+    }
+
+    /// The kill switch.
+    public func setHalted(_ value: Bool) {
+        halted = value
+        logger.notice(value ? "trading halted" : "trading resumed")
+        events?.publish(LiveEvent(kind: "trading", payload: ["halted": value]))
+    }
+
+    /// Replaces the rules (already validated).
+    public func replaceRules(_ newRules: RuleSet) {
+        rules = newRules
+    }
+
+    /// The rules in force.
+    public func currentRules() -> RuleSet { rules }
+
+    /// Today's orders, newest first.
+    public func todaysOrders() -> [Order] { orders.values.filter { $0.quantity > 0 }.sorted { $0.createdAt > $1.createdAt } }
+
+    /// One order by id.
+    public func order(_ id: String) -> Order? { orders[id] }
+
+    /// What the engine has done, for `/api/status`.
+    public func status() -> EngineStatus {
+        EngineStatus(halted: halted, rules: rules.rules.count, counters: counters, committedToday: ledger.committed,
+                     budgetLeft: ledger.budgetLeft(settings.limits), openUnknown: orders.values.filter { $0.state == .unknown }.count,
+                     newsToOrder: latencies.summary())
+    }
+
+    /// The raw news-to-order latencies (benchmarks).
+    public func latencySamples() -> [Duration] { latencies.samples }
+
+    // MARK: - Reconciliation
+
+    /// Settles unknown orders from the broker's open orders and positions; refreshes the cached account.
+    public nonisolated func reconcile() async {
+        let account = try? await broker.account()
+        if let account { await setAccount(account) }
+        for order in await unknownOrders() {
+            let open: [BrokerOrder]
+            do {
+                open = try await broker.openOrdersAndFills(order.ticker)
+            } catch {
+                logger.warning("reconciliation could not read open orders", metadata: ["order": "\(order.id)", "error": "\(error)"])
+                continue
+            }
+            await settle(order, open: open, account: account)
+        }
+    }
+
+    private func setAccount(_ account: AccountSnapshot) { self.account = account }
+
+    private func unknownOrders() -> [Order] { orders.values.filter { $0.state == .unknown } }
+
+    private func settle(_ order: Order, open: [BrokerOrder], account: AccountSnapshot?) async {
+        guard let current = orders[order.id], current.state == .unknown else { return }
+        let claimed = Set(orders.values.compactMap(\.brokerOrderNo))
+        let createdTime = Self.hhmmss(current.createdAt)
+        let limit = current.price.limitPrice
+        let candidates = open.filter { $0.ticker == current.ticker && $0.side == current.side && $0.quantity == current.quantity }
+        if let match = candidates.first(where: { candidate in
+            let priceMatches = limit == nil || candidate.price == limit
+            return priceMatches && candidate.time >= createdTime && !claimed.contains(candidate.brokerOrderNo)
+        }) {
+            _ = await transition(current, .reconciledFound(brokerOrderNo: match.brokerOrderNo, cumulativeQuantity: match.filledQuantity,
+                                                            averagePrice: match.fillPrice.map(Double.init), isClosed: match.openQuantity == 0))
+            return
+        }
+        if let account, let before = current.positionBefore,
+           let held = account.positions.first(where: { $0.ticker == current.ticker })?.quantity,
+           held - before >= current.quantity {
+            // No open order, but the position grew by the order's size: it filled completely.
+            _ = await transition(current, .reconciledFound(brokerOrderNo: "filled-\(current.id.suffix(12))", cumulativeQuantity: current.quantity,
+                                                            averagePrice: account.positions.first { $0.ticker == current.ticker }.map { Double($0.averagePrice) },
+                                                            isClosed: true))
+            return
+        }
+        let attempts = (reconcileAttempts[current.id] ?? 0) + 1
+        reconcileAttempts[current.id] = attempts
+        if attempts >= settings.notFoundAfterAttempts {
+            let settled = await transition(current, .reconciledNotFound)
+            if settled.state == .rejected { ledger.release(amount: current.quantity * (current.price.limitPrice ?? 0)) }
+        }
+    }
+
+    // MARK: - Helpers
+
+    private func skip(_ news: NewsItem, rule: Rule, ticker: Ticker?, reason: String) async -> Plan? {
+        counters.skipped += 1
+        await signal(news, rule: rule.name, ticker: ticker, decision: .skip, reason: reason)
+        return nil
+    }
+
+    private func abandon(_ plan: Plan, reason: String) async {
+        counters.skipped += 1
+        orders[plan.orderID] = nil
+        ledger.unrecord(ticker: plan.ticker)
+        await signal(plan.news, rule: plan.rule.name, ticker: plan.ticker, decision: .skip, reason: reason)
+    }
+
+    private func abandonStored(_ order: Order, reason: String) async {
+        _ = await transition(order, .cancelled(reason: reason))
+    }
+
+    private func isStored(_ id: String) -> Bool { orders[id]?.state == .submitted }
+
+    /// Applies an event, stores the order (write-through), records the event and notifies.
+    @discardableResult
+    private func transition(_ order: Order, _ event: OrderEvent) async -> Order {
+        switch OrderStateMachine.apply(order, event, at: now()) {
+        case .failure(let error):
+            logger.error("refused order transition", metadata: ["order": "\(order.id)", "error": "\(error)"])
+            return order
+        case .success(let (next, effects)):
+            if effects.contains(.persist) {
+                do {
+                    try await store.upsert(next.row, into: .orders)
+                } catch {
+                    logger.critical("cannot store order state", metadata: ["order": "\(order.id)", "error": "\(error)"])
+                    if event == .sent { return order }
+                }
+            }
+            orders[next.id] = next
+            counters.byState[order.state.rawValue, default: 0] -= order.quantity > 0 ? 1 : 0
+            counters.byState[next.state.rawValue, default: 0] += 1
+            await records.append(OrderEventRecord(orderID: next.id, sequence: next.eventCount, kind: event.name,
+                                                  detail: next.reason ?? next.state.rawValue, createdAt: next.updatedAt))
+            if effects.contains(.notify) { events?.publish(LiveEvent(kind: "order", payload: next)) }
+            return next
+        }
+    }
+
+    private func signal(_ news: NewsItem, rule: String?, ticker: Ticker?, decision: SignalRecord.Decision, reason: String) async {
+        let record = SignalRecord(newsID: news.id, rule: rule, ticker: ticker, decision: decision, reason: reason, createdAt: now())
+        await records.append(record)
+        events?.publish(LiveEvent(kind: "signal", payload: record))
+    }
+
+    static func hhmmss(_ date: Date) -> String {
+        let s = KST.secondsIntoDay(date)
+        return String(format: "%02d%02d%02d", s / 3600, (s / 60) % 60, s % 60)
+    }
+}
+
+/// How a headline's company names resolved to a ticker.
+public enum TickerResolution: Sendable {
+    /// One listed company.
+    case found(Ticker)
+    /// Several candidates; the reason names them.
+    case ambiguous(String)
+    /// None.
+    case none(String)
+}
+
+/// The engine's section of `/api/status`.
+public struct EngineStatus: Sendable, Codable {
+    /// Kill switch state.
+    public var halted: Bool
+    /// Rules in force.
+    public var rules: Int
+    /// Decision counts.
+    public var counters: TradingEngine.Counters
+    /// KRW committed today.
+    public var committedToday: Int
+    /// KRW left of the daily budget.
+    public var budgetLeft: Int
+    /// Orders awaiting reconciliation.
+    public var openUnknown: Int
+    /// News-to-order latency (headline reaching the engine to the order request leaving), ms.
+    public var newsToOrder: LatencyRecorder.Summary
+}

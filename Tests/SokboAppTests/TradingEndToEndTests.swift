@@ -1,0 +1,108 @@
+import AsyncHTTPClient
+import Foundation
+import SokboApp
+import SokboCore
+import SokboTestSupport
+import Testing
+import Trading
+
+/// From a headline on the news socket to one order at the simulator's broker, over real sockets.
+@Suite struct TradingEndToEndTests {
+    /// A quiet simulated feed: the test's own headlines are the only ones that matter.
+    static let quiet = ["sokbo.http.port": "0", "sokbo.simulator.news.per.second": "0.001"]
+
+    static func waitForNewsConnection(_ sokbo: Sokbo, port: Int) async throws {
+        let connected = try await eventually {
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/status")
+            request.headers.add(name: "Authorization", value: "Bearer \(testToken)")
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+            let body = try await response.body.collect(upTo: 1 << 20)
+            let status = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]
+            return (status?["news"] as? [String: Any])?["state"] as? String == "connected"
+        }
+        try #require(connected, "the news listener never connected to the simulator")
+    }
+
+    @Test func aMatchingHeadlineMakesExactlyOneOrderAndOthersMakeNone() async throws {
+        let sokbo = try await makeSokbo("sqlite", Self.quiet)
+        let venues = try #require(sokbo.simulated)
+        try await sokbo.withRunning { port in
+            try await Self.waitForNewsConnection(sokbo, port: port)
+            let samsung = Ticker("005930")!, hynix = Ticker("000660")!, naver = Ticker("035420")!
+            let realkey = await venues.ls.publish(title: "삼성전자, 2조원 규모 단일판매ㆍ공급계약 체결", tickers: [samsung])
+            await venues.ls.publish(title: "[정정] SK하이닉스, 단일판매ㆍ공급계약 체결", tickers: [hynix])
+            await venues.ls.publish(title: "NAVER, 3분기 실적 발표 예정", tickers: [naver])
+
+            #expect(try await eventually { await sokbo.engine.todaysOrders().contains { $0.state == .accepted || $0.state == .filled } })
+            let orders = await sokbo.engine.todaysOrders()
+            try #require(orders.count == 1, "orders: \(orders)")
+            let order = orders[0]
+            #expect(order.ticker == samsung)
+            #expect(order.newsID == realkey)
+            let price = try #require(order.price.limitPrice)
+            #expect(KRXTick.isOnGrid(price))
+            // The default supply-contract rule spends at most 1,000,000 KRW at the best ask.
+            #expect(order.quantity == 1_000_000 / price)
+            #expect(venues.kiwoom.orderRequests == 1)
+
+            // The same headline again after a reconnect (the venue replays it): still one order.
+            await venues.ls.dropConnections()
+            try await Self.waitForNewsConnection(sokbo, port: port)
+            #expect(await venues.ls.replay(realkey: realkey))
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(await sokbo.engine.todaysOrders().count == 1)
+            #expect(venues.kiwoom.orderRequests == 1)
+            let status = await sokbo.engine.status()
+            #expect(status.counters.vetoed == 1)
+            #expect(status.counters.ordersSent == 1)
+        }
+        // The veto is stored with its reason.
+        let store = try await TestStores.open(sokbo.settings.database)
+        let signals = try await store.select(RowQuery(table: .signals, orderBy: "created_at")).compactMap(SignalRecord.init(row:))
+        #expect(signals.contains { $0.ticker?.code == "000660" && $0.decision == .skip && $0.reason.contains("vetoed") })
+        #expect(signals.contains { $0.ticker?.code == "005930" && $0.decision == .buy })
+        let stored = try await store.select(RowQuery(table: .orders, orderBy: "created_at")).compactMap(Order.init(row:))
+        #expect(stored.count == 1)
+        try await store.close()
+    }
+
+    @Test func aSlowBrokerDoesNotHoldUpTheNextHeadline() async throws {
+        let sokbo = try await makeSokbo("sqlite", Self.quiet)
+        let venues = try #require(sokbo.simulated)
+        try await sokbo.withRunning { port in
+            try await Self.waitForNewsConnection(sokbo, port: port)
+            // Orders for Samsung wait 2 s at the broker; everything else answers at once.
+            venues.kiwoom.setLatency(.seconds(2), for: "kt10000")
+            await venues.ls.publish(title: "삼성전자, 2조원 규모 단일판매ㆍ공급계약 체결", tickers: [Ticker("005930")!])
+            #expect(try await eventually { venues.kiwoom.requestCount("kt10000") == 1 })
+            venues.kiwoom.setLatency(.zero, for: "kt10000")
+            let started = ContinuousClock.now
+            await venues.ls.publish(title: "SK하이닉스, 1조원 규모 자기주식 취득 결정", tickers: [Ticker("000660")!])
+            #expect(try await eventually {
+                await sokbo.engine.todaysOrders().contains { $0.ticker.code == "000660" && $0.state != .submitted }
+            })
+            // The second order settled while the first was still waiting on the broker.
+            let first = await sokbo.engine.todaysOrders().first { $0.ticker.code == "005930" }
+            #expect(first?.state == .submitted, "the first order should still be waiting (\(started.duration(to: .now)))")
+            let health = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/health"), timeout: .seconds(2))
+            #expect(health.status == .ok)
+            #expect(try await eventually { await sokbo.engine.todaysOrders().allSatisfy { $0.state != .submitted } })
+        }
+    }
+
+    @Test func theKillSwitchStopsNewOrders() async throws {
+        let sokbo = try await makeSokbo("sqlite", Self.quiet)
+        let venues = try #require(sokbo.simulated)
+        try await sokbo.withRunning { port in
+            try await Self.waitForNewsConnection(sokbo, port: port)
+            var halt = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/trading/halt")
+            halt.method = .POST
+            halt.headers.add(name: "Authorization", value: "Bearer \(testToken)")
+            #expect(try await HTTPClient.shared.execute(halt, timeout: .seconds(5)).status == .ok)
+            await venues.ls.publish(title: "삼성전자, 2조원 규모 단일판매ㆍ공급계약 체결", tickers: [Ticker("005930")!])
+            #expect(try await eventually { await sokbo.engine.status().counters.skipped == 1 })
+            #expect(await sokbo.engine.todaysOrders().isEmpty)
+            #expect(venues.kiwoom.orderRequests == 0)
+        }
+    }
+}
