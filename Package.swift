@@ -214,7 +214,7 @@ let package = Package(
         .testTarget(
             name: "SokboAppTests",
             dependencies: [
-                "SokboApp", "SokboAPI", "Storage", "SokboCore", "Simulator", "LSNews", "SokboTestSupport",
+                "SokboApp", "SokboAPI", "Storage", "SokboCore", "Simulator", "LSNews", "Kiwoom", "Trading", "SokboTestSupport",
                 // The executable itself, so the signal-handling test can launch the real binary.
                 "sokbo",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -222,6 +222,7 @@ let package = Package(
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ],

@@ -1,0 +1,150 @@
+import AsyncHTTPClient
+import Foundation
+import Kiwoom
+import Logging
+import ServiceLifecycle
+import Simulator
+import SokboCore
+import SokboTestSupport
+import Testing
+
+/// The real binary against venues that outlive it: the simulators run in this test process and
+/// `sokbo` runs in `mock` mode pointed at them, as it would at Kiwoom and LS.
+@Suite struct CrashRecoveryTests {
+    @Test(.timeLimit(.minutes(3)))
+    func aKilledProcessLeavesAnUnknownOrderThatReconciliationSettlesWithoutResending() async throws {
+        var logger = Logger(label: "crash-test")
+        logger.logLevel = .warning
+        let ls = LSSimulator(configuration: LSSimulatorConfiguration(framesPerSecond: 0.001), logger: logger)
+        let kiwoom = KiwoomSimulator(configuration: KiwoomSimulatorConfiguration(rateLimit: nil), logger: logger)
+        let dart = DARTSimulator(logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [ls, kiwoom, dart], logger: logger))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            defer { tasks.cancelAll() }
+            let dataDirectory = TestStores.temporaryDirectory()
+            let environment = [
+                "SOKBO_MODE": "mock", "SOKBO_DATA_DIR": dataDirectory, "SOKBO_API_TOKEN": "crash-test-token",
+                "SOKBO_TRADING_HOURS": "always",
+                "LS_BASE_URL": try await ls.baseURL(), "LS_WS_URL": try await ls.webSocketURL(),
+                "LS_APPKEY": "PScrashtestappkey0000000000000000000", "LS_APPSECRETKEY": "crashtestsecret000000000000000000000",
+                "KIWOOM_BASE_URL": try await kiwoom.baseURL(),
+                "KIWOOM_APPKEY": KiwoomConfiguration.simulatorAppKey, "KIWOOM_SECRETKEY": KiwoomConfiguration.simulatorSecretKey,
+                "DART_BASE_URL": "http://127.0.0.1:\(try await dart.waitUntilListening())/api/",
+                "DART_API_KEY": DARTSimulator.defaultAPIKey,
+            ]
+
+            // 1. An order reaches the broker, which sits on it for 4 s; the process is killed meanwhile.
+            kiwoom.setLatency(.seconds(4), for: "kt10000")
+            let first = try await SokboProcess.start(environment: environment)
+            try await first.waitForNewsConnection()
+            await ls.publish(title: "삼성전자, 2조원 규모 단일판매ㆍ공급계약 체결", tickers: [Ticker("005930")!])
+            #expect(try await eventually(timeout: .seconds(30)) { kiwoom.requestCount("kt10000") == 1 })
+            first.kill()
+            let stored = try await SokboProcess.orders(dataDirectory: dataDirectory)
+            try #require(stored.count == 1)
+            #expect(stored[0].state == .submitted, "stored before it left, outcome not yet known")
+
+            // 2. After a restart the order shows as unknown, then reconciliation settles it from the broker.
+            kiwoom.setLatency(.zero, for: "kt10000")
+            try await Task.sleep(for: .seconds(4))  // the broker finishes the order the dead process sent
+            let second = try await SokboProcess.start(environment: environment)
+            defer { second.kill() }
+            let settled = try await eventually(timeout: .seconds(30)) {
+                let orders = try await second.orders()
+                return orders.count == 1 && [.accepted, .partiallyFilled, .filled].contains(orders[0].state)
+            }
+            let settledOrders = try await second.orders()
+            #expect(settled, "orders: \(settledOrders)")
+            // The order's history (flushed from the buffer within a second) shows it passed through unknown.
+            let sawUnknown = try await eventually(timeout: .seconds(10)) {
+                try await SokboProcess.orderEventKinds(dataDirectory: dataDirectory).contains("unknown")
+            }
+            #expect(sawUnknown)
+            // 3. Nothing was sent again, and replaying the headline does not make a second order.
+            #expect(kiwoom.orderRequests == 1)
+            try await second.waitForNewsConnection()
+            let realkey = try #require(await ls.generatedRealkeys().last)
+            #expect(await ls.replay(realkey: realkey))
+            try await Task.sleep(for: .seconds(1))
+            #expect(kiwoom.orderRequests == 1)
+            #expect(try await second.orders().count == 1)
+            second.kill()
+            await group.triggerGracefulShutdown()
+        }
+    }
+}
+
+/// A `sokbo serve` child process.
+struct SokboProcess {
+    let process: Process
+    let port: Int
+    let token: String
+
+    static func start(environment extra: [String: String]) async throws -> SokboProcess {
+        let port = try freeLoopbackPort()
+        let process = Process()
+        process.executableURL = ExecutableTests.binary
+        process.arguments = ["serve", "--port", "\(port)"]
+        var environment = ProcessInfo.processInfo.environment
+        environment.merge(extra) { _, new in new }
+        environment["SWIFT_BACKTRACE"] = "enable=no"
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let child = SokboProcess(process: process, port: port, token: extra["SOKBO_API_TOKEN"] ?? "")
+        guard try await eventually(timeout: .seconds(30), { (try? await httpGet(port: port, path: "/health")) == 200 }) else {
+            child.kill()
+            throw TestError("sokbo did not start")
+        }
+        return child
+    }
+
+    func kill() {
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    func get(_ path: String) async throws -> [String: Any] {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+        let body = try await response.body.collect(upTo: 1 << 22)
+        return try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] ?? [:]
+    }
+
+    func waitForNewsConnection() async throws {
+        let connected = try await eventually(timeout: .seconds(30)) {
+            ((try await get("/api/status")["news"] as? [String: Any])?["state"] as? String) == "connected"
+        }
+        try #require(connected, "the news listener never connected")
+    }
+
+    struct OrderView: Decodable {
+        let state: OrderState
+        let ticker: String
+    }
+
+    func orders() async throws -> [OrderView] {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/orders")
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+        struct Listing: Decodable { let items: [OrderView] }
+        return try JSONDecoder().decode(Listing.self, from: Data(buffer: try await response.body.collect(upTo: 1 << 22))).items
+    }
+
+    static func orders(dataDirectory: String) async throws -> [Order] {
+        let store = try await TestStores.open(.sqlite(path: dataDirectory + "/sokbo.sqlite"))
+        defer { Task { try? await store.close() } }
+        return try await store.select(RowQuery(table: .orders, orderBy: "created_at")).compactMap(Order.init(row:))
+    }
+
+    static func orderEventKinds(dataDirectory: String) async throws -> [String] {
+        let store = try await TestStores.open(.sqlite(path: dataDirectory + "/sokbo.sqlite"))
+        let kinds = try await store.select(RowQuery(table: .orderEvents, orderBy: "created_at", descending: false))
+            .compactMap(OrderEventRecord.init(row:)).map(\.kind)
+        try await store.close()
+        return kinds
+    }
+}
