@@ -16,6 +16,7 @@ let allBenchmarkCases: [any BenchmarkCase.Type] = {
         CorpCodeMapBenchmark.self,
         NewsParsingBenchmark.self,
         SnapshotLatencyBenchmark.self,
+        NewsToOrderBenchmark.self,
     ]
     #if MySQL
     cases.append(MySQLFlushBenchmark.self)

@@ -99,7 +99,8 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
         let dartSimulator = DARTSimulator(options: dartOptions, logger: logger)
         // No simulated rate limit: the client's own limiter paces calls, and paper trading should not
         // be slowed by the venue's mock-host limit.
-        let kiwoomSimulator = KiwoomSimulator(configuration: KiwoomSimulatorConfiguration(seed: simulatorSettings.seed, rateLimit: nil),
+        let kiwoomSimulator = KiwoomSimulator(configuration: KiwoomSimulatorConfiguration(
+            seed: simulatorSettings.seed, rateLimit: nil, startingCash: simulatorSettings.startingCash),
                                               port: 0, logger: logger)
         named.append(("simulator-ls", lsSimulator))
         named.append(("simulator-kiwoom", kiwoomSimulator))

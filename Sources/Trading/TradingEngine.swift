@@ -40,8 +40,6 @@ public actor TradingEngine {
         public let ticker: Ticker
         /// The order id reserved for it.
         public let orderID: String
-        /// When the headline reached the engine (for latency figures).
-        public let receivedAt: ContinuousClock.Instant
     }
 
     private let broker: any Broker
@@ -125,7 +123,6 @@ public actor TradingEngine {
 
     /// Evaluates a headline. Returns a plan when an order should be tried; stores the signal either way.
     public func evaluate(_ news: NewsItem) async -> Plan? {
-        let receivedAt = ContinuousClock.now
         counters.evaluated += 1
         let match = rules.match(news.title)
         let rule: Rule
@@ -177,7 +174,7 @@ public actor TradingEngine {
         placeholder.reason = "sizing"
         orders[orderID] = placeholder
         ledger.record(placeholder, amount: 0)
-        return Plan(news: news, rule: rule, ticker: ticker, orderID: orderID, receivedAt: receivedAt)
+        return Plan(news: news, rule: rule, ticker: ticker, orderID: orderID)
     }
 
     /// Carries a plan out: snapshot (one round trip), sizing, risk, store, send, record. Runs off the actor
@@ -191,7 +188,7 @@ public actor TradingEngine {
             return
         }
         guard let prepared = await prepare(plan, snapshot: snapshot) else { return }
-        await send(prepared, receivedAt: plan.receivedAt)
+        await send(prepared, newsReceivedAt: plan.news.receivedAt)
     }
 
     /// Sizes and risk-checks on the actor; stores the order as submitted; returns it ready to send.
@@ -224,9 +221,11 @@ public actor TradingEngine {
         return submitted
     }
 
-    private nonisolated func send(_ order: Order, receivedAt: ContinuousClock.Instant) async {
+    /// Sends once. The latency recorded runs from the headline's frame reaching the listener
+    /// (`NewsItem.receivedAt`) to the order request leaving.
+    private nonisolated func send(_ order: Order, newsReceivedAt: Date) async {
         let request = OrderRequest(clientOrderID: order.id, ticker: order.ticker, side: order.side, quantity: order.quantity, price: order.price)
-        await noteSent(latency: receivedAt.duration(to: .now))
+        await noteSent(latency: .seconds(Date().timeIntervalSince(newsReceivedAt)))
         let outcome = await broker.submit(request)
         await record(outcome, for: order.id)
     }

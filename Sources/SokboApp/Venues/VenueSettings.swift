@@ -16,10 +16,13 @@ import LSNews
 /// | `KIWOOM_BASE_URL`         | Kiwoom REST base (`https://api.kiwoom.com`, mock `https://mockapi.kiwoom.com`) |
 /// | `KIWOOM_APPKEY` (secret)  | Kiwoom app key |
 /// | `KIWOOM_SECRETKEY` (secret)| Kiwoom secret key |
+/// | `KIWOOM_QUERIES_PER_SECOND` | client-side query pace (default 5, burst 4; mock 1, burst 3) |
+/// | `KIWOOM_ORDERS_PER_SECOND`  | client-side order pace (default 5, burst 2) |
 /// | `DART_BASE_URL`           | Open DART API base |
 /// | `DART_API_KEY` (secret)   | Open DART key (40 characters) |
 /// | `SOKBO_SIMULATOR_SEED`    | the simulator's random seed |
 /// | `SOKBO_SIMULATOR_NEWS_PER_SECOND` | the simulated NWS rate |
+/// | `SOKBO_SIMULATOR_CASH`    | the simulated account's starting cash (KRW, default 100,000,000) |
 ///
 /// In `simulate` mode URLs and keys default to the built-in simulator, on ports it picks when it starts.
 struct VenueSettings: Sendable {
@@ -31,6 +34,7 @@ struct VenueSettings: Sendable {
     struct SimulatorSettings: Sendable {
         var seed: UInt64
         var newsPerSecond: Double
+        var startingCash: Int
     }
 
     init(reader: ConfigReader, mode: TradingMode) throws(SettingsError) {
@@ -39,7 +43,8 @@ struct VenueSettings: Sendable {
             let config = reader.scoped(to: "sokbo.simulator")
             simulator = SimulatorSettings(
                 seed: try config.parse("seed", default: UInt64(UInt32.random(in: 1...UInt32.max))) { UInt64($0) },
-                newsPerSecond: try config.parse("news.per.second", default: 0.5) { Double($0).flatMap { $0 > 0 && $0 <= 10_000 ? $0 : nil } })
+                newsPerSecond: try config.parse("news.per.second", default: 0.5) { Double($0).flatMap { $0 > 0 && $0 <= 10_000 ? $0 : nil } },
+                startingCash: try config.parse("cash", default: 100_000_000) { Int($0).flatMap { $0 >= 0 ? $0 : nil } })
         }
         self.simulator = simulator
 
@@ -63,6 +68,13 @@ struct VenueSettings: Sendable {
         kiwoom.baseURL = try kiwoomConfig.parse("base.url", default: kiwoom.baseURL, Self.httpURL)
         kiwoom.appKey = kiwoomConfig.string(forKey: "appkey", isSecret: true) ?? kiwoom.appKey
         kiwoom.secretKey = kiwoomConfig.string(forKey: "secretkey", isSecret: true) ?? kiwoom.secretKey
+        let rate: (String) -> Double? = { Double($0).flatMap { $0 > 0 ? $0 : nil } }
+        if let queries = try kiwoomConfig.parse("queries.per.second", default: Double?.none, rate) {
+            kiwoom.rateLimits.queries = .init(perSecond: queries, burst: max(kiwoom.rateLimits.queries.burst, Int(queries.rounded(.up))))
+        }
+        if let orders = try kiwoomConfig.parse("orders.per.second", default: Double?.none, rate) {
+            kiwoom.rateLimits.orders = .init(perSecond: orders, burst: max(kiwoom.rateLimits.orders.burst, Int(orders.rounded(.up))))
+        }
         if mode != .simulate, kiwoom.appKey.isEmpty || kiwoom.secretKey.isEmpty {
             throw SettingsError(key: "kiwoom.appkey", message: "\(mode.rawValue) mode needs KIWOOM_APPKEY and KIWOOM_SECRETKEY")
         }

@@ -1,0 +1,69 @@
+import Configuration
+import Foundation
+import Logging
+import SokboApp
+import SokboCore
+
+/// News-to-order latency in simulate mode with no injected latency: from a headline's frame reaching
+/// the listener to the order request leaving for the broker (which includes the concurrent stock
+/// snapshot round trip and storing the order), over real loopback sockets. The client-side Kiwoom pacing
+/// is lifted for the run: at the venue's 5 queries/s a sustained stream of orders measures the limiter.
+enum NewsToOrderBenchmark: BenchmarkCase {
+    static let name = "news-to-order"
+    static let summary = "p50/p99 from an NWS frame's arrival to the order request leaving, over ≥ 1,000 orders (simulate mode)"
+
+    static func run(arguments: [String]) async throws {
+        let orders = arguments.first.flatMap(Int.init) ?? 1_000
+        let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("sokbo-bench-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dataDirectory) }
+        let rules = dataDirectory + "/rules.yaml"
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        try """
+        rules:
+          - name: bench
+            any: [공급계약]
+            budget: 300000
+            order: marketable-limit
+            max-rise-percent: 30
+        """.write(toFile: rules, atomically: true, encoding: .utf8)
+        let values: [String: String] = [
+            "sokbo.data.dir": dataDirectory, "sokbo.api.token": "bench", "sokbo.http.port": "0",
+            "sokbo.simulator.news.per.second": "0.001", "sokbo.simulator.cash": "1000000000000",
+            "sokbo.rules.file": rules, "sokbo.daily.budget": "1000000000000", "sokbo.max.per.order": "1000000",
+            "sokbo.max.orders.per.day": "1000000",
+            // The client's own Kiwoom pacing (5 queries/s by default) would measure the limiter, not the path.
+            "kiwoom.queries.per.second": "100000", "kiwoom.orders.per.second": "100000", "sokbo.buys.per.ticker.per.day": "1000000", "sokbo.cooldown.seconds": "0",
+        ]
+        let reader = ConfigReader(provider: InMemoryProvider(values: Dictionary(uniqueKeysWithValues: values.map {
+            (AbsoluteConfigKey(stringLiteral: $0.key), ConfigValue(.string($0.value), isSecret: false))
+        })))
+        var logger = Logger(label: "bench")
+        logger.logLevel = .error
+        let sokbo = try await buildApplication(reader: reader, logger: logger)
+        guard let venues = sokbo.simulated else { throw BenchError("not in simulate mode") }
+        let tickers = KRXUniverse.listings.map(\.ticker)
+        try await sokbo.withRunning { _ in
+            // Wait for the news socket.
+            let deadline = ContinuousClock.now + .seconds(30)
+            while await venues.ls.counters().subscriptionsAccepted == 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            for n in 0..<(orders + 50) {
+                let before = await sokbo.engine.status().counters
+                let ticker = tickers[n % tickers.count]
+                await venues.ls.publish(title: "공급계약 체결 \(n)", tickers: [ticker])
+                while true {
+                    let now = await sokbo.engine.status().counters
+                    if now.ordersSent > before.ordersSent || now.skipped > before.skipped { break }
+                    try await Task.sleep(for: .microseconds(200))
+                }
+            }
+        }
+        // The first 50 warm up connections and code paths.
+        let samples = Array(await sokbo.engine.latencySamples().dropFirst(50)).map { $0.components.attoseconds / 1_000_000_000_000 + $0.components.seconds * 1_000_000 }
+        guard samples.count >= orders / 2 else { throw BenchError("only \(samples.count) orders were sent") }
+        let sorted = samples.sorted()
+        func ms(_ q: Double) -> String { String(format: "%.3f", Double(sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * q))]) / 1000) }
+        print("| news-to-order latency, simulate mode, \(sorted.count) orders | p50 \(ms(0.5)) ms, p99 \(ms(0.99)) ms, max \(ms(1)) ms |")
+    }
+}
