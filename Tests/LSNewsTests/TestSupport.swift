@@ -49,7 +49,7 @@ func listenerConfiguration(
     var configuration = LSConfiguration(
         baseURL: try await simulator.baseURL(), webSocketURL: try await simulator.webSocketURL(),
         appKey: "PSsimulatorappkey000000000000000000", appSecret: "simulatorsecret0000000000000000000000",
-        connectTimeout: .seconds(5), idleTimeout: idle, pingInterval: .seconds(5),
+        connectTimeout: .seconds(10), idleTimeout: idle, pingInterval: .seconds(10),
         backoffInitial: .milliseconds(200), backoffCap: .seconds(2))
     if tls {
         configuration.trustedCAPEM = try Fixture.text("test-only-ca.pem")
