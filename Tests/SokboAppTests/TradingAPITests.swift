@@ -1,0 +1,80 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import SokboApp
+import SokboCore
+import SokboTestSupport
+import Testing
+
+/// Rules, manual orders and name resolution through the HTTP API and the simulator.
+@Suite struct TradingAPITests {
+    static func call(_ port: Int, _ method: HTTPMethod, _ path: String, body: String? = nil, contentType: String = "application/json")
+        async throws -> (status: Int, json: [String: Any]) {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(testToken)")
+        if let body {
+            request.headers.add(name: "Content-Type", value: contentType)
+            request.body = .bytes(ByteBuffer(string: body))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let bytes = try await response.body.collect(upTo: 1 << 22)
+        let json = (try? JSONSerialization.jsonObject(with: Data(buffer: bytes))) as? [String: Any] ?? [:]
+        return (Int(response.status.code), json)
+    }
+
+    @Test func aBadRulesFileIsRefusedWithTheLineAndTheOldRulesStay() async throws {
+        let sokbo = try await makeSokbo("sqlite", TradingEndToEndTests.quiet)
+        try await sokbo.withRunning { port in
+            let before = try await Self.call(port, .GET, "/api/rules")
+            let bad = try await Self.call(port, .PUT, "/api/rules", body: "rules:\n  - name: x\n    any: [공급계약]\n    budget: -1\n",
+                                          contentType: "application/yaml")
+            #expect(bad.status == 422)
+            let error = bad.json["error"] as? [String: Any]
+            #expect(error?["code"] as? String == "invalid_rules")
+            #expect((error?["message"] as? String)?.hasPrefix("line 4:") == true)
+            let after = try await Self.call(port, .GET, "/api/rules")
+            #expect((after.json["items"] as? [Any])?.count == (before.json["items"] as? [Any])?.count)
+            let good = try await Self.call(port, .PUT, "/api/rules", body: "rules:\n  - name: only\n    any: [신약]\n    budget: 500000\n",
+                                           contentType: "application/yaml")
+            #expect(good.status == 200)
+            #expect(await sokbo.engine.currentRules().rules.map(\.name) == ["only"])
+        }
+    }
+
+    @Test func aManualOrderPassesTheSameChecksAndReachesTheBroker() async throws {
+        let sokbo = try await makeSokbo("sqlite", TradingEndToEndTests.quiet)
+        let venues = try #require(sokbo.simulated)
+        try await sokbo.withRunning { port in
+            let invalid = try await Self.call(port, .POST, "/api/orders", body: #"{"ticker":"005930","side":"buy","quantity":1,"amount":5}"#)
+            #expect(invalid.status == 422)
+            let offGrid = try await Self.call(port, .POST, "/api/orders", body: #"{"ticker":"005930","side":"buy","quantity":1,"price":70001}"#)
+            #expect(offGrid.status == 422)
+            #expect(venues.kiwoom.orderRequests == 0, "invalid orders never reach the broker")
+            let placed = try await Self.call(port, .POST, "/api/orders", body: #"{"ticker":"005930","side":"buy","quantity":3}"#)
+            #expect(placed.status == 201)
+            #expect(placed.json["quantity"] as? Int == 3)
+            #expect(venues.kiwoom.orderRequests == 1)
+            // One buy per ticker per day applies to manual orders too.
+            let again = try await Self.call(port, .POST, "/api/orders", body: #"{"ticker":"005930","side":"buy","quantity":1}"#)
+            #expect(again.status == 409)
+            #expect(venues.kiwoom.orderRequests == 1)
+        }
+    }
+
+    @Test func aHeadlineWithoutCodesIsResolvedByCompanyName() async throws {
+        let sokbo = try await makeSokbo("sqlite", TradingEndToEndTests.quiet)
+        let venues = try #require(sokbo.simulated)
+        try await sokbo.withRunning { port in
+            try await TradingEndToEndTests.waitForNewsConnection(sokbo, port: port)
+            let loaded = try await eventually {
+                let status = try await Self.call(port, .GET, "/api/status")
+                return ((status.json["dart"] as? [String: Any])?["state"] as? String) == "running"
+            }
+            try #require(loaded)
+            await venues.ls.publish(title: "SK하이닉스, 북미 고객사와 5천억 규모 공급계약 체결", tickers: [])
+            #expect(try await eventually { await sokbo.engine.todaysOrders().contains { $0.ticker.code == "000660" } })
+        }
+    }
+}
