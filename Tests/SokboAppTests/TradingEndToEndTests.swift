@@ -106,3 +106,27 @@ import Trading
         }
     }
 }
+
+/// The process keeps serving HTTP while the news socket is dropped again and again.
+@Suite struct NewsReconnectAppTests {
+    @Test func httpKeepsAnsweringThroughForcedDisconnectsAndStatusCountsThem() async throws {
+        let sokbo = try await makeSokbo("sqlite", ["sokbo.http.port": "0", "sokbo.simulator.news.per.second": "200"])
+        let venues = try #require(sokbo.simulated)
+        try await sokbo.withRunning { port in
+            try await TradingEndToEndTests.waitForNewsConnection(sokbo, port: port)
+            for drop in 1...5 {
+                await venues.ls.dropConnections()
+                // /health answers between the drop and the reconnect.
+                let health = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/health"), timeout: .seconds(2))
+                #expect(health.status == .ok)
+                let reconnected = try await eventually {
+                    let status = try await TradingAPITests.call(port, .GET, "/api/status").json["news"] as? [String: Any]
+                    return status?["state"] as? String == "connected" && status?["reconnects"] as? Int == drop
+                }
+                #expect(reconnected, "after drop \(drop)")
+            }
+            let news = try await TradingAPITests.call(port, .GET, "/api/status").json["news"] as? [String: Any]
+            #expect((news?["framesAccepted"] as? Int ?? 0) > 0)
+        }
+    }
+}
