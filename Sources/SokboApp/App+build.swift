@@ -29,6 +29,8 @@ public struct Sokbo: Sendable {
     public let apiToken: String
     /// Live events (news, signals, orders, connection changes).
     public let events: EventHub
+    /// The router's routes as `METHOD /path/{param}` (the OpenAPI document is checked against them).
+    public let routes: [String]
     let port: PortBox
 
     /// The port the HTTP server bound (useful with port 0); waits until the server is listening.
@@ -89,10 +91,13 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
         var dartOptions = DARTSimulator.Options()
         dartOptions.port = 0
         dartOptions.seed = simulated.seed
+        // The simulated venues accept the configured keys, so a test can prove no key reaches the logs.
+        dartOptions.apiKeys = [venues.dart.apiKey]
         let dartSimulator = DARTSimulator(options: dartOptions, logger: logger)
         // No simulated rate limit: the client's own limiter paces calls, and paper trading should not
         // be slowed by the venue's mock-host limit.
-        let kiwoomSimulator = KiwoomSimulator(configuration: KiwoomSimulatorConfiguration(seed: simulated.seed, rateLimit: nil),
+        let kiwoomSimulator = KiwoomSimulator(configuration: KiwoomSimulatorConfiguration(
+            appKey: venues.kiwoom.appKey, secretKey: venues.kiwoom.secretKey, seed: simulated.seed, rateLimit: nil),
                                               port: 0, logger: logger)
         named.append(("simulator-ls", lsSimulator))
         named.append(("simulator-kiwoom", kiwoomSimulator))
@@ -150,7 +155,7 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
         "database": "\(settings.database)", "flush_ms": "\(Int(settings.flushInterval.milliseconds))",
     ])
     return Sokbo(application: application, settings: settings, buffer: buffer, store: store, flusher: flusher,
-                 monitor: monitor, apiToken: apiToken, events: events, port: port)
+                 monitor: monitor, apiToken: apiToken, events: events, routes: router.routes.map(\.description), port: port)
 }
 
 /// The `/api/status` document.
