@@ -47,6 +47,7 @@ public func buildRouter(_ deps: APIDependencies) -> Router<SokboRequestContext> 
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: HTTPMetricsMiddleware(registry: deps.metrics))
     router.add(middleware: JSONErrorMiddleware())
+    router.add(middleware: BodyLimitMiddleware())
     router.get("/health") { _, _ in
         JSONResponse(["status": "ok"])
     }
