@@ -98,6 +98,15 @@ struct CapturingLogHandler: LogHandler {
         let secrets = [Self.apiToken, Self.kiwoomAppKey, Self.kiwoomSecretKey, Self.lsAppKey, Self.lsSecret, Self.dartKey]
         for record in records {
             let texts = [record.text] + record.metadata.map { "\($0.key)=\($0.value)" }
+            // WebSocket frames are logged at trace as hex bytes (the first 24): decode them and look there too.
+            for decoded in texts.compactMap(Self.decodedHexDump) {
+                for secret in secrets where decoded.contains(secret) {
+                    leaks.append("secret \(secret.prefix(12))… hex-encoded in [\(record.label)]")
+                }
+                if Self.hasOpaqueTokenRun(decoded) || SecretRedactor().redact(decoded) != decoded {
+                    leaks.append("token-shaped bytes in [\(record.label)] \(decoded)")
+                }
+            }
             for text in texts {
                 for secret in secrets where text.contains(secret) {
                     leaks.append("secret \(secret.prefix(12))… in [\(record.label)] \(text.prefix(300))")
@@ -163,6 +172,14 @@ struct CapturingLogHandler: LogHandler {
             try await Task.sleep(for: .milliseconds(200))
         }
         return statuses
+    }
+
+    /// The bytes of a NIO `ByteBuffer` dump (`bytes: [ 7b 22 … ]`) as text, if the text has one.
+    static func decodedHexDump(_ text: String) -> String? {
+        guard let start = text.range(of: "bytes: [ ") else { return nil }
+        let hex = text[start.upperBound...].prefix { $0 != "]" }
+        let bytes = hex.split(separator: " ").compactMap { UInt8($0, radix: 16) }
+        return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
     }
 
     /// A run of 60 or more URL-safe characters: Kiwoom's opaque access token shape (86 characters).
