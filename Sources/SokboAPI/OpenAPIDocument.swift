@@ -234,13 +234,13 @@ public enum OpenAPIDocument {
             "name": "from",
             "in": "query",
             "description": "First candle time: YYYYMMDD (KST), ISO 8601 or epoch milliseconds.",
-            "schema": { "type": "string", "examples": ["20260105"] }
+            "schema": { "$ref": "#/components/schemas/ChartTime" }
           },
           {
             "name": "to",
             "in": "query",
             "description": "Last candle time, same forms; not before `from`.",
-            "schema": { "type": "string", "examples": ["20260109"] }
+            "schema": { "$ref": "#/components/schemas/ChartTime" }
           }
         ],
         "responses": {
@@ -527,6 +527,14 @@ public enum OpenAPIDocument {
         "type": "string",
         "pattern": "^[0-9A-Z]{6}$",
         "examples": ["005930"]
+      },
+      "ChartTime": {
+        "anyOf": [
+          { "type": "string", "pattern": "^20[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|1[0-9]|2[0-8])$", "description": "YYYYMMDD (KST)" },
+          { "type": "string", "pattern": "^1[0-9]{12}$", "description": "epoch milliseconds" },
+          { "type": "string", "format": "date-time" }
+        ],
+        "examples": ["20260105", "1767571200000", "2026-01-05T09:00:00+09:00"]
       },
       "Health": {
         "type": "object",
