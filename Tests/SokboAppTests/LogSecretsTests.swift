@@ -231,4 +231,18 @@ struct CapturingLogHandler: LogHandler {
         #expect(records[0].metadata["nested"]?.contains("42") == true)
         #expect(records.last?.metadata["error.message"] == "refused <redacted>")
     }
+
+    @Test func configuredSecretsAreRegisteredFromTheConfiguration() {
+        let redactor = SecretRedactor()
+        redactor.registerSecrets(in: reader([
+            "sokbo.api.token": "api-token-from-config", "kiwoom.appkey": "kiwoom-app-key-config",
+            "kiwoom.secretkey": "kiwoom-secret-config", "ls.appkey": "ls-app-key-config", "ls.appsecretkey": "ls-secret-config",
+            "dart.api.key": "dart-key-config", "sokbo.database.url": "mysql://sokbo:db-password-config@127.0.0.1:3306/sokbo",
+            "sokbo.http.host": "127.0.0.1",
+        ]))
+        #expect(redactor.registeredCount == 7)
+        let line = "api-token-from-config kiwoom-app-key-config kiwoom-secret-config ls-app-key-config ls-secret-config "
+            + "dart-key-config db-password-config 127.0.0.1"
+        #expect(redactor.redact(line) == Array(repeating: "<redacted>", count: 7).joined(separator: " ") + " 127.0.0.1")
+    }
 }
