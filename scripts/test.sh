@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: the whole Swift suite with the MySQL trait on, against a throwaway MariaDB that
 # scripts/with-mariadb.sh installs (apt, when missing), starts on a free loopback port and always stops.
-# The MariaDB outage test stops that server, so it runs alone in a second invocation.
+# The MariaDB outage test stops that server, so it runs alone in a second invocation. Then the API is
+# fuzzed from its OpenAPI document (schemathesis from PyPI, installed when missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export SWIFT_BACKTRACE=enable=no
@@ -11,3 +12,5 @@ scripts/with-mariadb.sh bash -c '
     echo "== MariaDB outage test (server stopped for 10 s mid-stream)"
     SOKBO_TEST_MYSQL_OUTAGE=1 swift test --disable-xctest --traits MySQL --skip-build --filter aTenSecondOutageLosesAndDuplicatesNothing
 ' test.sh "$@"
+echo "== API fuzzing (schemathesis against /openapi.json: no 5xx, no crash)"
+scripts/fuzz-api.sh --traits MySQL

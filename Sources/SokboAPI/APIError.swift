@@ -67,6 +67,10 @@ public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw error
         } catch let error as HTTPError {
             throw APIError(error.status, code: Self.code(for: error.status), message: Self.message(for: error))
+        } catch let error as any HTTPResponseError {
+            // Framework errors that carry a status (e.g. NIOTooManyBytesError → 413) keep it.
+            throw APIError(error.status, code: Self.code(for: error.status),
+                           message: error.status.code == 413 ? "request body too large" : error.status.reasonPhrase)
         } catch is DecodingError {
             throw APIError(.badRequest, code: "invalid_body", message: "the request body is not valid JSON for this route")
         } catch {

@@ -48,12 +48,15 @@ public struct APIDependencies: Sendable {
 /// Builds the HTTP router: open `/health`, and `/api/*` behind the bearer token.
 public func buildRouter(_ deps: APIDependencies) -> Router<SokboRequestContext> {
     let router = Router(context: SokboRequestContext.self)
+    router.add(middleware: RequestLogMiddleware())
     router.add(middleware: HTTPMetricsMiddleware(registry: deps.metrics))
     router.add(middleware: JSONErrorMiddleware())
+    router.add(middleware: BodyLimitMiddleware())
     router.get("/health") { _, _ in
         JSONResponse(["status": "ok"])
     }
     MetricsRoute(render: deps.renderMetrics, apiToken: deps.apiToken).register(on: router)
+    OpenAPIRoute().register(on: router)
     let api = router.group("api").add(middleware: BearerTokenMiddleware(token: deps.apiToken))
     api.get("status") { _, _ in
         JSONResponse(await deps.status())

@@ -34,6 +34,8 @@ public struct Sokbo: Sendable {
     public let engine: TradingEngine
     /// The built-in simulator's venues (simulate mode only), for tests and demos.
     public let simulated: SimulatedVenues?
+    /// The router's routes as `METHOD /path/{param}` (the OpenAPI document is checked against them).
+    public let routes: [String]
     let port: PortBox
 
     /// The port the HTTP server bound (useful with port 0); waits until the server is listening.
@@ -96,11 +98,14 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
         var dartOptions = DARTSimulator.Options()
         dartOptions.port = 0
         dartOptions.seed = simulatorSettings.seed
+        // The simulated venues accept the configured keys, so a test can prove no key reaches the logs.
+        dartOptions.apiKeys = [venues.dart.apiKey]
         let dartSimulator = DARTSimulator(options: dartOptions, logger: logger)
         // No simulated rate limit: the client's own limiter paces calls, and paper trading should not
         // be slowed by the venue's mock-host limit.
         let kiwoomSimulator = KiwoomSimulator(configuration: KiwoomSimulatorConfiguration(
-            seed: simulatorSettings.seed, rateLimit: nil, startingCash: simulatorSettings.startingCash),
+            appKey: venues.kiwoom.appKey, secretKey: venues.kiwoom.secretKey, seed: simulatorSettings.seed, rateLimit: nil,
+            startingCash: simulatorSettings.startingCash),
                                               port: 0, logger: logger)
         named.append(("simulator-ls", lsSimulator))
         named.append(("simulator-kiwoom", kiwoomSimulator))
@@ -181,7 +186,8 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
         "database": "\(settings.database)", "flush_ms": "\(Int(settings.flushInterval.milliseconds))",
     ])
     return Sokbo(application: application, settings: settings, buffer: buffer, store: store, flusher: flusher,
-                 monitor: monitor, apiToken: apiToken, events: events, engine: engine, simulated: simulated, port: port)
+                 monitor: monitor, apiToken: apiToken, events: events, engine: engine, simulated: simulated,
+                 routes: router.routes.map(\.description), port: port)
 }
 
 /// The built-in simulator's venues, running inside the process in `simulate` mode.

@@ -37,18 +37,24 @@ struct Serve: AsyncParsableCommand {
     var logLevel: String?
 
     func run() async throws {
+        // Every log line goes through the redactor: secrets are registered before anything is logged.
+        LoggingSystem.bootstrap { label in
+            RedactingLogHandler(wrapping: StreamLogHandler.standardError(label: label), redactor: .shared)
+        }
         let reader: ConfigReader
         do {
             reader = try await makeReader()
         } catch {
             throw ValidationError("configuration file: \(error)")
         }
+        SecretRedactor.shared.registerSecrets(in: reader)
         let sokbo: Sokbo
         do {
             sokbo = try await buildApplication(reader: reader)
         } catch let error as SettingsError {
             throw ValidationError("\(error)")
         }
+        SecretRedactor.shared.register(sokbo.apiToken)
         var configuration = ServiceGroupConfiguration(
             services: [sokbo.application],
             gracefulShutdownSignals: [.sigterm, .sigint],
