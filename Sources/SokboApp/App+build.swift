@@ -72,7 +72,12 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
         logger.logLevel = level
     }
     let apiToken = try APIToken.resolve(configured: settings.apiToken, dataDirectory: settings.dataDirectory, logger: logger)
-    let store = try await StoreFactory.open(settings.database, logger: logger)
+    let store: any Store
+    do {
+        store = try await settings.database.openStore(logger: logger)
+    } catch let error as DatabaseURLError {
+        throw SettingsError(key: "sokbo.database.url", message: error.description)
+    }
     let buffer = RowBuffer(capacity: settings.bufferCapacity)
     let spill = try await SpillFile(path: settings.spillPath)
     let metrics = SokboMetrics()

@@ -19,14 +19,12 @@ public actor ServiceMonitor {
     }
 
     private var states: [String: State] = [:]
-    private var order: [String] = []
 
     /// Creates an empty monitor.
     public init() {}
 
     /// Sets a service's state.
     public func set(_ name: String, _ state: State) {
-        if states[name] == nil { order.append(name) }
         states[name] = state
     }
 

@@ -42,20 +42,7 @@ public enum TestStores {
 
     /// Opens and migrates the store at a URL.
     public static func open(_ url: DatabaseURL) async throws -> any Store {
-        let store: any Store
-        switch url {
-        case .sqlite(let path):
-            store = try await SQLiteStore.open(path: path, logger: logger)
-        case .mysql(let settings):
-            #if MySQL
-            store = try await MySQLStore.open(settings: settings, logger: logger)
-            #else
-            _ = settings
-            throw TestError("built without MySQL")
-            #endif
-        }
-        _ = try await store.migrate()
-        return store
+        try await url.openStore(logger: logger)
     }
 
     public static let logger: Logger = {

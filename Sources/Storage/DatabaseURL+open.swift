@@ -1,12 +1,11 @@
 import Logging
 import SokboCore
-import Storage
 
-/// Opens the store a database URL names and brings its schema up to date.
-enum StoreFactory {
-    static func open(_ url: DatabaseURL, logger: Logger) async throws -> any Store {
+extension DatabaseURL {
+    /// Opens the store this URL names and brings its schema up to date (closing it again if that fails).
+    public func openStore(logger: Logger) async throws -> any Store {
         let store: any Store
-        switch url {
+        switch self {
         case .sqlite(let path):
             store = try await SQLiteStore.open(path: path, logger: logger)
         case .mysql(let settings):
@@ -14,8 +13,7 @@ enum StoreFactory {
             store = try await MySQLStore.open(settings: settings, logger: logger)
             #else
             _ = settings
-            throw SettingsError(key: "sokbo.database.url",
-                                message: "this build has no MySQL support; build with `--traits MySQL` (needs libmariadb-dev)")
+            throw DatabaseURLError.invalid("this build has no MySQL support; build with `--traits MySQL` (needs libmariadb-dev)")
             #endif
         }
         do {
