@@ -313,7 +313,7 @@ public enum OpenAPIDocument {
         "tags": ["engine"],
         "operationId": "placeOrder",
         "summary": "Places a manual order through the same risk checks as the engine's.",
-        "description": "Give exactly one of `quantity` (shares) and `amount` (won, sized down to whole shares). A limit order needs `price` on the KRX tick grid. The answer is the order as recorded: a timeout or venue error after sending leaves it `unknown`, never rejected, until reconciliation settles it.",
+        "description": "Give exactly one of `quantity` (shares) and `amount` (won, sized down to whole shares). A limit order takes `price` on the KRX tick grid within today's limits, or the best ask (buy) / best bid (sell) when `price` is left out. An unknown stock is a 422. The answer is the order as recorded: a timeout or venue error after sending leaves it `unknown`, never rejected, until reconciliation settles it.",
         "requestBody": {
           "required": true,
           "content": { "application/json": { "schema": { "$ref": "#/components/schemas/OrderRequest" } } }
@@ -728,8 +728,8 @@ public enum OpenAPIDocument {
         "properties": {
           "ticker": { "$ref": "#/components/schemas/Ticker" },
           "side": { "type": "string", "enum": ["buy", "sell"] },
-          "quantity": { "type": "integer", "minimum": 1, "description": "Shares; give this or amount." },
-          "amount": { "type": "integer", "minimum": 1, "description": "Won; sized down to whole shares. Give this or quantity." },
+          "quantity": { "type": "integer", "minimum": 1, "maximum": 100000000, "description": "Shares; give this or amount." },
+          "amount": { "type": "integer", "minimum": 1, "maximum": 1000000000000, "description": "Won; sized down to whole shares. Give this or quantity." },
           "type": { "type": "string", "enum": ["limit", "market"] },
           "price": { "type": "integer", "minimum": 1, "description": "Limit price in won on the KRX tick grid; limit orders only." }
         },

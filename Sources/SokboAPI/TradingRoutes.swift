@@ -50,8 +50,9 @@ struct TradingRoutes {
             guard (body.quantity == nil) != (body.amount == nil) else {
                 throw APIError(.unprocessableContent, code: "invalid_order", message: "give exactly one of quantity or amount")
             }
-            guard (body.quantity ?? 1) > 0, (body.amount ?? 1) > 0 else {
-                throw APIError(.unprocessableContent, code: "invalid_order", message: "quantity and amount must be positive")
+            guard (1...100_000_000).contains(body.quantity ?? 1), (1...1_000_000_000_000).contains(body.amount ?? 1) else {
+                throw APIError(.unprocessableContent, code: "invalid_order",
+                               message: "quantity must be 1…100,000,000 shares and amount 1…1,000,000,000,000 KRW")
             }
             let type = body.type ?? "limit"
             guard type == "limit" || type == "market" else { throw APIError(.unprocessableContent, code: "invalid_order", message: "type must be limit or market") }

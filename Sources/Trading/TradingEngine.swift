@@ -271,7 +271,14 @@ public actor TradingEngine {
         if halted { throw .refused("trading is halted (kill switch)") }
         guard settings.calendar.allowsEntry(at: at) else { throw .refused("outside the entry window or not a trading day (KST)") }
         let snapshot: StockSnapshot
-        do { snapshot = try await broker.snapshot(ticker) } catch { throw .unavailable("stock snapshot failed: \(error)") }
+        do {
+            snapshot = try await broker.snapshot(ticker)
+        } catch let error as BrokerError where error.kind == .notFound || error.kind == .invalidInput {
+            // The caller's input is wrong (an unknown stock), not the broker unavailable.
+            throw .invalid("the broker does not know \(ticker): \(error.message)")
+        } catch {
+            throw .unavailable("stock snapshot failed: \(error)")
+        }
         let unitPrice: Int
         if market {
             unitPrice = side == .buy ? snapshot.limits.upper : snapshot.limits.lower
@@ -287,7 +294,8 @@ public actor TradingEngine {
         }
         let shares = quantity ?? (amount.map { $0 / unitPrice } ?? 0)
         guard shares > 0 else { throw .invalid("the order comes to 0 shares at \(unitPrice)") }
-        let total = shares * unitPrice
+        let (total, overflow) = shares.multipliedReportingOverflow(by: unitPrice)
+        guard !overflow else { throw .invalid("\(shares) shares at \(unitPrice) is beyond any budget") }
         if let refusal = ledger.refusal(side: side, ticker: ticker, amount: total, at: at, limits: settings.limits) {
             throw .refused(refusal)
         }

@@ -51,6 +51,9 @@ import Testing
             #expect(invalid.status == 422)
             let offGrid = try await Self.call(port, .POST, "/api/orders", body: #"{"ticker":"005930","side":"buy","quantity":1,"price":70001}"#)
             #expect(offGrid.status == 422)
+            // Found by the API fuzzer: an unknown stock was answered 503 as if the broker were down.
+            let unknown = try await Self.call(port, .POST, "/api/orders", body: #"{"ticker":"AMMU7X","side":"sell","amount":12176541}"#)
+            #expect(unknown.status == 422)
             #expect(venues.kiwoom.orderRequests == 0, "invalid orders never reach the broker")
             let placed = try await Self.call(port, .POST, "/api/orders", body: #"{"ticker":"005930","side":"buy","quantity":3}"#)
             #expect(placed.status == 201)
