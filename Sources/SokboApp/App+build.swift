@@ -177,7 +177,10 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
         apiToken: apiToken, status: status, flush: { await flusher.flush() }, store: store, events: events,
         newsBodies: listener.newsBodies, broker: broker, engine: engine,
         metrics: metrics.registry,
-        renderMetrics: { await metrics.render(buffer: await buffer.stats(), flush: await flusher.status()) }))
+        renderMetrics: {
+            await metrics.render(buffer: await buffer.stats(), flush: await flusher.status(), news: await listener.status(),
+                                 engine: await engine.status())
+        }))
     let port = PortBox()
     let application = Application(
         router: router,

@@ -1,5 +1,7 @@
+import LSNews
 import Prometheus
 import Synchronization
+import Trading
 import SokboCore
 import Storage
 
@@ -14,7 +16,19 @@ public final class SokboMetrics: Sendable {
     public init() {}
 
     /// Refreshes snapshot-derived figures and renders Prometheus text.
-    func render(buffer: RowBuffer.Stats, flush: FlushService.Status) async -> String {
+    func render(buffer: RowBuffer.Stats, flush: FlushService.Status, news: LSListenerStatus, engine: EngineStatus) async -> String {
+        advance("sokbo_news_frames_accepted_total", help: "NWS frames parsed into news items", to: news.framesAccepted)
+        for (kind, count) in news.framesRejected {
+            advance("sokbo_news_frames_rejected_total", labels: [("kind", kind)], help: "Malformed NWS frames by kind", to: count)
+        }
+        advance("sokbo_news_reconnects_total", help: "News socket reconnects", to: news.reconnects)
+        advance("sokbo_orders_sent_total", help: "Orders sent to the broker", to: engine.counters.ordersSent)
+        for (state, count) in engine.counters.byState {
+            registry.makeGauge(descriptor: .named("sokbo_orders", "Today's orders by state"), labels: [("state", state)]).set(Double(count))
+        }
+        if let p99 = engine.newsToOrder.p99 {
+            registry.makeGauge(descriptor: .named("sokbo_news_to_order_p99_seconds", "News-to-order latency, 99th percentile")).set(p99 / 1000)
+        }
         for (table, depth) in buffer.depth {
             registry.makeGauge(descriptor: .named("sokbo_buffer_depth", "Rows waiting in the buffer"), labels: [("table", table)]).set(Double(depth))
         }

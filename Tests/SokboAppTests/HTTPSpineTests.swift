@@ -117,5 +117,6 @@ struct ErrorEnvelope: Decodable {
         let written = text.split(separator: "\n").first { $0.hasPrefix("sokbo_flush_rows_total ") }
         #expect((written?.split(separator: " ").last).flatMap { Int($0) } ?? 0 >= 5)
         #expect(text.contains(#"sokbo_buffer_depth{table="news"} 0"#))
+        #expect(text.contains("sokbo_news_reconnects_total") || text.contains("sokbo_news_frames_accepted_total"))
     }
 }
