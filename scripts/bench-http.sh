@@ -106,7 +106,8 @@ to_ms() {
 declare -A P99
 run_wrk() {
     local label=$1 path=$2 threads=$3 conns=$4
-    local file="$OUT/wrk-${label// /_}.txt"
+    local file
+    file="$OUT/wrk-$(printf '%s' "$label" | tr -c 'A-Za-z0-9' '_').txt"
     local before_frames before_t after_frames after_t
     before_frames=$(frames_accepted)
     before_t=$(now_s)
