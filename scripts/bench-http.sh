@@ -9,9 +9,13 @@
 #   BENCH_DURATION   seconds per wrk run                 (default 15)
 #   BENCH_CONFIGS    wrk threads:connections pairs        (default "2:32 1:16")
 #   BENCH_NEWS_RATE  simulated news per second            (default 2000)
+#   BENCH_ROUNDS     idle/news rounds, interleaved          (default 3)
 #   BENCH_OUT        keep wrk's raw output and the server logs in this directory (default: a temp dir, removed)
 #
-# Prints Markdown table rows: case | requests/s | p50 | p99 | non-2xx | news accepted/s during the run.
+# Prints Markdown table rows: case | requests/s | p50 | p99 | non-2xx | news accepted/s during the run, one
+# set per round, then per case the median over the rounds and the median of the per-round p99 ratios
+# (news / idle). Why rounds: on a shared 2-core machine other work comes and goes over minutes; an idle
+# run and a news run next to each other see similar background load, so their ratio is the stable figure.
 # Each server gets a fresh temp data dir (SQLite) and SOKBO_API_TOKEN=bench; the server is always stopped,
 # also on Ctrl-C or error. wrk and the server share the machine's cores: the figures are for comparing
 # rows of one run (idle vs. under the news stream), not absolute capacity.
@@ -21,6 +25,7 @@ BIN=${SOKBO_BIN:-.build/release/sokbo}
 DURATION=${BENCH_DURATION:-15}
 CONFIGS=${BENCH_CONFIGS:-"2:32 1:16"}
 NEWS_RATE=${BENCH_NEWS_RATE:-2000}
+ROUNDS=${BENCH_ROUNDS:-3}
 TOKEN=bench
 
 log() { echo "bench-http: $*" >&2; }
@@ -102,8 +107,10 @@ to_ms() {
     }'
 }
 
-# run_wrk LABEL PATH THREADS CONNECTIONS: prints one table row and remembers the p99 in P99[LABEL].
-declare -A P99
+# run_wrk LABEL PATH THREADS CONNECTIONS: prints one table row and remembers the figures under
+# "LABEL|ROUND" in RPS, P50 and P99.
+declare -A RPS P50 P99
+ROUND=0
 run_wrk() {
     local label=$1 path=$2 threads=$3 conns=$4
     local file
@@ -121,8 +128,10 @@ run_wrk() {
     p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' "$file")")
     non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$file")
     news_rate=$(awk -v a="$before_frames" -v b="$after_frames" -v s="$before_t" -v e="$after_t" 'BEGIN { printf "%.0f", (b - a) / (e - s) }')
-    P99[$label]=$p99
-    echo "| $label (wrk -t$threads -c$conns -d${DURATION}s) | $rps | $p50 ms | $p99 ms | ${non2xx:-0} | $news_rate |"
+    RPS["$label|$ROUND"]=$rps
+    P50["$label|$ROUND"]=$p50
+    P99["$label|$ROUND"]=$p99
+    echo "| $label, round $ROUND (wrk -t$threads -c$conns -d${DURATION}s) | $rps | $p50 ms | $p99 ms | ${non2xx:-0} | $news_rate |"
 }
 
 # measure PHASE: a short warm-up, then every endpoint in every configuration.
@@ -141,33 +150,52 @@ echo
 echo "| case | requests/s | p50 | p99 | non-2xx | news accepted/s |"
 echo "|---|---|---|---|---|---|"
 
-start_server idle
-measure "idle"
-stop_server
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-start_server news SOKBO_SIMULATOR_NEWS_PER_SECOND="$NEWS_RATE"
-# Wait for the stream to arrive, then measure its rate without HTTP load for 5 s.
-for _ in $(seq 1 300); do
-    [[ "$(frames_accepted)" -gt 0 ]] && break
-    sleep 0.1
+for ROUND in $(seq 1 "$ROUNDS"); do
+    start_server "idle-$ROUND"
+    measure "idle"
+    stop_server
+
+    start_server "news-$ROUND" SOKBO_SIMULATOR_NEWS_PER_SECOND="$NEWS_RATE"
+    # Wait for the stream to arrive, then measure its rate without HTTP load for 5 s.
+    for _ in $(seq 1 300); do
+        [[ "$(frames_accepted)" -gt 0 ]] && break
+        sleep 0.1
+    done
+    a=$(frames_accepted); s=$(now_s)
+    sleep 5
+    b=$(frames_accepted); e=$(now_s)
+    echo "| news stream alone, no HTTP load (5 s), round $ROUND | | | | | $(awk -v a="$a" -v b="$b" -v s="$s" -v e="$e" 'BEGIN { printf "%.0f", (b - a) / (e - s) }') |"
+    measure "news ${NEWS_RATE}/s"
+    status_json | jq -c '{news: {state: .news.state, framesAccepted: .news.framesAccepted, duplicatesDropped: .news.duplicatesDropped, framesRejected: .news.framesRejected, reconnects: .news.reconnects}, buffer: .buffer, flush: .flush}' >"$OUT/status-news-$ROUND.json"
+    stop_server
 done
-a=$(frames_accepted); s=$(now_s)
-sleep 5
-b=$(frames_accepted); e=$(now_s)
-echo "| news stream alone, no HTTP load (5 s) | | | | | $(awk -v a="$a" -v b="$b" -v s="$s" -v e="$e" 'BEGIN { printf "%.0f", (b - a) / (e - s) }') |"
-measure "news ${NEWS_RATE}/s"
-status_json | jq -c '{news: {state: .news.state, framesAccepted: .news.framesAccepted, duplicatesDropped: .news.duplicatesDropped, framesRejected: .news.framesRejected, reconnects: .news.reconnects}, buffer: .buffer, flush: .flush}' >"$OUT/status-news.json"
-stop_server
 
 echo
-echo "p99 under the news stream / idle p99:"
+echo "Medians over $ROUNDS rounds; ratio = median of the per-round p99 ratios (news / idle):"
+echo
+echo "| case | requests/s | p50 | p99 | p99 ratio news/idle (per round) |"
+echo "|---|---|---|---|---|"
 for config in $CONFIGS; do
     t=${config%%:*} c=${config##*:}
     for endpoint in "GET /health" "GET /api/status"; do
-        idle=${P99["$endpoint, idle, t$t c$c"]}
-        news=${P99["$endpoint, news ${NEWS_RATE}/s, t$t c$c"]}
-        echo "  $endpoint, t$t c$c: $(awk -v a="$idle" -v b="$news" 'BEGIN { printf "%.2f×", b / a }') ($idle → $news ms)"
+        for phase in "idle" "news ${NEWS_RATE}/s"; do
+            label="$endpoint, $phase, t$t c$c"
+            rps="" p50="" p99="" ratios="" list=""
+            for r in $(seq 1 "$ROUNDS"); do
+                rps+=" ${RPS["$label|$r"]}"; p50+=" ${P50["$label|$r"]}"; p99+=" ${P99["$label|$r"]}"
+                idle=${P99["$endpoint, idle, t$t c$c|$r"]}
+                news=${P99["$endpoint, news ${NEWS_RATE}/s, t$t c$c|$r"]}
+                ratio=$(awk -v a="$idle" -v b="$news" 'BEGIN { printf "%.2f", b / a }')
+                ratios+=" $ratio"; list+="${list:+, }$ratio"
+            done
+            cell=""
+            [[ "$phase" != "idle" ]] && cell="$(echo "$ratios" | median)× ($list)"
+            echo "| $label (wrk -t$t -c$c -d${DURATION}s) | $(echo "$rps" | median | awk '{ printf "%d", $1 }') | $(echo "$p50" | median) ms | $(echo "$p99" | median) ms | $cell |"
+        done
     done
 done
-echo "status at the end of the news phase: $(cat "$OUT/status-news.json")"
+echo
+echo "status at the end of the last news phase: $(cat "$OUT/status-news-$ROUNDS.json")"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
