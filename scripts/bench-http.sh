@@ -39,6 +39,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/sokbo-bench-http.XXXXXX")
 OUT=${BENCH_OUT:-$WORK/out}
 mkdir -p "$OUT"
 SERVER_PID=""
+CHILD_PID=""
 
 stop_server() {
     [[ -n "$SERVER_PID" ]] || return 0
@@ -53,8 +54,21 @@ stop_server() {
     SERVER_PID=""
 }
 
+# in_background CMD…: runs CMD and waits for it. Why: bash runs a trap only after a foreground command
+# returns, so a TERM or INT sent to this script alone would wait out a 15 s wrk run; `wait` is
+# interrupted at once, and cleanup stops the child.
+in_background() {
+    "$@" &
+    CHILD_PID=$!
+    wait "$CHILD_PID"
+    local status=$?
+    CHILD_PID=""
+    return "$status"
+}
+
 cleanup() {
     local status=$?
+    [[ -n "$CHILD_PID" ]] && kill -TERM "$CHILD_PID" 2>/dev/null
     stop_server
     rm -rf "$WORK"
     exit "$status"
@@ -118,7 +132,7 @@ run_wrk() {
     local before_frames before_t after_frames after_t
     before_frames=$(frames_accepted)
     before_t=$(now_s)
-    timeout $((DURATION + 30)) wrk -t"$threads" -c"$conns" -d"${DURATION}s" --latency \
+    in_background timeout $((DURATION + 30)) wrk -t"$threads" -c"$conns" -d"${DURATION}s" --latency \
         -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT$path" >"$file" 2>&1
     after_frames=$(frames_accepted)
     after_t=$(now_s)
@@ -137,7 +151,7 @@ run_wrk() {
 # measure PHASE: a short warm-up, then every endpoint in every configuration.
 measure() {
     local phase=$1
-    timeout 30 wrk -t1 -c4 -d2s "http://127.0.0.1:$PORT/health" >/dev/null 2>&1
+    in_background timeout 30 wrk -t1 -c4 -d2s "http://127.0.0.1:$PORT/health" >/dev/null 2>&1
     for config in $CONFIGS; do
         local t=${config%%:*} c=${config##*:}
         run_wrk "GET /health, $phase, t$t c$c" /health "$t" "$c"
@@ -164,7 +178,7 @@ for ROUND in $(seq 1 "$ROUNDS"); do
         sleep 0.1
     done
     a=$(frames_accepted); s=$(now_s)
-    sleep 5
+    in_background sleep 5
     b=$(frames_accepted); e=$(now_s)
     echo "| news stream alone, no HTTP load (5 s), round $ROUND | | | | | $(awk -v a="$a" -v b="$b" -v s="$s" -v e="$e" 'BEGIN { printf "%.0f", (b - a) / (e - s) }') |"
     measure "news ${NEWS_RATE}/s"
