@@ -6,7 +6,7 @@ import Storage
 /// Flush throughput: 100,000 news rows written by one flush, rows per second.
 enum FlushThroughputBenchmark: BenchmarkCase {
     static let name = "flush"
-    static let summary = "rows/s of one 100,000-row flush to SQLite (and MariaDB with --mysql URL)"
+    static let summary = "rows/s of one 100,000-row flush to SQLite (MariaDB: flush-mysql)"
 
     static func run(arguments: [String]) async throws {
         let rows = 100_000
