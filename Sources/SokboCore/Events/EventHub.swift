@@ -59,6 +59,13 @@ public final class EventHub: Sendable {
         for waiter in wake { waiter.resume(returning: .gap(missed: 0)) }
     }
 
+    /// Encodes and sends an event only when somebody listens: with no `/api/events` client, the news
+    /// path pays no JSON encoding per headline (measured as the largest per-item cost under load).
+    public func publish<Payload: Encodable>(kind: String, payload: @autoclosure () -> Payload) {
+        guard subscriberCount > 0 else { return }
+        publish(LiveEvent(kind: kind, payload: payload()))
+    }
+
     /// Number of connected subscribers.
     public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
 
