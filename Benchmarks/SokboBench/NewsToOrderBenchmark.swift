@@ -22,14 +22,14 @@ enum NewsToOrderBenchmark: BenchmarkCase {
         rules:
           - name: bench
             any: [공급계약]
-            budget: 300000
+            budget: 2000000
             order: marketable-limit
             max-rise-percent: 30
         """.write(toFile: rules, atomically: true, encoding: .utf8)
         let values: [String: String] = [
             "sokbo.data.dir": dataDirectory, "sokbo.api.token": "bench", "sokbo.http.port": "0",
             "sokbo.simulator.news.per.second": "0.001", "sokbo.simulator.cash": "1000000000000",
-            "sokbo.rules.file": rules, "sokbo.daily.budget": "1000000000000", "sokbo.max.per.order": "1000000",
+            "sokbo.rules.file": rules, "sokbo.daily.budget": "1000000000000", "sokbo.max.per.order": "2000000",
             "sokbo.max.orders.per.day": "1000000",
             // The client's own Kiwoom pacing (5 queries/s by default) would measure the limiter, not the path.
             "kiwoom.queries.per.second": "100000", "kiwoom.orders.per.second": "100000", "sokbo.buys.per.ticker.per.day": "1000000", "sokbo.cooldown.seconds": "0",
