@@ -156,11 +156,9 @@ public actor TradingEngine {
         if let existing = orders[orderID] {
             return await skip(news, rule: rule, ticker: ticker, reason: "already ordered for this headline (\(existing.state.rawValue))")
         }
-        if let refusal = ledger.refusal(side: .buy, ticker: ticker, amount: min(rule.budget, settings.limits.maxPerOrder), at: at,
-                                        limits: settings.limits) {
-            // The estimate uses the rule budget; sizing may lower it, but a refusal here is already certain
-            // for the count limits and a fair stop for the budget ones.
-            if !refusal.contains("budget") { return await skip(news, rule: rule, ticker: ticker, reason: refusal) }
+        // Count, ticker and cooldown limits now; the amount is checked once sizing knows it.
+        if let refusal = ledger.refusal(side: .buy, ticker: ticker, amount: nil, at: at, limits: settings.limits) {
+            return await skip(news, rule: rule, ticker: ticker, reason: refusal)
         }
         if let pattern = rule.disclosurePattern, let disclosures {
             guard await disclosures(ticker, pattern, at) else {
@@ -213,8 +211,9 @@ public actor TradingEngine {
         await signal(plan.news, rule: plan.rule.name, ticker: plan.ticker, decision: .buy,
                      reason: "\(plan.rule.name): buy \(quantity) × \(price.limitPrice.map(String.init) ?? "market") (\(amount) KRW)")
         // Stored as submitted before it leaves: after a crash it comes back as unknown, never as unsent.
+        // `transition` returns the order unchanged when the row could not be written: then it is not sent.
         let submitted = await transition(order, .sent)
-        guard submitted.state == OrderState.submitted, isStored(submitted.id) else {
+        guard submitted.state == OrderState.submitted else {
             await abandonStored(order, reason: "the order could not be stored; not sent")
             return nil
         }
@@ -431,8 +430,6 @@ public actor TradingEngine {
     private func abandonStored(_ order: Order, reason: String) async {
         _ = await transition(order, .cancelled(reason: reason))
     }
-
-    private func isStored(_ id: String) -> Bool { orders[id]?.state == .submitted }
 
     /// Applies an event, stores the order (write-through), records the event and notifies.
     @discardableResult

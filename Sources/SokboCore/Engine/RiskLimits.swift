@@ -75,7 +75,8 @@ public struct RiskLedger: Sendable, Hashable {
     public func budgetLeft(_ limits: RiskLimits) -> Int { max(0, limits.dailyBudget - committed) }
 
     /// Checks an order against the limits; nil when it may go, else the reason it may not.
-    public func refusal(side: OrderSide, ticker: Ticker, amount: Int, at now: Date, limits: RiskLimits) -> String? {
+    /// `amount` nil checks the count, ticker and cooldown limits only (before the order is sized).
+    public func refusal(side: OrderSide, ticker: Ticker, amount: Int?, at now: Date, limits: RiskLimits) -> String? {
         var ledger = self
         ledger.rollOver(to: now)
         if ledger.orders >= limits.maxOrdersPerDay { return "daily order limit (\(limits.maxOrdersPerDay)) reached" }
@@ -86,6 +87,7 @@ public struct RiskLedger: Sendable, Hashable {
         if ledger.buysByTicker[ticker, default: 0] >= limits.buysPerTickerPerDay {
             return "already bought \(ticker) today (limit \(limits.buysPerTickerPerDay))"
         }
+        guard let amount else { return nil }
         if amount > limits.maxPerOrder { return "amount \(amount) above the per-order maximum \(limits.maxPerOrder)" }
         if amount > ledger.budgetLeft(limits) { return "amount \(amount) above what is left of the daily budget (\(ledger.budgetLeft(limits)))" }
         return nil
