@@ -20,24 +20,13 @@ public struct DisclosureRoutes: Sendable {
         group.get("disclosures") { request, _ in
             let query = try Self.query(from: request.uri.queryParameters)
             let rows = try await store.select(query)
-            return JSONResponse(DisclosureList(items: rows.compactMap(DisclosureRecord.init(row:))))
+            return JSONResponse(Listing(items: rows.compactMap(DisclosureRecord.init(row:))))
         }
-    }
-
-    /// The response body.
-    struct DisclosureList: Encodable, Sendable {
-        let items: [DisclosureRecord]
     }
 
     /// Validates the parameters into a query on `disclosures`.
     static func query(from parameters: Parameters) throws -> RowQuery {
-        var query = RowQuery(table: .disclosures, orderBy: "id", descending: true, limit: 100)
-        if let raw = parameters["limit"].map(String.init) {
-            guard let limit = Int(raw), (1...1000).contains(limit) else {
-                throw APIError.badRequest("limit must be an integer from 1 to 1000", code: "invalid_parameter")
-            }
-            query.limit = limit
-        }
+        var query = RowQuery(table: .disclosures, orderBy: "id", descending: true, limit: try parameters.limit())
         if let raw = parameters["ticker"].map(String.init) {
             guard let ticker = Ticker(raw) else {
                 throw APIError.badRequest("ticker must be a 6-character KRX code such as 005930", code: "invalid_parameter")

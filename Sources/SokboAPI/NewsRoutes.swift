@@ -10,23 +10,13 @@ struct NewsRoutes {
         group.get("news") { request, _ in
             let query = try Self.query(from: request.uri.queryParameters)
             let rows = try await store.select(query)
-            return JSONResponse(NewsList(items: rows.compactMap(NewsItem.init(row:))))
+            return JSONResponse(Listing(items: rows.compactMap(NewsItem.init(row:))))
         }
-    }
-
-    struct NewsList: Encodable, Sendable {
-        let items: [NewsItem]
     }
 
     /// Validates `ticker`, `since` (ISO 8601 or epoch ms) and `limit` (1…1000, default 100).
     static func query(from parameters: Parameters) throws -> RowQuery {
-        var query = RowQuery(table: .news, orderBy: "published_at", limit: 100)
-        if let raw = parameters["limit"].map(String.init) {
-            guard let limit = Int(raw), (1...1000).contains(limit) else {
-                throw APIError.badRequest("limit must be an integer from 1 to 1000", code: "invalid_parameter")
-            }
-            query.limit = limit
-        }
+        var query = RowQuery(table: .news, orderBy: "published_at", limit: try parameters.limit())
         if let raw = parameters["ticker"].map(String.init) {
             guard let ticker = Ticker(raw) else {
                 throw APIError.badRequest("ticker must be a 6-character KRX code such as 005930", code: "invalid_parameter")

@@ -17,13 +17,9 @@ struct TradingRoutes {
         let price: Int?
     }
 
-    struct Listing<Item: Encodable & Sendable>: Encodable, Sendable {
-        let items: [Item]
-    }
-
     func register(on group: RouterGroup<SokboRequestContext>) {
         group.get("signals") { request, _ in
-            var query = RowQuery(table: .signals, orderBy: "created_at", limit: try Self.limit(request))
+            var query = RowQuery(table: .signals, orderBy: "created_at", limit: try request.uri.queryParameters.limit())
             if let raw = request.uri.queryParameters["ticker"].map(String.init) {
                 guard let ticker = Ticker(raw) else { throw APIError.badRequest("ticker must be a 6-character KRX code", code: "invalid_parameter") }
                 query.equals["ticker"] = .text(ticker.code)
@@ -31,7 +27,7 @@ struct TradingRoutes {
             return JSONResponse(Listing(items: try await store.select(query).compactMap(SignalRecord.init(row:))))
         }
         group.get("orders") { request, _ in
-            var query = RowQuery(table: .orders, orderBy: "created_at", limit: try Self.limit(request))
+            var query = RowQuery(table: .orders, orderBy: "created_at", limit: try request.uri.queryParameters.limit())
             if let raw = request.uri.queryParameters["state"].map(String.init) {
                 guard OrderState(rawValue: raw) != nil else {
                     throw APIError.badRequest("state must be one of \(OrderState.allCases.map(\.rawValue).joined(separator: ", "))", code: "invalid_parameter")
@@ -96,14 +92,6 @@ struct TradingRoutes {
             await engine.setHalted(false)
             return JSONResponse(["halted": false])
         }
-    }
-
-    static func limit(_ request: Request) throws -> Int {
-        guard let raw = request.uri.queryParameters["limit"].map(String.init) else { return 100 }
-        guard let limit = Int(raw), (1...1000).contains(limit) else {
-            throw APIError.badRequest("limit must be an integer from 1 to 1000", code: "invalid_parameter")
-        }
-        return limit
     }
 
     static func map(_ error: TradingEngine.ManualError) -> APIError {
