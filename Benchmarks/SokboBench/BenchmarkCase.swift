@@ -17,6 +17,7 @@ let allBenchmarkCases: [any BenchmarkCase.Type] = {
         NewsParsingBenchmark.self,
         SnapshotLatencyBenchmark.self,
         NewsToOrderBenchmark.self,
+        LoopbackFloorBenchmark.self,
     ]
     #if MySQL
     cases.append(MySQLFlushBenchmark.self)

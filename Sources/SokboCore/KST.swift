@@ -27,7 +27,27 @@ public enum KST {
     /// The KST calendar day of an instant as `YYYYMMDD`.
     public static func dayString(_ date: Date) -> String {
         let (y, m, d) = civil(date)
-        return String(format: "%04d%02d%02d", y, m, d)
+        return digits(y * 10000 + m * 100 + d, width: 8)
+    }
+
+    /// The KST time of day of an instant as `HHMMSS`.
+    public static func timeString(_ date: Date) -> String {
+        let s = secondsIntoDay(date)
+        return digits((s / 3600) * 10000 + ((s / 60) % 60) * 100 + s % 60, width: 6)
+    }
+
+    /// A non-negative integer as exactly `width` zero-padded digits (the lowest ones when longer).
+    /// Used instead of `String(format:)`, which goes through CoreFoundation and is slow on hot paths.
+    public static func digits(_ value: Int, width: Int) -> String {
+        precondition(value >= 0 && width > 0 && width <= 20, "digits(\(value), width: \(width))")
+        return String(unsafeUninitializedCapacity: width) { buffer in
+            var v = value
+            for i in stride(from: width - 1, through: 0, by: -1) {
+                buffer[i] = UInt8(48 + v % 10)
+                v /= 10
+            }
+            return width
+        }
     }
 
     /// The KST (year, month, day) of an instant.

@@ -1,3 +1,31 @@
+import Foundation
+
+/// When a news order passed each step, from its frame's arrival to the order request leaving.
+public struct NewsToOrderStages: Sendable {
+    /// The frame reached the listener.
+    public var received: Date
+    /// The engine started evaluating the headline (after parsing, the pipeline and the engine's inbox).
+    public var evaluationStarted: Date
+    /// The engine decided to try an order.
+    public var decided: Date
+    /// The order's own task started.
+    public var executionStarted: Date
+    /// The stock snapshot came back.
+    public var snapshotReturned: Date
+    /// Sized, risk-checked and stored: the request leaves now.
+    public var sent: Date
+
+    /// From the frame's arrival to the order request leaving.
+    public var total: Duration { .seconds(sent.timeIntervalSince(received)) }
+
+    /// Each step's share, in order: name and duration.
+    public var steps: [(name: String, duration: Duration)] {
+        [("to engine", evaluationStarted.timeIntervalSince(received)), ("evaluate", decided.timeIntervalSince(evaluationStarted)),
+         ("to task", executionStarted.timeIntervalSince(decided)), ("snapshot", snapshotReturned.timeIntervalSince(executionStarted)),
+         ("size+store", sent.timeIntervalSince(snapshotReturned))].map { ($0.0, .seconds($0.1)) }
+    }
+}
+
 /// Keeps the last latencies (bounded) and summarises them as percentiles.
 public struct LatencyRecorder: Sendable {
     /// Percentiles in milliseconds.
@@ -12,22 +40,22 @@ public struct LatencyRecorder: Sendable {
         public var max: Double?
     }
 
-    private(set) var samples: [Duration] = []
+    private(set) var samples: [NewsToOrderStages] = []
     private var next = 0
     private let capacity = 10_000
 
-    mutating func record(_ latency: Duration) {
+    mutating func record(_ stages: NewsToOrderStages) {
         if samples.count < capacity {
-            samples.append(latency)
+            samples.append(stages)
         } else {
-            samples[next] = latency
+            samples[next] = stages
             next = (next + 1) % capacity
         }
     }
 
     func summary() -> Summary {
         guard !samples.isEmpty else { return Summary(count: 0) }
-        let sorted = samples.sorted()
+        let sorted = samples.map(\.total).sorted()
         func ms(_ q: Double) -> Double {
             let d = sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * q).rounded()))]
             return Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15

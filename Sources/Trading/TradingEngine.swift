@@ -40,6 +40,10 @@ public actor TradingEngine {
         public let ticker: Ticker
         /// The order id reserved for it.
         public let orderID: String
+        /// When the engine started evaluating the headline (for the latency breakdown).
+        public let evaluationStarted: Date
+        /// When the plan was made.
+        public let decidedAt: Date
     }
 
     private let broker: any Broker
@@ -123,6 +127,7 @@ public actor TradingEngine {
 
     /// Evaluates a headline. Returns a plan when an order should be tried; stores the signal either way.
     public func evaluate(_ news: NewsItem) async -> Plan? {
+        let started = Date()
         counters.evaluated += 1
         let match = rules.match(news.title)
         let rule: Rule
@@ -172,12 +177,13 @@ public actor TradingEngine {
         placeholder.reason = "sizing"
         orders[orderID] = placeholder
         ledger.record(placeholder, amount: 0)
-        return Plan(news: news, rule: rule, ticker: ticker, orderID: orderID)
+        return Plan(news: news, rule: rule, ticker: ticker, orderID: orderID, evaluationStarted: started, decidedAt: Date())
     }
 
     /// Carries a plan out: snapshot (one round trip), sizing, risk, store, send, record. Runs off the actor
     /// except for short state updates.
     public nonisolated func execute(_ plan: Plan) async {
+        let executionStarted = Date()
         let snapshot: StockSnapshot
         do {
             snapshot = try await broker.snapshot(plan.ticker)
@@ -185,8 +191,12 @@ public actor TradingEngine {
             await abandon(plan, reason: "stock snapshot failed: \(error)")
             return
         }
+        let snapshotAt = Date()
         guard let prepared = await prepare(plan, snapshot: snapshot) else { return }
-        await send(prepared, newsReceivedAt: plan.news.receivedAt)
+        let sentAt = Date()
+        await noteSent(NewsToOrderStages(received: plan.news.receivedAt, evaluationStarted: plan.evaluationStarted, decided: plan.decidedAt,
+                                         executionStarted: executionStarted, snapshotReturned: snapshotAt, sent: sentAt))
+        await send(prepared)
     }
 
     /// Sizes and risk-checks on the actor; stores the order as submitted; returns it ready to send.
@@ -220,18 +230,18 @@ public actor TradingEngine {
         return submitted
     }
 
-    /// Sends once. The latency recorded runs from the headline's frame reaching the listener
-    /// (`NewsItem.receivedAt`) to the order request leaving.
-    private nonisolated func send(_ order: Order, newsReceivedAt: Date) async {
+    /// Sends once and records the outcome.
+    private nonisolated func send(_ order: Order) async {
         let request = OrderRequest(clientOrderID: order.id, ticker: order.ticker, side: order.side, quantity: order.quantity, price: order.price)
-        await noteSent(latency: .seconds(Date().timeIntervalSince(newsReceivedAt)))
         let outcome = await broker.submit(request)
         await record(outcome, for: order.id)
     }
 
-    private func noteSent(latency: Duration) {
+    /// The latency recorded runs from the headline's frame reaching the listener (`NewsItem.receivedAt`)
+    /// to the order request leaving.
+    private func noteSent(_ stages: NewsToOrderStages) {
         counters.ordersSent += 1
-        latencies.record(latency)
+        latencies.record(stages)
     }
 
     private func record(_ outcome: OrderSubmission, for id: String) async {
@@ -356,8 +366,11 @@ public actor TradingEngine {
                      newsToOrder: latencies.summary())
     }
 
-    /// The raw news-to-order latencies (benchmarks).
-    public func latencySamples() -> [Duration] { latencies.samples }
+    /// The decision counts alone: cheap enough to poll (`status()` also sorts the latency samples).
+    public func decisionCounters() -> Counters { counters }
+
+    /// The raw news-to-order latencies with their stages (benchmarks).
+    public func latencySamples() -> [NewsToOrderStages] { latencies.samples }
 
     // MARK: - Reconciliation
 
@@ -463,10 +476,7 @@ public actor TradingEngine {
         events?.publish(kind: "signal", payload: record)
     }
 
-    static func hhmmss(_ date: Date) -> String {
-        let s = KST.secondsIntoDay(date)
-        return String(format: "%02d%02d%02d", s / 3600, (s / 60) % 60, s % 60)
-    }
+    static func hhmmss(_ date: Date) -> String { KST.timeString(date) }
 }
 
 /// How a headline's company names resolved to a ticker.

@@ -300,13 +300,14 @@ struct KiwoomMarket: Sendable {
     /// The daily history of a stock, newest first, ending today with the live quote; generated once.
     mutating func history(_ code: String, days: Int, today: Date) -> [DailyRow] {
         guard let q = quotes[code] else { return [] }
-        let dates = Self.businessDays(endingAt: today, count: days)
-        if let cached = dailyHistory[code], cached.count == dates.count, cached.first?.date == KST.dayString(today) {
+        // The cache is checked before the calendar walk: ka10001 asks on every call.
+        if let cached = dailyHistory[code], cached.count == days, cached.first?.date == KST.dayString(today) {
             var rows = cached
             rows[0] = DailyRow(date: rows[0].date, open: q.open, high: q.high, low: q.low, close: q.price, volume: q.volume,
                                previousClose: q.listing.basePrice)
             return rows
         }
+        let dates = Self.businessDays(endingAt: today, count: days)
         var r = SimRandom(seed: SimRandom.hash([code, "daily"], seed: seed))
         var rows: [DailyRow] = []
         rows.append(DailyRow(date: KST.dayString(dates[0]), open: q.open, high: q.high, low: q.low, close: q.price,

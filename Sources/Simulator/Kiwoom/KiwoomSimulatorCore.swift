@@ -166,12 +166,11 @@ final class KiwoomSimulatorCore: Sendable {
     }
 
     func reply(_ body: [String: Any], apiID: String, status: HTTPResponse.Status = .ok, contYn: Bool = false, nextKey: String = "") -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: body)) ?? Data("{}".utf8)
         var headers: HTTPFields = [.contentType: "application/json;charset=UTF-8"]
         headers[Self.apiIDHeader] = apiID
         headers[Self.contYnHeader] = contYn ? "Y" : "N"
         headers[Self.nextKeyHeader] = nextKey
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: SimJSON.buffer(body)))
     }
 }
 
@@ -194,16 +193,14 @@ enum SimFormat {
 
     /// A signed rate with two decimals: `+0.16`, `-3.86`, `0.00`.
     static func rate(_ value: Double) -> String {
-        let s = String(format: "%.2f", value)
+        let hundredths = Int((abs(value) * 100).rounded())
+        let s = (value < 0 && hundredths > 0 ? "-" : "") + "\(hundredths / 100)." + KST.digits(hundredths % 100, width: 2)
         return value > 0.00499 ? "+" + s : s
     }
 
     /// `YYYYMMDDHHMMSS` in KST.
-    static func stamp(_ date: Date) -> String {
-        let secs = KST.secondsIntoDay(date)
-        return KST.dayString(date) + String(format: "%02d%02d%02d", secs / 3600, secs / 60 % 60, secs % 60)
-    }
+    static func stamp(_ date: Date) -> String { KST.dayString(date) + KST.timeString(date) }
 
     /// `HHMMSS` in KST.
-    static func time(_ date: Date) -> String { String(stamp(date).suffix(6)) }
+    static func time(_ date: Date) -> String { KST.timeString(date) }
 }
