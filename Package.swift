@@ -70,6 +70,9 @@ let package = Package(
             dependencies: [
                 "SokboCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -191,7 +194,7 @@ let package = Package(
         .testTarget(
             name: "KiwoomTests",
             dependencies: [
-                "Kiwoom", "Simulator", "SokboCore", "SokboAPI",
+                "Kiwoom", "Simulator", "SokboCore", "SokboAPI", "SokboTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

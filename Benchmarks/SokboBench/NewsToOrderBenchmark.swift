@@ -2,6 +2,7 @@ import Configuration
 import Foundation
 import Logging
 import SokboApp
+import Simulator
 import SokboCore
 
 /// News-to-order latency in simulate mode with no injected latency: from a headline's frame reaching
@@ -14,6 +15,8 @@ enum NewsToOrderBenchmark: BenchmarkCase {
 
     static func run(arguments: [String]) async throws {
         let orders = arguments.first.flatMap(Int.init) ?? 1_000
+        // `rest`: no realtime feed, so every order waits for the concurrent REST snapshot.
+        let restOnly = arguments.dropFirst().first == "rest"
         let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("sokbo-bench-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dataDirectory) }
         let rules = dataDirectory + "/rules.yaml"
@@ -31,6 +34,8 @@ enum NewsToOrderBenchmark: BenchmarkCase {
             "sokbo.simulator.news.per.second": "0.001", "sokbo.simulator.cash": "1000000000000",
             "sokbo.rules.file": rules, "sokbo.daily.budget": "1000000000000", "sokbo.max.per.order": "2000000",
             "sokbo.max.orders.per.day": "1000000",
+            // Simulate mode watches the simulated universe by default.
+            "kiwoom.realtime.watchlist": restOnly ? "none" : KiwoomSimulator.universe.map(\.code).joined(separator: ","),
             // The client's own Kiwoom pacing (5 queries/s by default) would measure the limiter, not the path.
             "kiwoom.queries.per.second": "100000", "kiwoom.orders.per.second": "100000", "sokbo.buys.per.ticker.per.day": "1000000", "sokbo.cooldown.seconds": "0",
         ]
@@ -47,6 +52,12 @@ enum NewsToOrderBenchmark: BenchmarkCase {
             let deadline = ContinuousClock.now + .seconds(30)
             while await venues.ls.counters().subscriptionsAccepted == 0, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(20))
+            }
+            // With the realtime feed: wait until every watched stock has its live quote and day reference.
+            if let realtime = sokbo.kiwoomRealtime {
+                while realtime.status().liveQuotes < realtime.status().watched, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
             }
             let started = ContinuousClock.now
             for n in 0..<(orders + 50) {
@@ -76,7 +87,9 @@ enum NewsToOrderBenchmark: BenchmarkCase {
             }
             return "p50 \(ms(0.5)) ms, p99 \(ms(0.99)) ms, max \(ms(1)) ms"
         }
-        print("| news-to-order latency, simulate mode, \(samples.count) orders | \(percentiles(samples.map(\.total))) |")
+        let sources = Dictionary(grouping: samples, by: \.snapshotSource).mapValues(\.count)
+        let sourceText = sources.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }.joined(separator: ", ")
+        print("| news-to-order latency, simulate mode, \(samples.count) orders (snapshots: \(sourceText)) | \(percentiles(samples.map(\.total))) |")
         // Where the time goes: each step's own percentiles (they do not add up to the total's).
         for (index, name) in samples[0].steps.map(\.name).enumerated() {
             print("|   step: \(name) | \(percentiles(samples.map { $0.steps[index].duration })) |")

@@ -22,6 +22,15 @@ import Synchronization
 /// - The margin rate may be missing (`.marginRate`, nil): treat the stock as 100 % cash-only.
 /// - The halt status may be missing (`.haltStatus`, `halted` nil): treat as unknown and do not open new
 ///   positions until a later snapshot has it.
+///
+/// ## Realtime snapshots: no round trip for watched stocks
+/// With a quote book (fed by `KiwoomRealtimeService` from the `0B`/`0D` pushes), a stock that has a
+/// live quote and a complete *day reference* is answered locally: price and book from the pushes; name,
+/// base price, limits, margin rate and halt state from the reference, which is the last complete REST
+/// snapshot of the stock taken within `referenceTTL` (the service re-reads watched stocks on a schedule).
+/// Trade-off: a halt or margin-rate change made since the reference is not seen until the next refresh;
+/// an order sent meanwhile is refused by the venue — a rejection, never an unknown outcome. Anything
+/// missing (no live quote, socket down, reference old, incomplete or from another day) falls back to REST.
 public final class KiwoomBroker: Broker {
     /// The raw client.
     public let client: KiwoomClient
@@ -29,11 +38,19 @@ public final class KiwoomBroker: Broker {
     private let stateCache = Mutex<[Ticker: (at: ContinuousClock.Instant, state: KA10100Response)]>([:])
     private let stateTTL: Duration
     private let logger: Logger
+    /// Live quotes from the realtime feed, when one runs.
+    public let quotes: KiwoomQuoteBook?
+    private let references = Mutex<[Ticker: (at: ContinuousClock.Instant, day: String, snapshot: StockSnapshot)]>([:])
+    private let referenceTTL: Duration
 
-    /// Creates a broker over a raw client; `stateTTL` is how long a `ka10100` reply is reused.
-    public init(client: KiwoomClient, stateTTL: Duration = .seconds(30), logger: Logger = Logger(label: "kiwoom.broker")) {
+    /// Creates a broker over a raw client; `stateTTL` is how long a `ka10100` reply is reused; with
+    /// `quotes`, watched stocks are answered from the realtime feed (see the type's documentation).
+    public init(client: KiwoomClient, stateTTL: Duration = .seconds(30), quotes: KiwoomQuoteBook? = nil,
+                referenceTTL: Duration = .seconds(600), logger: Logger = Logger(label: "kiwoom.broker")) {
         self.client = client
         self.stateTTL = stateTTL
+        self.quotes = quotes
+        self.referenceTTL = referenceTTL
         self.logger = logger
     }
 
@@ -46,6 +63,48 @@ public final class KiwoomBroker: Broker {
 
     /// Price, limits, halt status, margin rate and book, from concurrent queries (one round trip).
     public func snapshot(_ ticker: Ticker) async throws -> StockSnapshot {
+        if let live = realtimeSnapshot(ticker) { return live }
+        return try await restSnapshot(ticker)
+    }
+
+    /// Re-reads a stock over REST: its day reference, and the live quote's seed when no push has arrived
+    /// since the request left (the realtime service calls this after subscribing and on a schedule).
+    public func refreshReference(_ ticker: Ticker) async throws {
+        let requestedAt = Date()
+        let snapshot = try await restSnapshot(ticker)
+        quotes?.seed(snapshot, requestedAt: requestedAt)
+    }
+
+    /// The snapshot from the live quote and the day reference, or nil when either is missing or old.
+    func realtimeSnapshot(_ ticker: Ticker, now: Date = Date()) -> StockSnapshot? {
+        guard let quotes, let live = quotes.quote(ticker), let price = live.lastPrice, let book = live.book else { return nil }
+        guard let reference = references.withLock({ $0[ticker] }), reference.at.duration(to: .now) < referenceTTL,
+              reference.day == KST.dayString(now) else { return nil }
+        var snapshot = reference.snapshot
+        snapshot.price = price
+        snapshot.change = price - snapshot.basePrice
+        snapshot.changePercent = snapshot.basePrice > 0 ? Double(price - snapshot.basePrice) * 100 / Double(snapshot.basePrice) : 0
+        snapshot.high = snapshot.high.map { max($0, price) } ?? price
+        snapshot.low = snapshot.low.map { min($0, price) } ?? price
+        snapshot.book = book
+        snapshot.asOf = live.updatedAt
+        snapshot.source = .realtime
+        return snapshot
+    }
+
+    /// Price, limits, halt status, margin rate and book over REST, from concurrent queries (one round trip).
+    /// A complete reply also becomes the stock's day reference for realtime snapshots.
+    public func restSnapshot(_ ticker: Ticker) async throws -> StockSnapshot {
+        let snapshot = try await queriedSnapshot(ticker)
+        // Only a complete snapshot may stand in for the day: a realtime answer must never lack the halt
+        // state or the margin rate that a REST answer would have had.
+        if snapshot.missing.isEmpty, snapshot.halted != nil, snapshot.marginRatePercent != nil {
+            references.withLock { $0[ticker] = (.now, KST.dayString(snapshot.asOf), snapshot) }
+        }
+        return snapshot
+    }
+
+    private func queriedSnapshot(_ ticker: Ticker) async throws -> StockSnapshot {
         let code = ticker.code
         async let info = Self.result { try await self.client.ka10001(stockCode: code) }
         async let book = Self.result { try await self.client.ka10004(stockCode: code) }

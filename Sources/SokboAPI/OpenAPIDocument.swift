@@ -648,7 +648,8 @@ public enum OpenAPIDocument {
             }
           },
           "missing": { "type": "array", "items": { "type": "string" }, "description": "Parts the venue did not deliver." },
-          "asOf": { "type": "string", "format": "date-time" }
+          "asOf": { "type": "string", "format": "date-time" },
+          "source": { "type": "string", "enum": ["rest", "realtime"], "description": "rest: concurrent queries (one round trip); realtime: the live quote from the realtime feed with the day's reference." }
         }
       },
       "BookLevel": {

@@ -34,6 +34,8 @@ public struct Sokbo: Sendable {
     public let engine: TradingEngine
     /// The built-in simulator's venues (simulate mode only), for tests and demos.
     public let simulated: SimulatedVenues?
+    /// The Kiwoom realtime feed (when a watchlist is configured).
+    public let kiwoomRealtime: KiwoomRealtimeService?
     /// The router's routes as `METHOD /path/{param}` (the OpenAPI document is checked against them).
     public let routes: [String]
     let port: PortBox
@@ -126,7 +128,22 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
         dartHours = DARTMarketHours(openHour: 0, closeHour: 24, weekdaysOnly: false)
     }
 
-    let broker = KiwoomBroker(client: KiwoomClient(configuration: venues.kiwoom, logger: logger), logger: logger)
+    // With a watchlist, the realtime feed keeps those stocks' books live and the broker sizes their
+    // orders without a round trip; every other stock still gets the concurrent REST snapshot.
+    let quotes = venues.kiwoomRealtime.watchlist.isEmpty ? nil : KiwoomQuoteBook()
+    let broker = KiwoomBroker(client: KiwoomClient(configuration: venues.kiwoom, logger: logger), quotes: quotes, logger: logger)
+    var realtimeService: KiwoomRealtimeService?
+    if quotes != nil {
+        let configuredURL = venues.kiwoomRealtime.webSocketURL
+        let simulatorURL = simulated.map { venues in { @Sendable in try await venues.kiwoom.baseURL().replacingOccurrences(of: "http://", with: "ws://") + "/api/dostk/websocket" } }
+        let service = KiwoomRealtimeService(
+            broker: broker,
+            configuration: .init(webSocketURL: simulatorURL ?? { configuredURL }, watchlist: venues.kiwoomRealtime.watchlist),
+            logger: logger)
+        named.append(("kiwoom-realtime", service))
+        realtimeService = service
+    }
+    let realtime = realtimeService
     let disclosureIndex = DisclosureIndex()
     let dartBox = AsyncBox<DARTService>()
     var calendar = trading.calendar
@@ -170,7 +187,8 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
             database: .init(kind: store.kind, url: settings.database.description),
             news: await listener.status(),
             engine: await engine.status(),
-            dart: await dart.status()
+            dart: await dart.status(),
+            kiwoomRealtime: realtime?.status()
         )
     }
     let router = buildRouter(APIDependencies(
@@ -194,7 +212,7 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
         "database": "\(settings.database)", "flush_ms": "\(Int(settings.flushInterval.milliseconds))",
     ])
     return Sokbo(application: application, settings: settings, buffer: buffer, store: store, flusher: flusher,
-                 monitor: monitor, apiToken: apiToken, events: events, engine: engine, simulated: simulated,
+                 monitor: monitor, apiToken: apiToken, events: events, engine: engine, simulated: simulated, kiwoomRealtime: realtime,
                  routes: router.routes.map(\.description), port: port)
 }
 
@@ -224,4 +242,5 @@ struct StatusReport: Encodable, Sendable {
     let news: LSListenerStatus
     let engine: EngineStatus
     let dart: DARTStatusReport
+    let kiwoomRealtime: KiwoomRealtimeService.Status?
 }

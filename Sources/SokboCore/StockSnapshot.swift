@@ -43,13 +43,24 @@ public struct StockSnapshot: Sendable, Codable, Hashable {
     public var book: OrderBook?
     /// The parts that could not be fetched.
     public var missing: Set<Part>
-    /// When the snapshot was assembled.
+    /// When the snapshot was assembled (for a realtime snapshot: when its live quote last changed).
     public var asOf: Date
+    /// Where the price and book came from.
+    public var source: Source
+
+    /// Where a snapshot's price and book came from.
+    public enum Source: String, Sendable, Codable, Hashable {
+        /// Concurrent REST queries (one round trip).
+        case rest
+        /// The live quote kept by the venue's realtime feed, with the day's reference (limits, base price,
+        /// margin rate, halt state) from an earlier REST snapshot: no round trip.
+        case realtime
+    }
 
     /// Creates a snapshot.
     public init(ticker: Ticker, name: String, price: Int, basePrice: Int, change: Int, changePercent: Double,
                 open: Int?, high: Int?, low: Int?, volume: Int, limits: DailyLimits, halted: Bool?,
-                marginRatePercent: Int?, book: OrderBook?, missing: Set<Part>, asOf: Date) {
+                marginRatePercent: Int?, book: OrderBook?, missing: Set<Part>, asOf: Date, source: Source = .rest) {
         self.ticker = ticker
         self.name = name
         self.price = price
@@ -66,6 +77,7 @@ public struct StockSnapshot: Sendable, Codable, Hashable {
         self.book = book
         self.missing = missing
         self.asOf = asOf
+        self.source = source
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SokboCore
 
 /// When a news order passed each step, from its frame's arrival to the order request leaving.
 public struct NewsToOrderStages: Sendable {
@@ -14,6 +15,8 @@ public struct NewsToOrderStages: Sendable {
     public var snapshotReturned: Date
     /// Sized, risk-checked and stored: the request leaves now.
     public var sent: Date
+    /// Where the snapshot came from (a REST round trip or the realtime feed's live quote).
+    public var snapshotSource: StockSnapshot.Source
 
     /// From the frame's arrival to the order request leaving.
     public var total: Duration { .seconds(sent.timeIntervalSince(received)) }

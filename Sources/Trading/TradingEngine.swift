@@ -195,7 +195,8 @@ public actor TradingEngine {
         guard let prepared = await prepare(plan, snapshot: snapshot) else { return }
         let sentAt = Date()
         await noteSent(NewsToOrderStages(received: plan.news.receivedAt, evaluationStarted: plan.evaluationStarted, decided: plan.decidedAt,
-                                         executionStarted: executionStarted, snapshotReturned: snapshotAt, sent: sentAt))
+                                         executionStarted: executionStarted, snapshotReturned: snapshotAt, sent: sentAt,
+                                         snapshotSource: snapshot.source))
         await send(prepared)
     }
 
@@ -219,7 +220,7 @@ public actor TradingEngine {
         ledger.commit(amount: amount)
         orders[order.id] = order
         await signal(plan.news, rule: plan.rule.name, ticker: plan.ticker, decision: .buy,
-                     reason: "\(plan.rule.name): buy \(quantity) × \(price.limitPrice.map(String.init) ?? "market") (\(amount) KRW)")
+                     reason: "\(plan.rule.name): buy \(quantity) × \(price.limitPrice.map(String.init) ?? "market") (\(amount) KRW, \(snapshot.source.rawValue) quote)")
         // Stored as submitted before it leaves: after a crash it comes back as unknown, never as unsent.
         // `transition` returns the order unchanged when the row could not be written: then it is not sent.
         let submitted = await transition(order, .sent)

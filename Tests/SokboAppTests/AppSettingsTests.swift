@@ -1,4 +1,5 @@
 import Configuration
+import Simulator
 import Storage
 import Testing
 @testable import SokboApp
@@ -51,6 +52,23 @@ import Testing
             #expect(error.key == key)
             #expect(error.description.hasPrefix(name))
         }
+    }
+
+    @Test func theRealtimeWatchlistIsReadAndChecked() throws {
+        let watched = try VenueSettings(reader: ConfigReader(provider: EnvironmentVariablesProvider(environmentVariables: [
+            "KIWOOM_REALTIME_WATCHLIST": " 005930, 000660,005930 ", "KIWOOM_WS_URL": "wss://example.test:10000/api/dostk/websocket",
+            "KIWOOM_APPKEY": "k", "KIWOOM_SECRETKEY": "s", "LS_APPKEY": "k", "LS_APPSECRETKEY": "s",
+        ])), mode: .mock)
+        #expect(watched.kiwoomRealtime.watchlist.map(\.code) == ["005930", "000660"])
+        #expect(watched.kiwoomRealtime.webSocketURL == "wss://example.test:10000/api/dostk/websocket")
+        let mock = try VenueSettings(reader: reader(["kiwoom.appkey": "k", "kiwoom.secretkey": "s", "ls.appkey": "k", "ls.appsecretkey": "s"]), mode: .mock)
+        #expect(mock.kiwoomRealtime.watchlist.isEmpty, "off unless configured outside simulate mode")
+        #expect(mock.kiwoomRealtime.webSocketURL == "wss://mockapi.kiwoom.com:10000/api/dostk/websocket")
+        let simulate = try VenueSettings(reader: reader([:]), mode: .simulate)
+        #expect(simulate.kiwoomRealtime.watchlist.count == KiwoomSimulator.universe.count)
+        #expect(try VenueSettings(reader: reader(["kiwoom.realtime.watchlist": "none"]), mode: .simulate).kiwoomRealtime.watchlist.isEmpty)
+        #expect(throws: SettingsError.self) { try VenueSettings(reader: reader(["kiwoom.realtime.watchlist": "005930,samsung"]), mode: .simulate) }
+        #expect(throws: SettingsError.self) { try VenueSettings(reader: reader(["kiwoom.ws.url": "https://x"]), mode: .simulate) }
     }
 
     @Test func liveTradingNeedsExplicitConfirmation() throws {

@@ -149,6 +149,19 @@ struct KiwoomMarket: Sendable {
         matchResting(code)
     }
 
+    /// What a realtime push depends on: it changes whenever the price, the volume or the book does.
+    struct Signature: Equatable, Sendable {
+        let price: Int
+        let volume: Int
+        let consumed: Int
+    }
+
+    /// The current signature of a stock.
+    func signature(_ code: String) -> Signature {
+        guard let q = quotes[code] else { return Signature(price: 0, volume: 0, consumed: 0) }
+        return Signature(price: q.price, volume: q.volume, consumed: q.consumed.values.reduce(0, +))
+    }
+
     // MARK: - Book
 
     /// Best ask is one tick above the last price, best bid the last price; levels outside the limits are empty.

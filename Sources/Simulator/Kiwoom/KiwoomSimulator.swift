@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -7,10 +8,12 @@ import Synchronization
 
 /// Kiwoom's REST API on loopback, in Kiwoom's wire format: token issue and revoke, every TR the broker
 /// uses (ka10001, ka10004, ka10100, kt00011, kt10000–kt10003, ka10081, ka10080, kt00001, kt00018,
-/// ka10075), header paging, [8005] expiry, 429 rate limiting, injected latency, and the input errors of
-/// the real host (1501/1504/1505, 1511). A `Service`: `run()` serves until cancelled or shut down.
+/// ka10075), header paging, [8005] expiry, 429 rate limiting, injected latency, the input errors of
+/// the real host (1501/1504/1505, 1511), and the realtime WebSocket at `/api/dostk/websocket` (LOGIN,
+/// REG/REMOVE, PING, `0B`/`0D` pushes). A `Service`: `run()` serves until cancelled or shut down.
 public final class KiwoomSimulator: Service, Sendable {
     let core: KiwoomSimulatorCore
+    let realtime: KiwoomRealtimeHub
     private let port = Mutex<Int?>(nil)
     private let host: String
     private let logger: Logger
@@ -19,6 +22,7 @@ public final class KiwoomSimulator: Service, Sendable {
     public init(configuration: KiwoomSimulatorConfiguration = .init(), host: String = "127.0.0.1", port: Int = 0,
                 logger: Logger = Logger(label: "simulator.kiwoom")) {
         self.core = KiwoomSimulatorCore(configuration: configuration)
+        self.realtime = KiwoomRealtimeHub(core: core)
         self.host = host
         self.requestedPort = port
         self.logger = logger
@@ -35,10 +39,43 @@ public final class KiwoomSimulator: Service, Sendable {
         router.post("/api/dostk/:category") { request, context in
             try await core.handle(request, category: context.parameters.get("category") ?? "")
         }
-        let app = Application(router: router, configuration: .init(address: .hostname(host, port: requestedPort)),
+        let realtime = self.realtime
+        let wsRouter = Router(context: BasicWebSocketRequestContext.self)
+        wsRouter.ws("/api/dostk/websocket") { inbound, outbound, _ in
+            try await realtime.serve(inbound: inbound, outbound: outbound)
+        }
+        // The live socket is on its own port (10000); here it shares the REST port, and the client is
+        // told its URL (`KIWOOM_WS_URL`), as it would be for the live host.
+        let app = Application(router: router, server: .http1WebSocketUpgrade(webSocketRouter: wsRouter),
+                              configuration: .init(address: .hostname(host, port: requestedPort)),
                               onServerRunning: { [self] channel in self.port.withLock { $0 = channel.localAddress?.port } },
                               logger: logger)
-        try await app.run()
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            // `run()`, not `runService()`: the simulator follows its parent service group's shutdown.
+            group.addTask { try await app.run(); return true }
+            group.addTask { await cancelWhenGracefulShutdown { await self.pushLoop() }; return false }
+            if try await group.next() == false { _ = try await group.next() }
+            group.cancelAll()
+        }
+    }
+
+    /// Every 10 ms: pushes what changed; moves registered stocks and sends PINGs when due.
+    private func pushLoop() async {
+        let step = core.configuration.realtimeMarketStep
+        let pingEvery = core.configuration.realtimePingInterval
+        var lastStep = ContinuousClock.now
+        var lastPing = ContinuousClock.now
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: .milliseconds(10)) } catch { return }
+            let now = ContinuousClock.now
+            if let step, lastStep.duration(to: now) >= step {
+                lastStep = now
+                core.stepMarket(await realtime.registeredCodes())
+            }
+            let ping = lastPing.duration(to: now) >= pingEvery
+            if ping { lastPing = now }
+            await realtime.tick(ping: ping)
+        }
     }
 
     /// Waits (up to 30 s) until the server is bound and returns its port.
@@ -89,6 +126,25 @@ public final class KiwoomSimulator: Service, Sendable {
     public func position(_ code: String) -> Int { core.state.withLock { $0.market.holdings[code]?.quantity ?? 0 } }
     /// The simulated last price of a code.
     public func price(_ code: String) -> Int? { core.state.withLock { $0.market.quotes[code]?.price } }
+    /// Realtime sockets that passed LOGIN (all time).
+    public func realtimeLogins() async -> Int { await realtime.logins }
+    /// Realtime sockets open now.
+    public func realtimeOpenConnections() async -> Int { await realtime.openCount }
+    /// PINGs the clients sent back.
+    public func realtimePingsEchoed() async -> Int { await realtime.pingsEchoed }
+    /// REG frames accepted.
+    public func realtimeRegistrations() async -> Int { await realtime.registrations }
+    /// `REAL` items pushed.
+    public func realtimeItemsPushed() async -> Int { await realtime.itemsPushed }
+    /// Closes every realtime socket (a simulated disconnect).
+    public func dropRealtimeConnections() async { await realtime.dropAll() }
+    /// The simulated ten-level book of a code (asks and bids, best first; empty levels are 0).
+    public func book(_ code: String) -> (asks: [(price: Int, quantity: Int)], bids: [(price: Int, quantity: Int)]) {
+        core.state.withLock { s in
+            let book = s.market.book(code)
+            return (book.asks.map { ($0.0, $0.1) }, book.bids.map { ($0.0, $0.1) })
+        }
+    }
     /// The codes and names of the simulated universe.
     public static var universe: [(code: String, name: String)] { KiwoomMarket.universe.map { ($0.code, $0.name) } }
 }

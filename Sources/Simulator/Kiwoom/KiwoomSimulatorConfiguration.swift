@@ -53,6 +53,11 @@ public struct KiwoomSimulatorConfiguration: Sendable {
     public var startingCash: Int
     /// The wall clock the market-hours check reads (tests pin it).
     public var marketClock: @Sendable () -> Date
+    /// How often the realtime socket sends `{"trnm":"PING"}` (the live interval is unknown).
+    public var realtimePingInterval: Duration
+    /// How often each stock registered on the realtime socket moves on its own (its price walks one
+    /// step); nil: only queries and orders move the market. Every change is pushed (`0B`, `0D`).
+    public var realtimeMarketStep: Duration?
 
     /// Creates a configuration.
     public init(appKey: String = "sokbo-simulator-appkey", secretKey: String = "sokbo-simulator-secretkey",
@@ -60,7 +65,8 @@ public struct KiwoomSimulatorConfiguration: Sendable {
                 defaultLatency: Duration = .zero, rateLimit: Bucket? = Bucket(perSecond: 1, burst: 2),
                 tokenLifetime: Duration = .seconds(86_400), dailyPageSize: Int = 600, minutePageSize: Int = 900,
                 historyDays: Int = 1_000, enforceMarketHours: Bool = false, startingCash: Int = 100_000_000,
-                marketClock: @escaping @Sendable () -> Date = Date.init) {
+                marketClock: @escaping @Sendable () -> Date = Date.init,
+                realtimePingInterval: Duration = .seconds(20), realtimeMarketStep: Duration? = .milliseconds(500)) {
         self.appKey = appKey
         self.secretKey = secretKey
         self.profile = profile
@@ -75,6 +81,8 @@ public struct KiwoomSimulatorConfiguration: Sendable {
         self.enforceMarketHours = enforceMarketHours
         self.startingCash = startingCash
         self.marketClock = marketClock
+        self.realtimePingInterval = realtimePingInterval
+        self.realtimeMarketStep = realtimeMarketStep
     }
 }
 

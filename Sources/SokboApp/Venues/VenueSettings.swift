@@ -3,6 +3,8 @@ import DART
 import Foundation
 import Kiwoom
 import LSNews
+import Simulator
+import SokboCore
 
 /// The venues' settings, read from their own scopes on top of the per-mode defaults.
 ///
@@ -18,6 +20,8 @@ import LSNews
 /// | `KIWOOM_SECRETKEY` (secret)| Kiwoom secret key |
 /// | `KIWOOM_QUERIES_PER_SECOND` | client-side query pace (default 5, burst 4; mock 1, burst 3) |
 /// | `KIWOOM_ORDERS_PER_SECOND`  | client-side order pace (default 5, burst 2) |
+/// | `KIWOOM_WS_URL`           | Kiwoom realtime WebSocket (`wss://api.kiwoom.com:10000/api/dostk/websocket`) |
+/// | `KIWOOM_REALTIME_WATCHLIST` | codes to watch live (`005930,000660`), or `none`; watched stocks are sized from the live book, without a round trip (default: none; simulate mode: the simulated universe) |
 /// | `DART_BASE_URL`           | Open DART API base |
 /// | `DART_API_KEY` (secret)   | Open DART key (40 characters) |
 /// | `SOKBO_SIMULATOR_SEED`    | the simulator's random seed |
@@ -28,8 +32,15 @@ import LSNews
 struct VenueSettings: Sendable {
     var ls: LSConfiguration
     var kiwoom: KiwoomConfiguration
+    var kiwoomRealtime: KiwoomRealtimeSettings
     var dart: DARTConfiguration
     var simulator: SimulatorSettings?
+
+    /// The realtime feed: where, and which stocks (empty: off).
+    struct KiwoomRealtimeSettings: Sendable {
+        var webSocketURL: String
+        var watchlist: [Ticker]
+    }
 
     struct SimulatorSettings: Sendable {
         var seed: UInt64
@@ -79,6 +90,15 @@ struct VenueSettings: Sendable {
             throw SettingsError(key: "kiwoom.appkey", message: "\(mode.rawValue) mode needs KIWOOM_APPKEY and KIWOOM_SECRETKEY")
         }
         self.kiwoom = kiwoom
+        let defaultWebSocket = switch mode {
+        case .live: "wss://api.kiwoom.com:10000/api/dostk/websocket"
+        case .mock: "wss://mockapi.kiwoom.com:10000/api/dostk/websocket"
+        case .simulate: "ws://127.0.0.1/api/dostk/websocket"
+        }
+        let defaultWatchlist = mode == .simulate ? KiwoomSimulator.universe.map(\.code).joined(separator: ",") : "none"
+        self.kiwoomRealtime = KiwoomRealtimeSettings(
+            webSocketURL: try kiwoomConfig.parse("ws.url", default: defaultWebSocket, Self.webSocketURL),
+            watchlist: try kiwoomConfig.parse("realtime.watchlist", default: Self.watchlist(defaultWatchlist) ?? [], Self.watchlist))
 
         var dart = DARTConfiguration.defaults(for: mode.rawValue)
         let dartConfig = reader.scoped(to: "dart")
@@ -91,6 +111,18 @@ struct VenueSettings: Sendable {
     static func httpURL(_ raw: String) -> String? {
         guard let url = URL(string: raw), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else { return nil }
         return raw
+    }
+
+    /// `none` (or empty) → no stocks; otherwise comma-separated six-character codes, each valid.
+    static func watchlist(_ raw: String) -> [Ticker]? {
+        let trimmed = raw.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty || trimmed.lowercased() == "none" { return [] }
+        var tickers: [Ticker] = []
+        for part in trimmed.split(separator: ",") {
+            guard let ticker = Ticker(part.trimmingCharacters(in: .whitespaces)) else { return nil }
+            if !tickers.contains(ticker) { tickers.append(ticker) }
+        }
+        return tickers
     }
 
     static func webSocketURL(_ raw: String) -> String? {

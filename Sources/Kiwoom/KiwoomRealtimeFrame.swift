@@ -1,0 +1,109 @@
+import Foundation
+
+/// One text frame of Kiwoom's realtime WebSocket (`/api/dostk/websocket`), classified by its `trnm`.
+/// Formats: `../shared/venues/kiwoom-rest.md` §8.
+public enum KiwoomRealtimeFrame: Sendable, Equatable {
+    /// The answer to LOGIN: `return_code` 0 is success; otherwise the server closes the socket.
+    case login(returnCode: Int, message: String)
+    /// A keep-alive the client must send back unchanged (the raw text is kept for that).
+    case ping(raw: String)
+    /// A notice (`R10001` duplicate session, `R10004` no LOGIN); not fatal by itself.
+    case system(code: String, message: String)
+    /// The answer to REG or REMOVE: `return_code` 0 is success, 1 an error.
+    case registration(trnm: String, returnCode: Int, message: String)
+    /// Pushed data: one or more items, each with its type (`0B`, `0D`, …), code and FID → value map.
+    case real([Item])
+    /// A frame of another kind (condition search, …), ignored here.
+    case other(trnm: String)
+
+    /// One pushed item.
+    public struct Item: Sendable, Equatable, Decodable {
+        /// The realtime type, case-sensitive (`0B` 주식체결, `0D` 호가잔량).
+        public var type: String
+        /// The type's Korean name, when sent.
+        public var name: String?
+        /// The stock code (`005930`, possibly with an exchange suffix).
+        public var item: String
+        /// FID (as a string) → value, all strings.
+        public var values: [String: String]
+    }
+
+    /// Why a frame could not be read.
+    public struct Malformed: Error, Sendable, CustomStringConvertible {
+        /// What was wrong.
+        public let description: String
+    }
+
+    private struct Wire: Decodable {
+        var trnm: String
+        var return_code: Int?
+        var return_msg: String?
+        var code: String?
+        var message: String?
+        var data: [Item]?
+
+        enum CodingKeys: String, CodingKey { case trnm, return_code, return_msg, code, message, data }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            trnm = try c.decode(String.self, forKey: .trnm)
+            // `return_code` comes as an integer from the live host and as a string in some captures.
+            if let i = try? c.decodeIfPresent(Int.self, forKey: .return_code) {
+                return_code = i
+            } else {
+                return_code = (try? c.decodeIfPresent(String.self, forKey: .return_code)).flatMap { $0.flatMap { Int($0) } }
+            }
+            return_msg = try? c.decodeIfPresent(String.self, forKey: .return_msg)
+            code = try? c.decodeIfPresent(String.self, forKey: .code)
+            message = try? c.decodeIfPresent(String.self, forKey: .message)
+            // Only REAL frames carry items; other frames' `data` (condition-search lists) are not read here.
+            data = trnm == "REAL" ? try c.decodeIfPresent([Item].self, forKey: .data) : nil
+        }
+    }
+
+    /// Classifies one text frame.
+    public static func parse(_ text: String) throws(Malformed) -> KiwoomRealtimeFrame {
+        let wire: Wire
+        do {
+            wire = try JSONDecoder().decode(Wire.self, from: Data(text.utf8))
+        } catch {
+            throw Malformed(description: "not a realtime frame: \(error)")
+        }
+        switch wire.trnm {
+        case "LOGIN":
+            guard let code = wire.return_code else { throw Malformed(description: "LOGIN without return_code") }
+            return .login(returnCode: code, message: wire.return_msg ?? "")
+        case "PING":
+            return .ping(raw: text)
+        case "SYSTEM":
+            return .system(code: wire.code ?? "", message: wire.message ?? wire.return_msg ?? "")
+        case "REG", "REMOVE":
+            return .registration(trnm: wire.trnm, returnCode: wire.return_code ?? 0, message: wire.return_msg ?? "")
+        case "REAL":
+            guard let items = wire.data else { throw Malformed(description: "REAL without data") }
+            return .real(items)
+        default:
+            return .other(trnm: wire.trnm)
+        }
+    }
+
+    /// `{"trnm":"LOGIN","token":"…"}`: the first frame a client sends (the token without `Bearer `).
+    public static func loginFrame(token: String) -> String {
+        #"{"trnm":"LOGIN","token":"\#(escaped(token))"}"#
+    }
+
+    /// A REG frame for `items` and `types` in group `group`, keeping earlier registrations (`refresh` 1).
+    public static func registerFrame(group: String, items: [String], types: [String]) -> String {
+        let list = { (values: [String]) in values.map { "\"\(escaped($0))\"" }.joined(separator: ",") }
+        return #"{"trnm":"REG","grp_no":"\#(escaped(group))","refresh":"1","data":[{"item":[\#(list(items))],"type":[\#(list(types))]}]}"#
+    }
+
+    /// Whether a LOGIN failure message asks for a new token (the official client looks for these codes).
+    public static func loginNeedsNewToken(_ message: String) -> Bool {
+        ["CODE=8005", "CODE=8031", "CODE=8103", "8005:"].contains { message.contains($0) }
+    }
+
+    private static func escaped(_ s: String) -> String {
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+    }
+}

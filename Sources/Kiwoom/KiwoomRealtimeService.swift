@@ -1,0 +1,333 @@
+import Foundation
+import HummingbirdWSClient
+import Logging
+import NIOCore
+import NIOSSL
+import ServiceLifecycle
+import SokboCore
+import Synchronization
+
+/// Keeps the quote book of a watchlist current from Kiwoom's realtime WebSocket: LOGIN with the REST
+/// token, REG `0B` and `0D` for the watched codes, echo every PING unchanged, apply REAL pushes, and
+/// reconnect forever with jittered back-off. While subscribed it also keeps each watched stock's day
+/// reference (limits, base price, margin rate, halt state) fresh through the broker, so a headline about a
+/// watched stock is sized without any round trip.
+public final class KiwoomRealtimeService: Service, Sendable {
+    /// Settings of the realtime connection.
+    public struct Configuration: Sendable {
+        /// Where the socket is (`wss://api.kiwoom.com:10000/api/dostk/websocket`); asked before each attempt.
+        public var webSocketURL: @Sendable () async throws -> String
+        /// The stocks to watch. Empty: the service idles.
+        public var watchlist: [Ticker]
+        /// Realtime types registered for each code.
+        public var types: [String]
+        /// Codes per REG frame (Kiwoom documents no limit; 100 is what public clients use).
+        public var itemsPerRegistration: Int
+        /// Connect + upgrade + LOGIN must finish within this.
+        public var connectTimeout: Duration
+        /// No frame at all for this long (PINGs included) → reconnect.
+        public var idleTimeout: Duration
+        /// Back-off bounds between attempts.
+        public var backoffInitial: Duration
+        /// The longest back-off.
+        public var backoffCap: Duration
+        /// How often the watched stocks' day references are re-read over REST (paced by the client's limiter).
+        public var referenceRefreshInterval: Duration
+
+        /// Creates a configuration.
+        public init(webSocketURL: @escaping @Sendable () async throws -> String, watchlist: [Ticker], types: [String] = ["0B", "0D"],
+                    itemsPerRegistration: Int = 100, connectTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(150),
+                    backoffInitial: Duration = .seconds(1), backoffCap: Duration = .seconds(30),
+                    referenceRefreshInterval: Duration = .seconds(540)) {
+            self.webSocketURL = webSocketURL
+            self.watchlist = watchlist
+            self.types = types
+            self.itemsPerRegistration = max(1, itemsPerRegistration)
+            self.connectTimeout = connectTimeout
+            self.idleTimeout = idleTimeout
+            self.backoffInitial = backoffInitial
+            self.backoffCap = backoffCap
+            self.referenceRefreshInterval = referenceRefreshInterval
+        }
+    }
+
+    /// What the service has done, for `/api/status`.
+    public struct Status: Sendable, Codable {
+        /// `idle` (empty watchlist), `connecting`, `subscribed`, `backingOff`, `stopped`.
+        public var state = "connecting"
+        /// Stocks watched.
+        public var watched = 0
+        /// Sockets that reached LOGIN success.
+        public var connections = 0
+        /// Connections after the first.
+        public var reconnects = 0
+        /// LOGIN refusals (a token refusal also re-issues the token).
+        public var loginRefusals = 0
+        /// REG answers with a non-zero `return_code`.
+        public var registrationsRefused = 0
+        /// PINGs echoed.
+        public var pingsEchoed = 0
+        /// Frames that could not be read.
+        public var malformedFrames = 0
+        /// SYSTEM notices received.
+        public var systemNotices = 0
+        /// Pushed items applied to the quote book.
+        public var itemsApplied = 0
+        /// Stocks with a usable live quote now.
+        public var liveQuotes = 0
+        /// Day references refreshed over REST.
+        public var referencesRefreshed = 0
+        /// The last error, if any.
+        public var lastError: String?
+        /// When the current connection was subscribed.
+        public var subscribedSince: Date?
+    }
+
+    /// The live quotes this service feeds (also handed to the broker).
+    public let quotes: KiwoomQuoteBook
+    private let broker: KiwoomBroker
+    private let configuration: Configuration
+    private let logger: Logger
+    private let inner = Mutex(Inner())
+
+    private struct Inner {
+        var status = Status()
+        var generation = 0
+        var lastFrame = ContinuousClock.now
+    }
+
+    /// Creates the service for a broker whose quote book it feeds.
+    public init(broker: KiwoomBroker, configuration: Configuration, logger: Logger) {
+        self.broker = broker
+        self.quotes = broker.quotes ?? KiwoomQuoteBook()
+        self.configuration = configuration
+        self.logger = logger
+        inner.withLock { $0.status.watched = configuration.watchlist.count }
+    }
+
+    /// The current status.
+    public func status() -> Status {
+        var status = inner.withLock { $0.status }
+        let counts = quotes.counts()
+        status.itemsApplied = counts.applied
+        status.liveQuotes = counts.live ? counts.quotes : 0
+        return status
+    }
+
+    /// Until graceful shutdown.
+    public func run() async throws {
+        guard !configuration.watchlist.isEmpty else {
+            update { $0.state = "idle" }
+            try? await gracefulShutdown()
+            return
+        }
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.connectionLoop() }
+                group.addTask { await self.referenceLoop() }
+            }
+        }
+        quotes.connectionLost()
+        update { $0.state = "stopped"; $0.subscribedSince = nil }
+    }
+
+    // MARK: - Connection
+
+    private func connectionLoop() async {
+        var failures = 0
+        while !Task.isCancelled {
+            update { $0.state = "connecting" }
+            do {
+                try await connectOnce()
+                failures = 0
+            } catch {
+                if Task.isCancelled { return }
+                failures += 1
+                update { $0.lastError = "\(error)" }
+                logger.warning("Kiwoom realtime socket failed", metadata: ["error": "\(error)", "attempt": "\(failures)"])
+            }
+            quotes.connectionLost()
+            update { $0.state = "backingOff"; $0.subscribedSince = nil }
+            do { try await Task.sleep(for: backoff(attempt: failures)) } catch { return }
+        }
+    }
+
+    func backoff(attempt: Int) -> Duration {
+        let initial = Double(configuration.backoffInitial.components.seconds) + Double(configuration.backoffInitial.components.attoseconds) / 1e18
+        let cap = Double(configuration.backoffCap.components.seconds) + Double(configuration.backoffCap.components.attoseconds) / 1e18
+        let bound = min(cap, initial * pow(2, Double(min(max(attempt - 1, 0), 30))))
+        return .milliseconds(Int64(Double.random(in: (bound / 2)...max(bound, 0.001)) * 1000))
+    }
+
+    private enum Event: Sendable {
+        case subscribed
+        case deadline
+        case finished((any Error)?)
+    }
+
+    private func connectOnce() async throws {
+        let token = try await broker.client.tokens.token()
+        let url = try await configuration.webSocketURL()
+        let (events, continuation) = AsyncStream.makeStream(of: Event.self)
+        let client = WebSocketClient(
+            url: url,
+            // Kiwoom's own client connects with protocol pings off: the venue sends PING frames of its own.
+            configuration: WebSocketClientConfiguration(maxFrameSize: 1 << 20, autoPing: .disabled, validateUTF8: false),
+            logger: logger
+        ) { inbound, outbound, _ in
+            try await self.session(inbound: inbound, outbound: outbound, token: token, events: continuation)
+        }
+        // As in the LS listener: `WebSocketClient.run()` has no connect deadline of its own, so the attempt
+        // runs unstructured and races our deadline; a late attempt sees its cancellation and closes.
+        let attempt = Task {
+            do {
+                try await client.run()
+                continuation.yield(.finished(nil))
+            } catch {
+                continuation.yield(.finished(error))
+            }
+        }
+        let deadline = Task {
+            try? await Task.sleep(for: configuration.connectTimeout)
+            continuation.yield(.deadline)
+        }
+        defer { deadline.cancel() }
+        var subscribed = false
+        for await event in events {
+            switch event {
+            case .subscribed:
+                subscribed = true
+                deadline.cancel()
+            case .deadline:
+                guard !subscribed else { continue }
+                attempt.cancel()
+                throw KiwoomRealtimeError("connect, upgrade and LOGIN did not finish within \(configuration.connectTimeout)")
+            case .finished(let error):
+                if let error { throw error }
+                if !subscribed { throw KiwoomRealtimeError("the socket closed before LOGIN succeeded") }
+                return
+            }
+        }
+        // The stream ends only when this task is cancelled: shutdown.
+        attempt.cancel()
+        _ = await attempt.result
+    }
+
+    private func session(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, token: String,
+                         events: AsyncStream<Event>.Continuation) async throws {
+        try Task.checkCancellation()
+        try await outbound.writeTextMessage(KiwoomRealtimeFrame.loginFrame(token: token))
+        inner.withLock { $0.lastFrame = .now }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.watchdog() }
+            group.addTask {
+                defer { self.quotes.connectionLost() }
+                for try await message in inbound.messages(maxSize: 1 << 20) {
+                    guard case .text(let text) = message else { continue }
+                    try await self.handle(text, outbound: outbound, token: token, events: events)
+                }
+            }
+            defer { group.cancelAll() }
+            try await group.next()
+        }
+    }
+
+    private func handle(_ text: String, outbound: WebSocketOutboundWriter, token: String, events: AsyncStream<Event>.Continuation) async throws {
+        inner.withLock { $0.lastFrame = .now }
+        let frame: KiwoomRealtimeFrame
+        do {
+            frame = try KiwoomRealtimeFrame.parse(text)
+        } catch {
+            update { $0.malformedFrames += 1 }
+            return
+        }
+        switch frame {
+        case .real(let items):
+            quotes.apply(items)
+        case .ping(let raw):
+            // Sent back unchanged, as the venue requires.
+            try await outbound.writeTextMessage(raw)
+            update { $0.pingsEchoed += 1 }
+        case .login(let code, let message):
+            guard code == 0 else {
+                update { $0.loginRefusals += 1 }
+                if KiwoomRealtimeFrame.loginNeedsNewToken(message) { await broker.client.tokens.invalidate(token) }
+                throw KiwoomRealtimeError("LOGIN refused: [\(code)] \(message)")
+            }
+            // Live from now on: pushes after REG are applied; nothing from an earlier socket survives.
+            quotes.connectionOpened()
+            let codes = configuration.watchlist.map(\.code)
+            for start in stride(from: 0, to: codes.count, by: configuration.itemsPerRegistration) {
+                let chunk = Array(codes[start..<min(start + configuration.itemsPerRegistration, codes.count)])
+                try await outbound.writeTextMessage(KiwoomRealtimeFrame.registerFrame(group: "1", items: chunk, types: configuration.types))
+            }
+            update {
+                $0.connections += 1
+                $0.reconnects = $0.connections - 1
+                $0.state = "subscribed"
+                $0.subscribedSince = Date()
+            }
+            inner.withLock { $0.generation += 1 }
+            events.yield(.subscribed)
+        case .registration(let trnm, let code, let message):
+            if code != 0 {
+                update { $0.registrationsRefused += 1 }
+                logger.warning("Kiwoom refused a realtime registration", metadata: ["trnm": "\(trnm)", "return_code": "\(code)", "message": "\(message)"])
+            }
+        case .system(let code, let message):
+            update { $0.systemNotices += 1 }
+            logger.notice("Kiwoom realtime notice", metadata: ["code": "\(code)", "message": "\(message)"])
+        case .other:
+            break
+        }
+    }
+
+    private func watchdog() async throws {
+        let step = min(configuration.idleTimeout / 4, .seconds(1))
+        while true {
+            try await Task.sleep(for: step)
+            if inner.withLock({ $0.lastFrame.duration(to: .now) }) > configuration.idleTimeout {
+                throw KiwoomRealtimeError("no frame for \(configuration.idleTimeout)")
+            }
+        }
+    }
+
+    // MARK: - Day references
+
+    /// After each new subscription and then every `referenceRefreshInterval`, re-reads each watched stock
+    /// over REST (paced by the client's limiter): the day reference, and the quote's seed for stocks
+    /// that have not moved since the subscription.
+    private func referenceLoop() async {
+        var refreshedGeneration = 0
+        var last = ContinuousClock.now
+        while !Task.isCancelled {
+            let generation = inner.withLock { $0.generation }
+            let subscribed = inner.withLock { $0.status.state == "subscribed" }
+            if subscribed, generation != refreshedGeneration || last.duration(to: .now) >= configuration.referenceRefreshInterval {
+                refreshedGeneration = generation
+                last = .now
+                for ticker in configuration.watchlist {
+                    if Task.isCancelled { return }
+                    do {
+                        try await broker.refreshReference(ticker)
+                        update { $0.referencesRefreshed += 1 }
+                    } catch {
+                        logger.debug("reference refresh failed", metadata: ["ticker": "\(ticker)", "error": "\(error)"])
+                    }
+                }
+            }
+            do { try await Task.sleep(for: .milliseconds(250)) } catch { return }
+        }
+    }
+
+    private func update(_ body: (inout Status) -> Void) {
+        inner.withLock { body(&$0.status) }
+    }
+}
+
+/// A realtime-socket failure (the service logs it and reconnects).
+public struct KiwoomRealtimeError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong.
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,168 @@
+import Foundation
+import HummingbirdWebSocket
+import NIOCore
+import SokboCore
+
+/// The simulator's realtime WebSocket (`/api/dostk/websocket`), in Kiwoom's format (venue spec §8):
+/// LOGIN first (else `SYSTEM R10004` and close; a bad token gets the [8005] LOGIN failure and close),
+/// REG/REMOVE acknowledged, `PING` sent on a schedule and expected back unchanged, and every change of a
+/// registered stock (price, volume, book) pushed as `REAL` `0B` and `0D` items within 10 ms.
+actor KiwoomRealtimeHub {
+    private struct Connection {
+        let outbound: WebSocketOutboundWriter
+        var codes: Set<String> = []
+        var types: Set<String> = []
+        var pushed: [String: KiwoomMarket.Signature] = [:]
+    }
+
+    private let core: KiwoomSimulatorCore
+    private var connections: [Int: Connection] = [:]
+    private var nextID = 0
+    private(set) var logins = 0
+    private(set) var pingsEchoed = 0
+    private(set) var registrations = 0
+    private(set) var itemsPushed = 0
+
+    init(core: KiwoomSimulatorCore) {
+        self.core = core
+    }
+
+    /// Serves one socket until it closes.
+    func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
+        var id: Int?
+        defer { if let id { connections[id] = nil } }
+        for try await message in inbound.messages(maxSize: 1 << 20) {
+            guard case .text(let text) = message else { continue }
+            let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
+            let trnm = object?["trnm"] as? String ?? ""
+            guard let connection = id else {
+                guard trnm == "LOGIN" else {
+                    try await outbound.writeTextMessage(#"{"trnm":"SYSTEM","code":"R10004","message":"접속허용요청(토큰)이 들어오지 않았습니다"}"#)
+                    try await outbound.close(.policyViolation, reason: "no LOGIN")
+                    return
+                }
+                let token = object?["token"] as? String ?? ""
+                let valid = core.state.withLock { s in s.tokens[token].map { $0 > Date() } ?? false }
+                guard valid else {
+                    try await outbound.writeTextMessage(#"{"trnm":"LOGIN","return_code":3,"return_msg":"토큰 인증에 실패했습니다. 접속을 종료합니다 [CODE=8005, MESSAGE=Token이 유효하지 않습니다]"}"#)
+                    try await outbound.close(.policyViolation, reason: "token refused")
+                    return
+                }
+                nextID += 1
+                id = nextID
+                connections[nextID] = Connection(outbound: outbound)
+                logins += 1
+                try await outbound.writeTextMessage(#"{"trnm":"LOGIN","return_code":0,"return_msg":""}"#)
+                continue
+            }
+            switch trnm {
+            case "PING":
+                pingsEchoed += 1
+            case "REG", "REMOVE":
+                let data = object?["data"] as? [[String: Any]] ?? []
+                let codes = data.flatMap { ($0["item"] as? [String] ?? []).compactMap(KiwoomMarket.listedCode) }
+                let types = data.flatMap { $0["type"] as? [String] ?? [] }
+                guard !data.isEmpty, !types.isEmpty else {
+                    try await outbound.writeTextMessage(#"{"trnm":"\#(trnm)","return_code":1,"return_msg":"입력 값 오류입니다"}"#)
+                    continue
+                }
+                if trnm == "REG" {
+                    if object?["refresh"] as? String == "0" { connections[connection]?.codes = []; connections[connection]?.types = [] }
+                    connections[connection]?.codes.formUnion(codes)
+                    connections[connection]?.types.formUnion(types)
+                    registrations += 1
+                } else {
+                    connections[connection]?.codes.subtract(codes)
+                    for code in codes { connections[connection]?.pushed[code] = nil }
+                }
+                try await outbound.writeTextMessage(#"{"trnm":"\#(trnm)","return_code":0,"return_msg":""}"#)
+            default:
+                break
+            }
+        }
+    }
+
+    /// Pushes every registered stock whose state changed since its last push; sends PINGs when due.
+    func tick(ping: Bool) async {
+        var writes: [(Int, WebSocketOutboundWriter, String)] = []
+        for (id, connection) in connections {
+            var items: [String] = []
+            for code in connection.codes.sorted() {
+                guard let (signature, frameItems) = core.realtimeItems(code, types: connection.types, unlessSignature: connection.pushed[code]) else { continue }
+                connections[id]?.pushed[code] = signature
+                items.append(contentsOf: frameItems)
+            }
+            if !items.isEmpty {
+                itemsPushed += items.count
+                writes.append((id, connection.outbound, #"{"trnm":"REAL","data":["# + items.joined(separator: ",") + "]}"))
+            }
+            if ping { writes.append((id, connection.outbound, #"{"trnm":"PING"}"#)) }
+        }
+        for (id, outbound, text) in writes {
+            do { try await outbound.writeTextMessage(text) } catch { connections[id] = nil }
+        }
+    }
+
+    /// The codes registered on any open socket.
+    func registeredCodes() -> Set<String> {
+        connections.values.reduce(into: Set<String>()) { $0.formUnion($1.codes) }
+    }
+
+    /// Closes every socket (a simulated disconnect).
+    func dropAll() async {
+        let open = connections.values.map(\.outbound)
+        connections.removeAll()
+        for outbound in open { try? await outbound.close(.goingAway, reason: "simulated drop") }
+    }
+
+    /// Open sockets that passed LOGIN.
+    var openCount: Int { connections.count }
+}
+
+extension KiwoomSimulatorCore {
+    /// The `REAL` items (`0B` and/or `0D`, as registered) for a stock, unless its state still has `signature`.
+    func realtimeItems(_ code: String, types: Set<String>, unlessSignature previous: KiwoomMarket.Signature?) -> (KiwoomMarket.Signature, [String])? {
+        state.withLock { s in
+            guard let q = s.market.quotes[code] else { return nil }
+            let signature = s.market.signature(code)
+            guard signature != previous else { return nil }
+            let base = q.listing.basePrice
+            let sign = { (p: Int) in p > 0 ? SimFormat.signed(p, base: base) : "0" }
+            let time = SimFormat.time(Date())
+            let book = s.market.book(code)
+            var items: [String] = []
+            if types.contains("0B") {
+                let change = q.price - base
+                let values: [String: Any] = [
+                    "20": time, "10": sign(q.price), "11": SimFormat.change(change), "12": SimFormat.rate(Double(change) * 100 / Double(base)),
+                    "27": sign(book.asks[0].0), "28": sign(book.bids[0].0), "15": "+1", "13": "\(q.volume)", "16": sign(q.open),
+                    "17": sign(q.high), "18": sign(q.low),
+                    "25": q.price == q.limits.upper ? "1" : q.price == q.limits.lower ? "4" : change > 0 ? "2" : change < 0 ? "5" : "3",
+                    "290": "2", "9081": "1",
+                ]
+                items.append(#"{"type":"0B","name":"주식체결","item":"\#(code)","values":"# + String(buffer: SimJSON.buffer(values)) + "}")
+            }
+            if types.contains("0D") {
+                var values: [String: Any] = ["21": time]
+                for n in 0..<10 {
+                    values[String(41 + n)] = sign(book.asks[n].0)
+                    values[String(61 + n)] = "\(book.asks[n].1)"
+                    values[String(81 + n)] = "0"
+                    values[String(51 + n)] = sign(book.bids[n].0)
+                    values[String(71 + n)] = "\(book.bids[n].1)"
+                    values[String(91 + n)] = "0"
+                }
+                values["121"] = "\(book.asks.reduce(0) { $0 + $1.1 })"
+                values["125"] = "\(book.bids.reduce(0) { $0 + $1.1 })"
+                items.append(#"{"type":"0D","name":"주식호가잔량","item":"\#(code)","values":"# + String(buffer: SimJSON.buffer(values)) + "}")
+            }
+            return (signature, items)
+        }
+    }
+
+    /// Moves each of `codes` one random step (the market's own motion between queries).
+    func stepMarket(_ codes: Set<String>) {
+        let now = SimFormat.time(Date())
+        state.withLock { s in for code in codes.sorted() { s.market.step(code, now: now) } }
+    }
+}
