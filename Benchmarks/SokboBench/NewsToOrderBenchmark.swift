@@ -17,6 +17,11 @@ enum NewsToOrderBenchmark: BenchmarkCase {
         let orders = arguments.first.flatMap(Int.init) ?? 1_000
         // `rest`: no realtime feed, so every order waits for the concurrent REST snapshot.
         let restOnly = arguments.dropFirst().first == "rest"
+        if !restOnly {
+            // A process running the realtime feed can stall at graceful shutdown (open issue): the figures
+            // are printed before shutting down, and the process then exits without waiting for it.
+            print("(realtime feed on; the process exits right after printing)")
+        }
         let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("sokbo-bench-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dataDirectory) }
         let rules = dataDirectory + "/rules.yaml"
@@ -34,7 +39,6 @@ enum NewsToOrderBenchmark: BenchmarkCase {
             "sokbo.simulator.news.per.second": "0.001", "sokbo.simulator.cash": "1000000000000",
             "sokbo.rules.file": rules, "sokbo.daily.budget": "1000000000000", "sokbo.max.per.order": "2000000",
             "sokbo.max.orders.per.day": "1000000",
-            // Simulate mode watches the simulated universe by default.
             "kiwoom.realtime.watchlist": restOnly ? "none" : KiwoomSimulator.universe.map(\.code).joined(separator: ","),
             // The client's own Kiwoom pacing (5 queries/s by default) would measure the limiter, not the path.
             "kiwoom.queries.per.second": "100000", "kiwoom.orders.per.second": "100000", "sokbo.buys.per.ticker.per.day": "1000000", "sokbo.cooldown.seconds": "0",
@@ -43,7 +47,7 @@ enum NewsToOrderBenchmark: BenchmarkCase {
             (AbsoluteConfigKey(stringLiteral: $0.key), ConfigValue(.string($0.value), isSecret: false))
         })))
         var logger = Logger(label: "bench")
-        logger.logLevel = .error
+        logger.logLevel = ProcessInfo.processInfo.environment["BENCH_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .error
         let sokbo = try await buildApplication(reader: reader, logger: logger)
         guard let venues = sokbo.simulated else { throw BenchError("not in simulate mode") }
         let tickers = KRXUniverse.listings.map(\.ticker)
@@ -75,24 +79,26 @@ enum NewsToOrderBenchmark: BenchmarkCase {
                 }
             }
             print("| (\(orders + 50) headlines in \(started.duration(to: .now)), one at a time) | |")
-        }
-        // The first 50 warm up connections and code paths.
-        let samples = Array(await sokbo.engine.latencySamples().dropFirst(50))
-        guard samples.count >= orders / 2 else { throw BenchError("only \(samples.count) orders were sent") }
-        func percentiles(_ durations: [Duration]) -> String {
-            let sorted = durations.sorted()
-            func ms(_ q: Double) -> String {
-                let d = sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * q))]
-                return String(format: "%.3f", Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15)
+            // The first 50 warm up connections and code paths.
+            let samples = Array(await sokbo.engine.latencySamples().dropFirst(50))
+            guard samples.count >= orders / 2 else { throw BenchError("only \(samples.count) orders were sent") }
+            func percentiles(_ durations: [Duration]) -> String {
+                let sorted = durations.sorted()
+                func ms(_ q: Double) -> String {
+                    let d = sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * q))]
+                    return String(format: "%.3f", Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15)
+                }
+                return "p50 \(ms(0.5)) ms, p99 \(ms(0.99)) ms, max \(ms(1)) ms"
             }
-            return "p50 \(ms(0.5)) ms, p99 \(ms(0.99)) ms, max \(ms(1)) ms"
-        }
-        let sources = Dictionary(grouping: samples, by: \.snapshotSource).mapValues(\.count)
-        let sourceText = sources.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }.joined(separator: ", ")
-        print("| news-to-order latency, simulate mode, \(samples.count) orders (snapshots: \(sourceText)) | \(percentiles(samples.map(\.total))) |")
-        // Where the time goes: each step's own percentiles (they do not add up to the total's).
-        for (index, name) in samples[0].steps.map(\.name).enumerated() {
-            print("|   step: \(name) | \(percentiles(samples.map { $0.steps[index].duration })) |")
+            let sources = Dictionary(grouping: samples, by: \.snapshotSource).mapValues(\.count)
+            let sourceText = sources.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }.joined(separator: ", ")
+            print("| news-to-order latency, simulate mode, \(samples.count) orders (snapshots: \(sourceText)) | \(percentiles(samples.map(\.total))) |")
+            // Where the time goes: each step's own percentiles (they do not add up to the total's).
+            for (index, name) in samples[0].steps.map(\.name).enumerated() {
+                print("|   step: \(name) | \(percentiles(samples.map { $0.steps[index].duration })) |")
+            }
+            fflush(nil)
+            if !restOnly { exit(0) }
         }
     }
 }

@@ -75,6 +75,14 @@ public final class KiwoomBroker: Broker {
         quotes?.seed(snapshot, requestedAt: requestedAt)
     }
 
+    /// How old a stock's day reference is (nil when there is none for today).
+    public func referenceAge(_ ticker: Ticker, now: Date = Date()) -> Duration? {
+        references.withLock { references in
+            guard let reference = references[ticker], reference.day == KST.dayString(now) else { return nil }
+            return reference.at.duration(to: .now)
+        }
+    }
+
     /// The snapshot from the live quote and the day reference, or nil when either is missing or old.
     func realtimeSnapshot(_ ticker: Ticker, now: Date = Date()) -> StockSnapshot? {
         guard let quotes, let live = quotes.quote(ticker), let price = live.lastPrice, let book = live.book else { return nil }

@@ -220,6 +220,12 @@ public final class KiwoomRealtimeService: Service, Sendable {
         inner.withLock { $0.lastFrame = .now }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.watchdog() }
+            // Why: the inbound message sequence does not end on cancellation by itself; closing the socket
+            // when this session is cancelled (shutdown, idle deadline) ends the read loop below.
+            group.addTask {
+                while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+                try? await outbound.close(.goingAway, reason: "closing")
+            }
             group.addTask {
                 defer { self.quotes.connectionLost() }
                 for try await message in inbound.messages(maxSize: 1 << 20) {
@@ -295,8 +301,9 @@ public final class KiwoomRealtimeService: Service, Sendable {
     // MARK: - Day references
 
     /// After each new subscription and then every `referenceRefreshInterval`, re-reads each watched stock
-    /// over REST (paced by the client's limiter): the day reference, and the quote's seed for stocks
-    /// that have not moved since the subscription.
+    /// over REST (paced by the client's limiter, one stock at a time): the day reference, and the quote's
+    /// seed for stocks that have not moved since the subscription. At Kiwoom's 5 queries/s a stock costs
+    /// about 0.8 s (four queries), so a 100-stock watchlist is covered in under two minutes.
     private func referenceLoop() async {
         var refreshedGeneration = 0
         var last = ContinuousClock.now
@@ -308,6 +315,11 @@ public final class KiwoomRealtimeService: Service, Sendable {
                 last = .now
                 for ticker in configuration.watchlist {
                     if Task.isCancelled { return }
+                    // A young reference with a usable live quote needs nothing: the query budget (5/s at the
+                    // venue) is shared with the orders of stocks that are not watched.
+                    if let age = broker.referenceAge(ticker), age < configuration.referenceRefreshInterval / 2, quotes.quote(ticker) != nil {
+                        continue
+                    }
                     do {
                         try await broker.refreshReference(ticker)
                         update { $0.referencesRefreshed += 1 }

@@ -567,7 +567,8 @@ public enum OpenAPIDocument {
             "properties": { "kind": { "type": "string" }, "url": { "type": "string", "description": "Password redacted." } }
           },
           "news": { "type": "object" },
-          "dart": { "type": "object" }
+          "dart": { "type": "object" },
+          "kiwoomRealtime": { "type": ["object", "null"], "description": "The Kiwoom realtime feed (state, connections, live quotes); null without a watchlist." }
         }
       },
       "NewsItem": {
