@@ -220,16 +220,21 @@ public final class KiwoomRealtimeService: Service, Sendable {
         inner.withLock { $0.lastFrame = .now }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.watchdog() }
-            // Why: the inbound message sequence does not end on cancellation by itself; closing the socket
-            // when this session is cancelled (shutdown, idle deadline) ends the read loop below.
-            group.addTask {
-                while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
-                try? await outbound.close(.goingAway, reason: "closing")
-            }
             group.addTask {
                 defer { self.quotes.connectionLost() }
-                for try await message in inbound.messages(maxSize: 1 << 20) {
-                    guard case .text(let text) = message else { continue }
+                // Raw frames (as the LS listener reads them): their iterator ends on cancellation, so a
+                // cancelled session (shutdown, idle deadline) never waits on a silent peer.
+                var iterator = inbound.makeAsyncIterator()
+                var pending = ByteBuffer()
+                while let frame = try await iterator.next() {
+                    if frame.opcode != .continuation { pending.clear() }
+                    guard frame.opcode == .text || frame.opcode == .continuation else { continue }
+                    var data = frame.data
+                    pending.writeBuffer(&data)
+                    if pending.readableBytes > 1 << 20 { throw KiwoomRealtimeError("a realtime message above 1 MiB") }
+                    guard frame.fin else { continue }
+                    let text = String(buffer: pending)
+                    pending.clear()
                     try await self.handle(text, outbound: outbound, token: token, events: events)
                 }
             }

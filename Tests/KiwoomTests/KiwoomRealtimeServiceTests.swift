@@ -6,6 +6,19 @@ import SokboCore
 import SokboTestSupport
 import Testing
 
+/// Runs a simulator for `body` without waiting for its server to stop afterwards: after a realtime client
+/// has connected, the simulator's server can fail to stop (open issue, see the session notes), and a test
+/// must not hang on it.
+func withDetachedSimulator(_ configuration: KiwoomSimulatorConfiguration,
+                           _ body: @Sendable (KiwoomSimulator, String) async throws -> Void) async throws {
+    var logger = Logger(label: "test.simulator")
+    logger.logLevel = .critical
+    let simulator = KiwoomSimulator(configuration: configuration, logger: logger)
+    let server = Task { try await simulator.run() }
+    defer { server.cancel() }
+    try await body(simulator, try await simulator.baseURL())
+}
+
 /// The realtime feed against the simulator's WebSocket over real loopback sockets.
 @Suite struct KiwoomRealtimeServiceTests {
     let samsung = Ticker("005930")!
@@ -15,7 +28,7 @@ import Testing
     func withRealtime(_ configuration: KiwoomSimulatorConfiguration = .init(rateLimit: nil, realtimeMarketStep: nil),
                       watchlist: [Ticker],
                       _ body: @Sendable @escaping (KiwoomSimulator, KiwoomBroker, KiwoomRealtimeService) async throws -> Void) async throws {
-        try await withSimulator(configuration) { sim, url in
+        try await withDetachedSimulator(configuration) { sim, url in
             var logger = Logger(label: "test.realtime")
             logger.logLevel = .critical
             let broker = KiwoomBroker(client: KiwoomClient(configuration: testConfiguration(url)), quotes: KiwoomQuoteBook(), logger: logger)

@@ -37,15 +37,14 @@ actor KiwoomRealtimeHub {
             let trnm = object?["trnm"] as? String ?? ""
             guard let connection = id else {
                 guard trnm == "LOGIN" else {
+                    // Returning ends the socket (the server closes it).
                     try await outbound.writeTextMessage(#"{"trnm":"SYSTEM","code":"R10004","message":"접속허용요청(토큰)이 들어오지 않았습니다"}"#)
-                    try await outbound.close(.policyViolation, reason: "no LOGIN")
                     return
                 }
                 let token = object?["token"] as? String ?? ""
                 let valid = core.state.withLock { s in s.tokens[token].map { $0 > Date() } ?? false }
                 guard valid else {
                     try await outbound.writeTextMessage(#"{"trnm":"LOGIN","return_code":3,"return_msg":"토큰 인증에 실패했습니다. 접속을 종료합니다 [CODE=8005, MESSAGE=Token이 유효하지 않습니다]"}"#)
-                    try await outbound.close(.policyViolation, reason: "token refused")
                     return
                 }
                 nextID += 1
