@@ -17,11 +17,7 @@ enum NewsToOrderBenchmark: BenchmarkCase {
         let orders = arguments.first.flatMap(Int.init) ?? 1_000
         // `rest`: no realtime feed, so every order waits for the concurrent REST snapshot.
         let restOnly = arguments.dropFirst().first == "rest"
-        if !restOnly {
-            // A process running the realtime feed can stall at graceful shutdown (open issue): the figures
-            // are printed before shutting down, and the process then exits without waiting for it.
-            print("(realtime feed on; the process exits right after printing)")
-        }
+
         let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("sokbo-bench-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dataDirectory) }
         let rules = dataDirectory + "/rules.yaml"
@@ -97,8 +93,6 @@ enum NewsToOrderBenchmark: BenchmarkCase {
             for (index, name) in samples[0].steps.map(\.name).enumerated() {
                 print("|   step: \(name) | \(percentiles(samples.map { $0.steps[index].duration })) |")
             }
-            fflush(nil)
-            if !restOnly, ProcessInfo.processInfo.environment["BENCH_SHUTDOWN"] == nil { exit(0) }
         }
     }
 }

@@ -135,7 +135,7 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
     var realtimeService: KiwoomRealtimeService?
     if quotes != nil {
         let configuredURL = venues.kiwoomRealtime.webSocketURL
-        let simulatorURL = simulated.map { venues in { @Sendable in try await venues.kiwoom.baseURL().replacingOccurrences(of: "http://", with: "ws://") + "/api/dostk/websocket" } }
+        let simulatorURL = simulated.map { venues in { @Sendable in try await venues.kiwoom.realtimeURL() } }
         let service = KiwoomRealtimeService(
             broker: broker,
             configuration: .init(webSocketURL: simulatorURL ?? { configuredURL }, watchlist: venues.kiwoomRealtime.watchlist),

@@ -6,19 +6,6 @@ import SokboCore
 import SokboTestSupport
 import Testing
 
-/// Runs a simulator for `body` without waiting for its server to stop afterwards: after a realtime client
-/// has connected, the simulator's server can fail to stop (open issue, see the session notes), and a test
-/// must not hang on it.
-func withDetachedSimulator(_ configuration: KiwoomSimulatorConfiguration,
-                           _ body: @Sendable (KiwoomSimulator, String) async throws -> Void) async throws {
-    var logger = Logger(label: "test.simulator")
-    logger.logLevel = .critical
-    let simulator = KiwoomSimulator(configuration: configuration, logger: logger)
-    let server = Task { try await simulator.run() }
-    defer { server.cancel() }
-    try await body(simulator, try await simulator.baseURL())
-}
-
 /// The realtime feed against the simulator's WebSocket over real loopback sockets.
 @Suite struct KiwoomRealtimeServiceTests {
     let samsung = Ticker("005930")!
@@ -28,13 +15,13 @@ func withDetachedSimulator(_ configuration: KiwoomSimulatorConfiguration,
     func withRealtime(_ configuration: KiwoomSimulatorConfiguration = .init(rateLimit: nil, realtimeMarketStep: nil),
                       watchlist: [Ticker],
                       _ body: @Sendable @escaping (KiwoomSimulator, KiwoomBroker, KiwoomRealtimeService) async throws -> Void) async throws {
-        try await withDetachedSimulator(configuration) { sim, url in
+        try await withSimulator(configuration) { sim, url in
             var logger = Logger(label: "test.realtime")
             logger.logLevel = .critical
             let broker = KiwoomBroker(client: KiwoomClient(configuration: testConfiguration(url)), quotes: KiwoomQuoteBook(), logger: logger)
             let service = KiwoomRealtimeService(
                 broker: broker,
-                configuration: .init(webSocketURL: { url.replacingOccurrences(of: "http://", with: "ws://") + "/api/dostk/websocket" },
+                configuration: .init(webSocketURL: { try await sim.realtimeURL() },
                                      watchlist: watchlist, backoffInitial: .milliseconds(50), backoffCap: .milliseconds(200)),
                 logger: logger)
             let task = Task { try await service.run() }

@@ -1,4 +1,5 @@
 import Configuration
+import Simulator
 import Storage
 import Testing
 @testable import SokboApp
@@ -64,8 +65,7 @@ import Testing
         #expect(mock.kiwoomRealtime.watchlist.isEmpty, "off unless configured outside simulate mode")
         #expect(mock.kiwoomRealtime.webSocketURL == "wss://mockapi.kiwoom.com:10000/api/dostk/websocket")
         let simulate = try VenueSettings(reader: reader([:]), mode: .simulate)
-        #expect(simulate.kiwoomRealtime.watchlist.isEmpty, "opt-in in every mode")
-        #expect(try VenueSettings(reader: reader(["kiwoom.realtime.watchlist": "005930"]), mode: .simulate).kiwoomRealtime.watchlist.count == 1)
+        #expect(simulate.kiwoomRealtime.watchlist.count == KiwoomSimulator.universe.count, "simulate mode watches the simulated universe")
         #expect(try VenueSettings(reader: reader(["kiwoom.realtime.watchlist": "none"]), mode: .simulate).kiwoomRealtime.watchlist.isEmpty)
         #expect(throws: SettingsError.self) { try VenueSettings(reader: reader(["kiwoom.realtime.watchlist": "005930,samsung"]), mode: .simulate) }
         #expect(throws: SettingsError.self) { try VenueSettings(reader: reader(["kiwoom.ws.url": "https://x"]), mode: .simulate) }

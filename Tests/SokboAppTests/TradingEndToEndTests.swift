@@ -68,10 +68,8 @@ import Trading
 
     /// With a watchlist (`KIWOOM_REALTIME_WATCHLIST`), an order for a watched stock is sized from the live
     /// book, with no query on the way; without one it takes the concurrent REST snapshot (one request of
-    /// each query TR). Only the REST case runs in the suite for now: a whole app running the realtime
-    /// feed can stall at graceful shutdown (open issue); the realtime path itself is covered at the
-    /// broker level by `KiwoomRealtimeServiceTests` and measured by the `news-to-order` benchmark.
-    @Test(arguments: [false])
+    /// each query TR).
+    @Test(arguments: [true, false])
     func aWatchedStockIsSizedFromTheLiveBookWithoutAQuery(watched: Bool) async throws {
         var options = Self.quiet
         // Two watched stocks: at the default 5 queries/s their day references are read in about 2 s.

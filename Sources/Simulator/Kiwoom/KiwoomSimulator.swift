@@ -15,12 +15,15 @@ public final class KiwoomSimulator: Service, Sendable {
     let core: KiwoomSimulatorCore
     let realtime: KiwoomRealtimeHub
     private let port = Mutex<Int?>(nil)
+    private let realtimePort = Mutex<Int?>(nil)
     private let host: String
     private let logger: Logger
 
-    /// Creates a simulator; `port` 0 binds a free port (see `waitUntilListening`).
+    /// Creates a simulator; `port` 0 binds a free port (see `waitUntilListening`); the realtime WebSocket
+    /// has a port of its own (`realtimePort`, 0: free), as the live host's 10000 is not its REST port.
     public init(configuration: KiwoomSimulatorConfiguration = .init(), host: String = "127.0.0.1", port: Int = 0,
-                logger: Logger = Logger(label: "simulator.kiwoom")) {
+                realtimePort: Int = 0, logger: Logger = Logger(label: "simulator.kiwoom")) {
+        self.requestedRealtimePort = realtimePort
         self.core = KiwoomSimulatorCore(configuration: configuration)
         self.realtime = KiwoomRealtimeHub(core: core)
         self.host = host
@@ -29,6 +32,7 @@ public final class KiwoomSimulator: Service, Sendable {
     }
 
     private let requestedPort: Int
+    private let requestedRealtimePort: Int
 
     /// Serves until cancelled or gracefully shut down.
     public func run() async throws {
@@ -44,21 +48,25 @@ public final class KiwoomSimulator: Service, Sendable {
         wsRouter.ws("/api/dostk/websocket") { inbound, outbound, _ in
             try await realtime.serve(inbound: inbound, outbound: outbound)
         }
-        // The live socket is on its own port (10000); here it shares the REST port, and the client is
-        // told its URL (`KIWOOM_WS_URL`), as it would be for the live host.
-        let app = Application(router: router, server: .http1WebSocketUpgrade(webSocketRouter: wsRouter),
-                              configuration: .init(address: .hostname(host, port: requestedPort)),
+        // REST and the realtime socket on separate servers, as on the live host (443 and 10000). Why it
+        // matters here too: with the WebSocket upgrade on the REST server, its graceful shutdown could
+        // stall on the clients' idle keep-alive REST connections.
+        let app = Application(router: router, configuration: .init(address: .hostname(host, port: requestedPort)),
                               onServerRunning: { [self] channel in self.port.withLock { $0 = channel.localAddress?.port } },
                               logger: logger)
+        let socketApp = Application(router: Router(context: BasicRequestContext.self), server: .http1WebSocketUpgrade(webSocketRouter: wsRouter),
+                                    configuration: .init(address: .hostname(host, port: requestedRealtimePort)),
+                                    onServerRunning: { [self] channel in self.realtimePort.withLock { $0 = channel.localAddress?.port } },
+                                    logger: logger)
         try await withThrowingTaskGroup(of: Bool.self) { group in
             // `run()`, not `runService()`: the simulator follows its parent service group's shutdown.
             group.addTask { try await app.run(); return true }
+            group.addTask { try await socketApp.run(); return true }
             group.addTask { await cancelWhenGracefulShutdown { await self.pushLoop() }; return false }
-            // Known issue: after a realtime client has connected, the server's graceful shutdown can stall
-            // (about one shutdown in three; neither a close timeout nor cancellation ends it). The realtime
-            // feed is therefore opt-in; see the session notes.
-            if try await group.next() == false { _ = try await group.next() }
-            group.cancelAll()
+            // Graceful shutdown ends the push loop first, then both servers finish their own shutdown. A server
+            // ending first (it could not bind) stops the rest.
+            if try await group.next() == true { group.cancelAll() }
+            while try await group.next() != nil {}
         }
     }
 
@@ -92,6 +100,15 @@ public final class KiwoomSimulator: Service, Sendable {
 
     /// `http://127.0.0.1:<port>` once listening.
     public func baseURL() async throws -> String { "http://\(host):\(try await waitUntilListening())" }
+
+    /// `ws://127.0.0.1:<realtime port>/api/dostk/websocket` once listening.
+    public func realtimeURL() async throws -> String {
+        for _ in 0..<3_000 {
+            if let p = realtimePort.withLock({ $0 }) { return "ws://\(host):\(p)/api/dostk/websocket" }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        throw SimulatorError("the Kiwoom simulator's realtime socket did not start listening within 30 s")
+    }
 
     // MARK: - Test hooks
 

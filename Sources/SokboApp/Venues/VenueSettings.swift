@@ -21,7 +21,7 @@ import SokboCore
 /// | `KIWOOM_QUERIES_PER_SECOND` | client-side query pace (default 5, burst 4; mock 1, burst 3) |
 /// | `KIWOOM_ORDERS_PER_SECOND`  | client-side order pace (default 5, burst 2) |
 /// | `KIWOOM_WS_URL`           | Kiwoom realtime WebSocket (`wss://api.kiwoom.com:10000/api/dostk/websocket`) |
-/// | `KIWOOM_REALTIME_WATCHLIST` | codes to watch live (`005930,000660`), or `none`; watched stocks are sized from the live book, without a round trip (default: none) |
+/// | `KIWOOM_REALTIME_WATCHLIST` | codes to watch live (`005930,000660`), or `none`; watched stocks are sized from the live book, without a round trip (default: none; simulate mode: the simulated universe) |
 /// | `DART_BASE_URL`           | Open DART API base |
 /// | `DART_API_KEY` (secret)   | Open DART key (40 characters) |
 /// | `SOKBO_SIMULATOR_SEED`    | the simulator's random seed |
@@ -95,10 +95,9 @@ struct VenueSettings: Sendable {
         case .mock: "wss://mockapi.kiwoom.com:10000/api/dostk/websocket"
         case .simulate: "ws://127.0.0.1/api/dostk/websocket"
         }
-        // Off unless asked for, in every mode: a process running the feed can stall at graceful shutdown
-        // (the simulator's server waiting on the realtime socket; not yet diagnosed), so the default
-        // server keeps the REST snapshot path.
-        let defaultWatchlist = "none"
+        // Simulate mode watches the simulated universe; live and mock watch nothing until told (the venue's
+        // registration limits are undocumented, and which stocks matter is the user's call).
+        let defaultWatchlist = mode == .simulate ? KiwoomSimulator.universe.map(\.code).joined(separator: ",") : "none"
         self.kiwoomRealtime = KiwoomRealtimeSettings(
             webSocketURL: try kiwoomConfig.parse("ws.url", default: defaultWebSocket, Self.webSocketURL),
             watchlist: try kiwoomConfig.parse("realtime.watchlist", default: Self.watchlist(defaultWatchlist) ?? [], Self.watchlist))
