@@ -39,7 +39,10 @@ enum NewsToOrderBenchmark: BenchmarkCase {
             // The client's own Kiwoom pacing (5 queries/s by default) would measure the limiter, not the path.
             "kiwoom.queries.per.second": "100000", "kiwoom.orders.per.second": "100000", "sokbo.buys.per.ticker.per.day": "1000000", "sokbo.cooldown.seconds": "0",
         ]
-        let reader = ConfigReader(provider: InMemoryProvider(values: Dictionary(uniqueKeysWithValues: values.map {
+        var settings = values
+        // Diagnosis only: `BENCH_FLUSH_MS` changes the flush interval (to see what waiting behind a flush costs).
+        if let flush = ProcessInfo.processInfo.environment["BENCH_FLUSH_MS"] { settings["sokbo.flush.interval.ms"] = flush }
+        let reader = ConfigReader(provider: InMemoryProvider(values: Dictionary(uniqueKeysWithValues: settings.map {
             (AbsoluteConfigKey(stringLiteral: $0.key), ConfigValue(.string($0.value), isSecret: false))
         })))
         var logger = Logger(label: "bench")
