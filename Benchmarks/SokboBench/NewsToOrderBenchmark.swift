@@ -2,7 +2,6 @@ import Configuration
 import Foundation
 import Logging
 import SokboApp
-import Simulator
 import SokboCore
 
 /// News-to-order latency in simulate mode with no injected latency: from a headline's frame reaching
@@ -35,11 +34,12 @@ enum NewsToOrderBenchmark: BenchmarkCase {
             "sokbo.simulator.news.per.second": "0.001", "sokbo.simulator.cash": "1000000000000",
             "sokbo.rules.file": rules, "sokbo.daily.budget": "1000000000000", "sokbo.max.per.order": "2000000",
             "sokbo.max.orders.per.day": "1000000",
-            "kiwoom.realtime.watchlist": restOnly ? "none" : KiwoomSimulator.universe.map(\.code).joined(separator: ","),
             // The client's own Kiwoom pacing (5 queries/s by default) would measure the limiter, not the path.
             "kiwoom.queries.per.second": "100000", "kiwoom.orders.per.second": "100000", "sokbo.buys.per.ticker.per.day": "1000000", "sokbo.cooldown.seconds": "0",
         ]
         var settings = values
+        // Simulate mode watches the simulated universe by default; `rest` turns the realtime feed off.
+        if restOnly { settings["kiwoom.realtime.watchlist"] = "none" }
         // Diagnosis only: `BENCH_FLUSH_MS` changes the flush interval (to see what waiting behind a flush costs).
         if let flush = ProcessInfo.processInfo.environment["BENCH_FLUSH_MS"] { settings["sokbo.flush.interval.ms"] = flush }
         let reader = ConfigReader(provider: InMemoryProvider(values: Dictionary(uniqueKeysWithValues: settings.map {

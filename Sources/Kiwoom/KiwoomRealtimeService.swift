@@ -2,7 +2,6 @@ import Foundation
 import HummingbirdWSClient
 import Logging
 import NIOCore
-import NIOSSL
 import ServiceLifecycle
 import SokboCore
 import Synchronization
@@ -153,9 +152,7 @@ public final class KiwoomRealtimeService: Service, Sendable {
     }
 
     func backoff(attempt: Int) -> Duration {
-        let initial = Double(configuration.backoffInitial.components.seconds) + Double(configuration.backoffInitial.components.attoseconds) / 1e18
-        let cap = Double(configuration.backoffCap.components.seconds) + Double(configuration.backoffCap.components.attoseconds) / 1e18
-        let bound = min(cap, initial * pow(2, Double(min(max(attempt - 1, 0), 30))))
+        let bound = min(configuration.backoffCap.seconds, configuration.backoffInitial.seconds * pow(2, Double(min(max(attempt - 1, 0), 30))))
         return .milliseconds(Int64(Double.random(in: (bound / 2)...max(bound, 0.001)) * 1000))
     }
 
@@ -313,8 +310,7 @@ public final class KiwoomRealtimeService: Service, Sendable {
         var refreshedGeneration = 0
         var last = ContinuousClock.now
         while !Task.isCancelled {
-            let generation = inner.withLock { $0.generation }
-            let subscribed = inner.withLock { $0.status.state == "subscribed" }
+            let (generation, subscribed) = inner.withLock { ($0.generation, $0.status.state == "subscribed") }
             if subscribed, generation != refreshedGeneration || last.duration(to: .now) >= configuration.referenceRefreshInterval {
                 refreshedGeneration = generation
                 last = .now

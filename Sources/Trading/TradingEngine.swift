@@ -398,7 +398,7 @@ public actor TradingEngine {
     private func settle(_ order: Order, open: [BrokerOrder], account: AccountSnapshot?) async {
         guard let current = orders[order.id], current.state == .unknown else { return }
         let claimed = Set(orders.values.compactMap(\.brokerOrderNo))
-        let createdTime = Self.hhmmss(current.createdAt)
+        let createdTime = KST.timeString(current.createdAt)
         let limit = current.price.limitPrice
         let candidates = open.filter { $0.ticker == current.ticker && $0.side == current.side && $0.quantity == current.quantity }
         if let match = candidates.first(where: { candidate in
@@ -476,8 +476,6 @@ public actor TradingEngine {
         await records.append(record)
         events?.publish(kind: "signal", payload: record)
     }
-
-    static func hhmmss(_ date: Date) -> String { KST.timeString(date) }
 }
 
 /// How a headline's company names resolved to a ticker.

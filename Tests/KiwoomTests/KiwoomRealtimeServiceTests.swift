@@ -65,7 +65,7 @@ import Testing
         }
     }
 
-    @Test func aDroppedSocketFallsBackToRESTThenResubscribes() async throws {
+    @Test func aDroppedSocketReconnectsAndResubscribes() async throws {
         try await withRealtime(watchlist: [samsung, hynix]) { sim, broker, service in
             await sim.dropRealtimeConnections()
             // Once the client sees the close, every quote is dropped (KiwoomRealtimeFrameTests proves the book
