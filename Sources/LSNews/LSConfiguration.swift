@@ -91,7 +91,7 @@ public struct LSConfiguration: Sendable, CustomStringConvertible {
             LSConfiguration(baseURL: "https://openapi.ls-sec.co.kr:8080",
                             webSocketURL: "wss://openapi.ls-sec.co.kr:29443/websocket", appKey: "", appSecret: "")
         default:
-            LSConfiguration(baseURL: "http://127.0.0.1:18080", webSocketURL: "ws://127.0.0.1:18080/websocket",
+            LSConfiguration(baseURL: "http://127.0.0.1:18080", webSocketURL: "ws://127.0.0.1:19443/websocket",
                             appKey: "PSsimulatorappkey000000000000000000", appSecret: "simulatorsecret0000000000000000000000",
                             idleTimeout: .seconds(60))
         }

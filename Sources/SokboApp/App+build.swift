@@ -154,7 +154,8 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
     }
     let engine = TradingEngine(
         settings: .init(limits: trading.limits, calendar: calendar, startHalted: trading.startHalted),
-        rules: trading.rules, broker: broker, store: store, records: buffer, events: events, logger: logger,
+        rules: trading.rules, broker: broker, store: store, records: buffer,
+        journal: try FileOrderJournal(path: settings.orderJournalPath), events: events, logger: logger,
         disclosures: { ticker, pattern, date in await disclosureIndex.confirms(ticker, pattern: pattern, at: date) },
         resolveTickers: { title in await TickerResolver.resolve(title, repository: await dartBox.value?.corpCodes()) })
     if trading.alwaysOpen, !settings.mode.isPaper {

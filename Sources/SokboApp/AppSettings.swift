@@ -22,7 +22,7 @@ public enum TradingMode: String, Sendable, Codable, CaseIterable {
 /// | `SOKBO_MODE`                 | `simulate`              | `simulate`, `mock` or `live` |
 /// | `SOKBO_HTTP_HOST`            | `127.0.0.1`             | bind address |
 /// | `SOKBO_HTTP_PORT`            | `8080`                  | bind port (0 = any free port) |
-/// | `SOKBO_DATA_DIR`             | `./data`                | caches, generated token, default SQLite file, spill file |
+/// | `SOKBO_DATA_DIR`             | `./data`                | caches, generated token, default SQLite file, spill file, order journal |
 /// | `SOKBO_DATABASE_URL`         | `sqlite://<data>/sokbo.sqlite` | or `mysql://user:pass@host:port/db` |
 /// | `SOKBO_FLUSH_INTERVAL_MS`    | `1000`                  | buffer flush period |
 /// | `SOKBO_BUFFER_CAPACITY`      | `1000000`               | rows held in memory before a failing flush spills to disk |
@@ -82,6 +82,8 @@ public struct AppSettings: Sendable {
 
     /// The spill file, beside the data.
     public var spillPath: String { URL(fileURLWithPath: dataDirectory).standardizedFileURL.path + "/spill/rows.jsonl" }
+    /// The order journal (rows of orders about to leave), beside the data.
+    public var orderJournalPath: String { URL(fileURLWithPath: dataDirectory).standardizedFileURL.path + "/journal/orders.jsonl" }
 
     static func isLoopback(_ host: String) -> Bool {
         host == "localhost" || host == "::1" || host.hasPrefix("127.")

@@ -116,6 +116,13 @@ public final class SQLiteStore: Store {
         return rows.first?.column("n")?.integer ?? 0
     }
 
+    /// Runs one SQL statement with parameters on the writer and returns its rows (tests and diagnosis).
+    func rawQuery(_ sql: String, _ binds: [SQLValue] = []) async throws -> [Row] {
+        try await writeLock.withLock {
+            try await self.writer.query(sql, binds.map(Self.data)).map { row in Row(row.columns.map { Self.value($0.data) }) }
+        }
+    }
+
     /// Closes both connections and the pool.
     public func close() async throws {
         // The future-returning close ignores task cancellation: a store closing during a cancelled

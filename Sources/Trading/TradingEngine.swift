@@ -49,6 +49,7 @@ public actor TradingEngine {
     private let broker: any Broker
     private let store: any Store
     private let records: any RecordSink
+    private let journal: (any OrderJournal)?
     private let events: EventHub?
     private let logger: Logger
     private let now: @Sendable () -> Date
@@ -81,8 +82,10 @@ public actor TradingEngine {
     }
 
     /// Creates the engine.
+    /// With a `journal`, a news order's row is written there before it is sent and to the store while it
+    /// is out; without one, to the store before it is sent.
     public init(settings: Settings, rules: RuleSet, broker: any Broker, store: any Store, records: any RecordSink,
-                events: EventHub?, logger: Logger,
+                journal: (any OrderJournal)? = nil, events: EventHub?, logger: Logger,
                 disclosures: (@Sendable (Ticker, String, Date) async -> Bool)? = nil,
                 resolveTickers: (@Sendable (String) async -> TickerResolution)? = nil,
                 now: @escaping @Sendable () -> Date = { Date() }) {
@@ -91,6 +94,7 @@ public actor TradingEngine {
         self.broker = broker
         self.store = store
         self.records = records
+        self.journal = journal
         self.events = events
         self.logger = logger
         self.now = now
@@ -105,6 +109,7 @@ public actor TradingEngine {
     /// Rebuilds today's orders and risk ledger from the store. Orders found `intent` or `submitted`
     /// may have reached the broker before the process died: they become `unknown` and are reconciled.
     public func restore() async throws {
+        if let journal { try await fold(journal) }
         let today = now()
         var query = RowQuery(table: .orders, orderBy: "created_at", descending: false, limit: 10_000)
         let midnight = today.addingTimeInterval(-Double(KST.secondsIntoDay(today)))
@@ -121,6 +126,33 @@ public actor TradingEngine {
             orders[order.id] = order
         }
         if !stored.isEmpty { logger.info("restored today's orders", metadata: ["orders": "\(stored.count)"]) }
+    }
+
+    /// Writes into the store what the journal holds and the store does not (the process stopped between
+    /// the journal write and the store write), then empties the journal. A torn last line is an order whose
+    /// journal write did not finish, so it was never sent: it is counted and dropped.
+    private func fold(_ journal: any OrderJournal) async throws {
+        let (rows, unreadable) = try journal.load()
+        if unreadable > 0 {
+            logger.warning("order journal lines that could not be read were dropped (torn writes of unsent orders)",
+                           metadata: ["lines": "\(unreadable)"])
+        }
+        var latest: [String: Order] = [:]
+        for order in rows.compactMap(Order.init(row:)) where (latest[order.id]?.eventCount ?? -1) < order.eventCount {
+            latest[order.id] = order
+        }
+        var folded = 0
+        for order in latest.values {
+            var query = RowQuery(table: .orders, orderBy: "created_at", limit: 1)
+            query.equals["id"] = .text(order.id)
+            let stored = try await store.select(query).first.flatMap(Order.init(row:))
+            if (stored?.eventCount ?? -1) < order.eventCount {
+                try await store.upsert(order.row, into: .orders)
+                folded += 1
+            }
+        }
+        try journal.clear()
+        if folded > 0 { logger.warning("orders recovered from the order journal", metadata: ["orders": "\(folded)"]) }
     }
 
     // MARK: - Headlines
@@ -223,7 +255,7 @@ public actor TradingEngine {
                      reason: "\(plan.rule.name): buy \(quantity) × \(price.limitPrice.map(String.init) ?? "market") (\(amount) KRW, \(snapshot.source.rawValue) quote)")
         // Stored as submitted before it leaves: after a crash it comes back as unknown, never as unsent.
         // `transition` returns the order unchanged when the row could not be written: then it is not sent.
-        let submitted = await transition(order, .sent)
+        let submitted = await transition(order, .sent, beforeSending: true)
         guard submitted.state == OrderState.submitted else {
             await abandonStored(order, reason: "the order could not be stored; not sent")
             return nil
@@ -234,8 +266,23 @@ public actor TradingEngine {
     /// Sends once and records the outcome.
     private nonisolated func send(_ order: Order) async {
         let request = OrderRequest(clientOrderID: order.id, ticker: order.ticker, side: order.side, quantity: order.quantity, price: order.price)
+        // With a journal the row is durable already: the store gets it while the request is out, and before
+        // the outcome's own write, which must land after it.
+        async let stored: Void = storeJournaled(order)
         let outcome = await broker.submit(request)
+        await stored
         await record(outcome, for: order.id)
+    }
+
+    /// Writes a journaled order's row to the store; on failure the journal keeps it for the next start.
+    private nonisolated func storeJournaled(_ order: Order) async {
+        guard journal != nil else { return }
+        do {
+            try await store.upsert(order.row, into: .orders)
+        } catch {
+            logger.error("cannot store a sent order; the order journal keeps it for the next start",
+                         metadata: ["order": "\(order.id)", "error": "\(error)"])
+        }
     }
 
     /// The latency recorded runs from the headline's frame reaching the listener (`NewsItem.receivedAt`)
@@ -445,9 +492,10 @@ public actor TradingEngine {
         _ = await transition(order, .cancelled(reason: reason))
     }
 
-    /// Applies an event, stores the order (write-through), records the event and notifies.
+    /// Applies an event, stores the order (write-through; to the journal when `beforeSending` and there is
+    /// one), records the event and notifies.
     @discardableResult
-    private func transition(_ order: Order, _ event: OrderEvent) async -> Order {
+    private func transition(_ order: Order, _ event: OrderEvent, beforeSending: Bool = false) async -> Order {
         switch OrderStateMachine.apply(order, event, at: now()) {
         case .failure(let error):
             logger.error("refused order transition", metadata: ["order": "\(order.id)", "error": "\(error)"])
@@ -455,7 +503,11 @@ public actor TradingEngine {
         case .success(let (next, effects)):
             if effects.contains(.persist) {
                 do {
-                    try await store.upsert(next.row, into: .orders)
+                    if beforeSending, let journal {
+                        try journal.append(next.row)
+                    } else {
+                        try await store.upsert(next.row, into: .orders)
+                    }
                 } catch {
                     logger.critical("cannot store order state", metadata: ["order": "\(order.id)", "error": "\(error)"])
                     if event == .sent { return order }

@@ -6,13 +6,16 @@ import ServiceLifecycle
 import Simulator
 import SokboCore
 import SokboTestSupport
+@testable import Storage
 import Testing
 
 /// The real binary against venues that outlive it: the simulators run in this test process and
 /// `sokbo` runs in `mock` mode pointed at them, as it would at Kiwoom and LS.
 @Suite struct CrashRecoveryTests {
-    @Test(.timeLimit(.minutes(3)))
-    func aKilledProcessLeavesAnUnknownOrderThatReconciliationSettlesWithoutResending() async throws {
+    /// `storeWriteLost`: the order row is deleted from the store after the kill, as if the process had died
+    /// between the journal write and the store write; the next start must recover it from the journal.
+    @Test(.timeLimit(.minutes(3)), arguments: [false, true])
+    func aKilledProcessLeavesAnUnknownOrderThatReconciliationSettlesWithoutResending(storeWriteLost: Bool) async throws {
         var logger = Logger(label: "crash-test")
         logger.logLevel = .warning
         let ls = LSSimulator(configuration: LSSimulatorConfiguration(framesPerSecond: 0.001), logger: logger)
@@ -41,9 +44,17 @@ import Testing
             await ls.publish(title: "삼성전자, 2조원 규모 단일판매ㆍ공급계약 체결", tickers: [Ticker("005930")!])
             #expect(try await eventually(timeout: .seconds(30)) { kiwoom.requestCount("kt10000") == 1 })
             first.kill()
-            let stored = try await SokboProcess.orders(dataDirectory: dataDirectory)
+            let journaled = try FileOrderJournal(path: dataDirectory + "/journal/orders.jsonl").load()
+            #expect(journaled.rows.compactMap(Order.init(row:)).map(\.state) == [.submitted], "journaled before it left")
+            #expect(journaled.unreadable == 0)
+            var stored = try await SokboProcess.orders(dataDirectory: dataDirectory)
             try #require(stored.count == 1)
-            #expect(stored[0].state == .submitted, "stored before it left, outcome not yet known")
+            #expect(stored[0].state == .submitted, "stored while it was out, outcome not yet known")
+            if storeWriteLost {
+                try await SokboProcess.deleteOrders(dataDirectory: dataDirectory)
+                stored = try await SokboProcess.orders(dataDirectory: dataDirectory)
+                try #require(stored.isEmpty)
+            }
 
             // 2. After a restart the order shows as unknown, then reconciliation settles it from the broker.
             kiwoom.setLatency(.zero, for: "kt10000")
@@ -138,6 +149,12 @@ struct SokboProcess {
         let store = try await TestStores.open(.sqlite(path: dataDirectory + "/sokbo.sqlite"))
         defer { Task { try? await store.close() } }
         return try await store.select(RowQuery(table: .orders, orderBy: "created_at")).compactMap(Order.init(row:))
+    }
+
+    static func deleteOrders(dataDirectory: String) async throws {
+        let store = try await SQLiteStore.open(path: dataDirectory + "/sokbo.sqlite", logger: Logger(label: "crash-test"))
+        _ = try await store.rawQuery("DELETE FROM orders")
+        try await store.close()
     }
 
     static func orderEventKinds(dataDirectory: String) async throws -> [String] {

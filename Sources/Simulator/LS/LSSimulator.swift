@@ -20,6 +20,7 @@ public final class LSSimulator: Service, Sendable {
     private let state: LSSimulatorState
     private let logger: Logger
     private let boundPort = Mutex<Int?>(nil)
+    private let boundWebSocketPort = Mutex<Int?>(nil)
 
     /// Creates the simulator; it listens once `run()` starts.
     public init(configuration: LSSimulatorConfiguration = .init(), logger: Logger = Logger(label: "sokbo.simulator.ls")) {
@@ -28,13 +29,17 @@ public final class LSSimulator: Service, Sendable {
         self.logger = logger
     }
 
-    /// Waits until the server listens and returns its port (up to 30 s).
+    /// Waits until the REST server listens and returns its port (up to 30 s).
     public func waitUntilListening() async throws -> Int {
+        try await Self.wait(for: boundPort, what: "REST")
+    }
+
+    private static func wait(for port: borrowing Mutex<Int?>, what: String) async throws -> Int {
         for _ in 0..<3_000 {
-            if let port = boundPort.withLock({ $0 }) { return port }
+            if let port = port.withLock({ $0 }) { return port }
             try await Task.sleep(for: .milliseconds(10))
         }
-        throw CancellationError()
+        throw SimulatorError("the LS simulator's \(what) server did not start listening within 30 s")
     }
 
     /// Base URL for REST (`http://127.0.0.1:PORT` or `https://…`).
@@ -43,9 +48,9 @@ public final class LSSimulator: Service, Sendable {
         return "\(configuration.tls == nil ? "http" : "https")://\(configuration.host):\(port)"
     }
 
-    /// WebSocket URL (`ws://127.0.0.1:PORT/websocket` or `wss://…`).
+    /// WebSocket URL (`ws://127.0.0.1:PORT/websocket` or `wss://…`), on the WebSocket server's own port.
     public func webSocketURL() async throws -> String {
-        let port = try await waitUntilListening()
+        let port = try await Self.wait(for: boundWebSocketPort, what: "WebSocket")
         return "\(configuration.tls == nil ? "ws" : "wss")://\(configuration.host):\(port)/websocket"
     }
 
@@ -119,30 +124,39 @@ public final class LSSimulator: Service, Sendable {
         wsRouter.ws("/websocket") { inbound, outbound, _ in
             try await self.serveSocket(inbound: inbound, outbound: outbound)
         }
-        let base = HTTPServerBuilder.http1WebSocketUpgrade(webSocketRouter: wsRouter)
-        let server: HTTPServerBuilder
-        if let tls = configuration.tls {
-            let chain = try NIOSSLCertificate.fromPEMBytes(Array(tls.certificatePEM.utf8)).map { NIOSSLCertificateSource.certificate($0) }
-            let key = try NIOSSLPrivateKey(bytes: Array(tls.privateKeyPEM.utf8), format: .pem)
-            server = try .tls(base, tlsConfiguration: TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: NIOSSLPrivateKeySource.privateKey(key)))
-        } else {
-            server = base
-        }
+        // REST and WebSocket on separate servers, as on the live host (8080 and 9443). Why it matters here
+        // too: with the WebSocket upgrade on the REST server, graceful shutdown could stall on the clients'
+        // idle keep-alive REST connections (seen with the Kiwoom simulator).
         let app = Application(
-            router: router, server: server,
+            router: router, server: try serverBuilder(.http1()),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ls-simulator"),
             onServerRunning: { channel in self.boundPort.withLock { $0 = channel.localAddress?.port } },
+            logger: logger)
+        let socketApp = Application(
+            router: Router(), server: try serverBuilder(.http1WebSocketUpgrade(webSocketRouter: wsRouter)),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.webSocketPort), serverName: "ls-simulator"),
+            onServerRunning: { channel in self.boundWebSocketPort.withLock { $0 = channel.localAddress?.port } },
             logger: logger)
         try await withThrowingTaskGroup(of: Bool.self) { group in
             // `run()`, not `runService()`: the simulator is part of the parent service group and must follow its
             // graceful shutdown in order; its own signal handlers would stop it out of turn.
             group.addTask { try await app.run(); return true }
+            group.addTask { try await socketApp.run(); return true }
             group.addTask { await cancelWhenGracefulShutdown { await self.broadcast() }; return false }
-            // Broadcasting ends first on graceful shutdown: then let the server finish its own shutdown.
-            // If the server ends first (it failed to bind), stop broadcasting.
-            if try await group.next() == false { _ = try await group.next() }
-            group.cancelAll()
+            // Graceful shutdown ends broadcasting first, then both servers finish their own shutdown. A server
+            // ending first (it could not bind) stops the rest.
+            if try await group.next() == true { group.cancelAll() }
+            while try await group.next() != nil {}
         }
+    }
+
+    /// The server as configured: plain, or TLS around `base`.
+    private func serverBuilder(_ base: HTTPServerBuilder) throws -> HTTPServerBuilder {
+        guard let tls = configuration.tls else { return base }
+        let chain = try NIOSSLCertificate.fromPEMBytes(Array(tls.certificatePEM.utf8)).map { NIOSSLCertificateSource.certificate($0) }
+        let key = try NIOSSLPrivateKey(bytes: Array(tls.privateKeyPEM.utf8), format: .pem)
+        return try .tls(base, tlsConfiguration: TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain, privateKey: NIOSSLPrivateKeySource.privateKey(key)))
     }
 
     /// Emits due frames every 10 ms to every subscribed, non-stalled socket.

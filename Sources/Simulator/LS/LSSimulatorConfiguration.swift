@@ -30,8 +30,10 @@ public struct LSSimulatorConfiguration: Sendable {
 
     /// Loopback address to bind.
     public var host: String
-    /// Port to bind; 0 picks a free one (read it with `waitUntilListening()`).
+    /// REST port to bind; 0 picks a free one (read it with `waitUntilListening()`).
     public var port: Int
+    /// WebSocket port to bind, a server of its own as on the live host (8080 REST, 9443 WebSocket); 0: free.
+    public var webSocketPort: Int
     /// NWS frames per second while somebody is subscribed.
     public var framesPerSecond: Double
     /// Share of headlines about a stock (the rest are general news with an empty `code`).
@@ -67,7 +69,7 @@ public struct LSSimulatorConfiguration: Sendable {
 
     /// Creates a configuration.
     public init(
-        host: String = "127.0.0.1", port: Int = 0, framesPerSecond: Double = 5, stockNewsShare: Double = 0.6,
+        host: String = "127.0.0.1", port: Int = 0, webSocketPort: Int = 0, framesPerSecond: Double = 5, stockNewsShare: Double = 0.6,
         tradeableShare: Double = 0.3, multiCodeShare: Double = 0.05, extraFieldShare: Double = 0.3, seed: UInt64 = 42,
         universe: [KRXListing] = KRXUniverse.listings, frameLimit: Int? = nil, replayOnSubscribe: Int = 0,
         chunking: Chunking = .lossy, t3102CallsPerSecond: Int = 1, refusalCode: String = "IGW00121",
@@ -76,6 +78,7 @@ public struct LSSimulatorConfiguration: Sendable {
     ) {
         self.host = host
         self.port = port
+        self.webSocketPort = webSocketPort
         self.framesPerSecond = framesPerSecond
         self.stockNewsShare = stockNewsShare
         self.tradeableShare = tradeableShare
