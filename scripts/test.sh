@@ -6,11 +6,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export SWIFT_BACKTRACE=enable=no
+# The build runs first and unwatched (a cold build on a slow machine takes long); each test run has a
+# deadline far above its usual minute, so a hang fails CI quickly and names the tests still running.
 scripts/with-mariadb.sh bash -c '
     set -e
-    swift test --disable-xctest --traits MySQL "$@"
+    swift build --build-tests --traits MySQL
+    scripts/watch-tests.sh 1200 swift test --disable-xctest --traits MySQL --skip-build "$@"
     echo "== MariaDB outage test (server stopped for 10 s mid-stream)"
-    SOKBO_TEST_MYSQL_OUTAGE=1 swift test --disable-xctest --traits MySQL --skip-build --filter aTenSecondOutageLosesAndDuplicatesNothing
+    SOKBO_TEST_MYSQL_OUTAGE=1 scripts/watch-tests.sh 600 \
+        swift test --disable-xctest --traits MySQL --skip-build --filter aTenSecondOutageLosesAndDuplicatesNothing
 ' test.sh "$@"
 echo "== API fuzzing (schemathesis against /openapi.json: no 5xx, no crash)"
 scripts/fuzz-api.sh --traits MySQL

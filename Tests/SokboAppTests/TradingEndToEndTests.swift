@@ -111,8 +111,9 @@ import Trading
         let venues = try #require(sokbo.simulated)
         try await sokbo.withRunning { port in
             try await Self.waitForNewsConnection(sokbo, port: port)
-            // Orders for Samsung wait 2 s at the broker; everything else answers at once.
-            venues.kiwoom.setLatency(.seconds(2), for: "kt10000")
+            // Orders for Samsung wait at the broker; everything else answers at once. 3 s rather than the issue's
+            // 2 s: the property is the same, and the margin keeps it provable while the whole suite loads the machine.
+            venues.kiwoom.setLatency(.seconds(3), for: "kt10000")
             await venues.ls.publish(title: "삼성전자, 2조원 규모 단일판매ㆍ공급계약 체결", tickers: [Ticker("005930")!])
             #expect(try await eventually { venues.kiwoom.requestCount("kt10000") == 1 })
             venues.kiwoom.setLatency(.zero, for: "kt10000")
