@@ -156,62 +156,34 @@ public final class KiwoomRealtimeService: Service, Sendable {
         return .milliseconds(Int64(Double.random(in: (bound / 2)...max(bound, 0.001)) * 1000))
     }
 
-    private enum Event: Sendable {
-        case subscribed
-        case deadline
-        case finished((any Error)?)
-    }
-
     private func connectOnce() async throws {
         let token = try await broker.client.tokens.token()
         let url = try await configuration.webSocketURL()
-        let (events, continuation) = AsyncStream.makeStream(of: Event.self)
-        let client = WebSocketClient(
-            url: url,
-            // Kiwoom's own client connects with protocol pings off: the venue sends PING frames of its own.
-            configuration: WebSocketClientConfiguration(maxFrameSize: 1 << 20, autoPing: .disabled, validateUTF8: false),
-            logger: logger
-        ) { inbound, outbound, _ in
-            try await self.session(inbound: inbound, outbound: outbound, token: token, events: continuation)
-        }
-        // As in the LS listener: `WebSocketClient.run()` has no connect deadline of its own, so the attempt
-        // runs unstructured and races our deadline; a late attempt sees its cancellation and closes.
-        let attempt = Task {
-            do {
-                try await client.run()
-                continuation.yield(.finished(nil))
-            } catch {
-                continuation.yield(.finished(error))
+        let outcome = await ConnectionAttempt.run(deadline: configuration.connectTimeout) { ready in
+            let client = WebSocketClient(
+                url: url,
+                // Kiwoom's own client connects with protocol pings off: the venue sends PING frames of its own.
+                configuration: WebSocketClientConfiguration(maxFrameSize: 1 << 20, autoPing: .disabled, validateUTF8: false),
+                logger: self.logger
+            ) { inbound, outbound, _ in
+                try await self.session(inbound: inbound, outbound: outbound, token: token, subscribed: ready)
             }
+            try await client.run()
         }
-        let deadline = Task {
-            try? await Task.sleep(for: configuration.connectTimeout)
-            continuation.yield(.deadline)
+        switch outcome {
+        case .ended(let error):
+            if let error { throw error }
+        case .endedBeforeReady(let error):
+            throw error ?? KiwoomRealtimeError("the socket closed before LOGIN succeeded")
+        case .deadlinePassed:
+            throw KiwoomRealtimeError("connect, upgrade and LOGIN did not finish within \(configuration.connectTimeout)")
+        case .cancelled:
+            return
         }
-        defer { deadline.cancel() }
-        var subscribed = false
-        for await event in events {
-            switch event {
-            case .subscribed:
-                subscribed = true
-                deadline.cancel()
-            case .deadline:
-                guard !subscribed else { continue }
-                attempt.cancel()
-                throw KiwoomRealtimeError("connect, upgrade and LOGIN did not finish within \(configuration.connectTimeout)")
-            case .finished(let error):
-                if let error { throw error }
-                if !subscribed { throw KiwoomRealtimeError("the socket closed before LOGIN succeeded") }
-                return
-            }
-        }
-        // The stream ends only when this task is cancelled: shutdown.
-        attempt.cancel()
-        _ = await attempt.result
     }
 
     private func session(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, token: String,
-                         events: AsyncStream<Event>.Continuation) async throws {
+                         subscribed: @escaping @Sendable () -> Void) async throws {
         try Task.checkCancellation()
         try await outbound.writeTextMessage(KiwoomRealtimeFrame.loginFrame(token: token))
         inner.withLock { $0.lastFrame = .now }
@@ -232,7 +204,7 @@ public final class KiwoomRealtimeService: Service, Sendable {
                     guard frame.fin else { continue }
                     let text = String(buffer: pending)
                     pending.clear()
-                    try await self.handle(text, outbound: outbound, token: token, events: events)
+                    try await self.handle(text, outbound: outbound, token: token, subscribed: subscribed)
                 }
             }
             defer { group.cancelAll() }
@@ -240,7 +212,7 @@ public final class KiwoomRealtimeService: Service, Sendable {
         }
     }
 
-    private func handle(_ text: String, outbound: WebSocketOutboundWriter, token: String, events: AsyncStream<Event>.Continuation) async throws {
+    private func handle(_ text: String, outbound: WebSocketOutboundWriter, token: String, subscribed: @Sendable () -> Void) async throws {
         inner.withLock { $0.lastFrame = .now }
         let frame: KiwoomRealtimeFrame
         do {
@@ -276,7 +248,7 @@ public final class KiwoomRealtimeService: Service, Sendable {
                 $0.subscribedSince = Date()
             }
             inner.withLock { $0.generation += 1 }
-            events.yield(.subscribed)
+            subscribed()
         case .registration(let trnm, let code, let message):
             if code != 0 {
                 update { $0.registrationsRefused += 1 }

@@ -66,12 +66,6 @@ public final class LSNewsListener: Service, Sendable {
 
     // MARK: - Connection loop
 
-    private enum AttemptEvent: Sendable {
-        case open
-        case deadline
-        case finished((any Error)?)
-    }
-
     private enum Outcome {
         /// A socket was established and has ended (server close, idle, refusal…).
         case ended((any Error)?)
@@ -130,58 +124,32 @@ public final class LSNewsListener: Service, Sendable {
         } catch {
             return Task.isCancelled ? .cancelled : .failed(error)
         }
-        let (events, continuation) = AsyncStream.makeStream(of: AttemptEvent.self)
-        let client = WebSocketClient(
-            url: webSocketURL,
-            configuration: WebSocketClientConfiguration(
-                maxFrameSize: max(1 << 20, configuration.maxMessageBytes * 4),
-                closeTimeout: configuration.closeTimeout,
-                autoPing: .enabled(timePeriod: configuration.pingInterval),
-                validateUTF8: false,
-                sniHostname: configuration.tlsServerName),
-            tlsConfiguration: tlsConfiguration,
-            logger: logger
-        ) { inbound, outbound, _ in
-            try await self.session(inbound: inbound, outbound: outbound, token: token, renewAt: renewAt, events: continuation)
-        }
-        // Why an unstructured task: `WebSocketClient.run()` has no connect or upgrade deadline and does not
-        // always react to cancellation before the upgrade completes. Racing it against our own deadline lets
-        // the loop move on; a late-completing attempt sees its cancellation on entry and closes at once.
-        let attempt = Task {
-            do {
-                try await client.run()
-                continuation.yield(.finished(nil))
-            } catch {
-                continuation.yield(.finished(error))
+        let outcome = await ConnectionAttempt.run(deadline: configuration.connectTimeout) { ready in
+            let client = WebSocketClient(
+                url: webSocketURL,
+                configuration: WebSocketClientConfiguration(
+                    maxFrameSize: max(1 << 20, self.configuration.maxMessageBytes * 4),
+                    closeTimeout: self.configuration.closeTimeout,
+                    autoPing: .enabled(timePeriod: self.configuration.pingInterval),
+                    validateUTF8: false,
+                    sniHostname: self.configuration.tlsServerName),
+                tlsConfiguration: self.tlsConfiguration,
+                logger: self.logger
+            ) { inbound, outbound, _ in
+                try await self.session(inbound: inbound, outbound: outbound, token: token, renewAt: renewAt, ready: ready)
             }
+            try await client.run()
         }
-        let deadline = Task {
-            try? await Task.sleep(for: configuration.connectTimeout)
-            continuation.yield(.deadline)
-        }
-        defer { deadline.cancel() }
-        var opened = false
-        var iterator = events.makeAsyncIterator()
-        while true {
-            guard let event = await iterator.next() else {
-                // The stream ends only when this task is cancelled: shutdown.
-                attempt.cancel()
-                if opened { _ = await attempt.result }
-                return .cancelled
-            }
-            switch event {
-            case .open:
-                opened = true
-                deadline.cancel()
-            case .deadline:
-                guard !opened else { continue }
-                attempt.cancel()
-                update { $0.handshakeTimeouts += 1 }
-                return .failed(LSError.transport("connect and handshake deadline passed"))
-            case .finished(let error):
-                if Task.isCancelled { return .cancelled }
-                return opened ? .ended(error) : .failed(error ?? LSError.transport("closed during handshake"))
-            }
+        switch outcome {
+        case .ended(let error):
+            return .ended(error)
+        case .endedBeforeReady(let error):
+            return .failed(error ?? LSError.transport("closed during handshake"))
+        case .deadlinePassed:
+            update { $0.handshakeTimeouts += 1 }
+            return .failed(LSError.transport("connect and handshake deadline passed"))
+        case .cancelled:
+            return .cancelled
         }
     }
 
@@ -199,10 +167,10 @@ public final class LSNewsListener: Service, Sendable {
 
     private func session(
         inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, token: LSToken, renewAt: Date?,
-        events: AsyncStream<AttemptEvent>.Continuation
+        ready: @Sendable () -> Void
     ) async throws {
         try Task.checkCancellation()
-        events.yield(.open)
+        ready()
         update {
             $0.state = .connected
             $0.connections += 1

@@ -93,8 +93,10 @@ import Testing
             sim.expireTokens()
             await sim.dropRealtimeConnections()
             // The next LOGIN is refused with [8005]; the client drops its token and the following attempt gets a new one.
-            let settled5 = try await eventually { await sim.realtimeLogins() == 2 && service.status().liveQuotes == 1 }
-            #expect(settled5)
+            // At least two LOGINs: on a starved machine a connect deadline may add one more, which must not re-issue.
+            let settled5 = try await eventually { await sim.realtimeLogins() >= 2 && service.status().liveQuotes == 1 }
+            let logins = await sim.realtimeLogins()
+            #expect(settled5, "logins \(logins), status \(service.status())")
             #expect(service.status().loginRefusals == 1)
             #expect(sim.tokenIssuances == 2)
             #expect(try await broker.snapshot(samsung).source == .realtime)

@@ -34,8 +34,9 @@ import Testing
     }
 
     @Test func statusShowsModeServicesBufferAndFlush() async throws {
-        // A long interval, so the rows are written by the POST and not by a scheduled flush first.
-        let sokbo = try await makeSokbo("sqlite", ["sokbo.flush.interval.ms": "600000"])
+        // A long interval, so the rows are written by the POST and not by a scheduled flush first; a quiet news
+        // simulator, so no headline lands in the buffer between the POST and the status.
+        let sokbo = try await makeSokbo("sqlite", ["sokbo.flush.interval.ms": "600000", "sokbo.simulator.news.per.second": "0.001"])
         try await sokbo.application.test(.live) { client in
             for n in 0..<25 { await sokbo.buffer.append(sampleNews(n)) }
             let flushed = try await client.execute(uri: "/api/flush", method: .post, headers: auth)

@@ -128,6 +128,15 @@ public final class KiwoomSimulator: Service, Sendable {
         }
     }
 
+    /// Holds the next `count` requests of `apiID` (counted on arrival, answered later) until `releaseHeld()`,
+    /// or at most `limit`: a broker sitting on an order for as long as a test needs.
+    public func holdNext(_ apiID: String, count: Int = 1, upTo limit: Duration = .seconds(30)) {
+        core.state.withLock { $0.holds[apiID] = count > 0 ? (count, limit) : nil }
+    }
+
+    /// Lets every held request be answered now.
+    public func releaseHeld() { core.state.withLock { $0.releases += 1 } }
+
     /// Requests received for one api-id (`au10001` for token issues).
     public func requestCount(_ apiID: String) -> Int { core.state.withLock { $0.counts[apiID] ?? 0 } }
     /// All requests received.

@@ -26,6 +26,10 @@ final class KiwoomSimulatorCore: Sendable {
         var defaultLatency: Duration
         var buckets: [String: (tokens: Double, last: ContinuousClock.Instant)] = [:]
         var rng: SimRandom
+        /// Requests of an api-id still to be held, and for how long at most.
+        var holds: [String: (count: Int, limit: Duration)] = [:]
+        /// Bumped by `releaseHeld`: a held request goes on once it changes.
+        var releases = 0
     }
 
     let configuration: KiwoomSimulatorConfiguration
@@ -59,13 +63,23 @@ final class KiwoomSimulatorCore: Sendable {
     func handle(_ request: Request, category: String) async throws -> Response {
         let isToken = category == "oauth2/token"
         let apiID = request.headers[Self.apiIDHeader] ?? (isToken ? "au10001" : category == "oauth2/revoke" ? "au10002" : "")
-        let latency = state.withLock { s -> Duration in
+        let (latency, hold) = state.withLock { s -> (Duration, (release: Int, until: ContinuousClock.Instant)?) in
             s.total += 1
             s.counts[apiID, default: 0] += 1
             if Self.orderIDs.contains(apiID) { s.orderRequests += 1 }
-            return s.latency[apiID] ?? s.defaultLatency
+            var hold: (release: Int, until: ContinuousClock.Instant)?
+            if let held = s.holds[apiID] {
+                hold = (s.releases, clock.now + held.limit)
+                s.holds[apiID] = held.count > 1 ? (held.count - 1, held.limit) : nil
+            }
+            return (s.latency[apiID] ?? s.defaultLatency, hold)
         }
         if latency > .zero { try await Task.sleep(for: latency) }
+        if let hold {
+            while state.withLock({ $0.releases }) == hold.release, clock.now < hold.until {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+        }
         if let status = takeInjection(apiID) {
             if status == 429 { return rateLimited(apiID) }
             return Response(status: .init(code: status), headers: [.contentType: "text/html"],
