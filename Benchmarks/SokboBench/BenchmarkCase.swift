@@ -18,6 +18,7 @@ let allBenchmarkCases: [any BenchmarkCase.Type] = {
         SnapshotLatencyBenchmark.self,
         NewsToOrderBenchmark.self,
         LoopbackFloorBenchmark.self,
+        SlowBrokerBenchmark.self,
     ]
     #if MySQL
     cases.append(MySQLFlushBenchmark.self)

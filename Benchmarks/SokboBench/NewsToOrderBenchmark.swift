@@ -69,7 +69,7 @@ enum NewsToOrderBenchmark: BenchmarkCase {
                 await venues.ls.publish(title: "공급계약 체결 \(n)", tickers: [ticker])
                 // One headline at a time, each on a quiet engine: the next one is published once this one
                 // is decided and its order (if any) has its broker's answer recorded. Headlines arriving
-                // while an order is in flight are measured by the HTTP-under-load and slow-broker cases.
+                // while an order is in flight are measured by the `slow-broker` case.
                 while true {
                     let now = await sokbo.engine.decisionCounters()
                     let decided = now.ordersSent > before.ordersSent || now.skipped > before.skipped

@@ -132,8 +132,16 @@ import Trading
             let second = try #require(orders.first { $0.ticker.code == "000660" })
             #expect(first.state == .submitted || (first.state == .unknown && second.updatedAt < first.updatedAt),
                     "the first order should still be waiting: \(first.state), \(second.state)")
-            // The second headline was stored while the first order waited.
+            // The second headline was parsed, evaluated and stored while the first order waited.
             #expect(try await eventually { await sokbo.engine.decisionCounters().evaluated >= 2 })
+            let store = try await TestStores.open(sokbo.settings.database)
+            let storedWhileWaiting = try await eventually {
+                try await store.select(RowQuery(table: .news, orderBy: "published_at")).compactMap(NewsItem.init(row:))
+                    .contains { $0.title.contains("SK하이닉스") }
+            }
+            try await store.close()
+            #expect(storedWhileWaiting, "the second headline reached the database while the first order was held")
+            #expect(await sokbo.engine.todaysOrders().first { $0.ticker.code == "005930" }?.state != .accepted)
             let health = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/health"), timeout: .seconds(2))
             #expect(health.status == .ok)
             venues.kiwoom.releaseHeld()
