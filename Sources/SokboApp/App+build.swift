@@ -157,7 +157,7 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
         rules: trading.rules, broker: broker, store: store, records: buffer,
         journal: try FileOrderJournal(path: settings.orderJournalPath), events: events, logger: logger,
         disclosures: { ticker, pattern, date in await disclosureIndex.confirms(ticker, pattern: pattern, at: date) },
-        resolveTickers: { title in await TickerResolver.resolve(title, repository: await dartBox.value?.corpCodes()) })
+        resolveTickers: { title, codes in await TickerResolver.resolve(title, codes: codes, repository: await dartBox.value?.corpCodes()) })
     if trading.alwaysOpen, !settings.mode.isPaper {
         logger.warning("SOKBO_TRADING_HOURS=always: entries are allowed at any hour, holidays included")
     }

@@ -38,6 +38,8 @@ public actor TradingEngine {
         public let rule: Rule
         /// The stock.
         public let ticker: Ticker
+        /// How the stock was chosen, when the frame did not name exactly one.
+        public let tickerNote: String?
         /// The order id reserved for it.
         public let orderID: String
         /// When the engine started evaluating the headline (for the latency breakdown).
@@ -63,7 +65,7 @@ public actor TradingEngine {
     private var counters = Counters()
     private var latencies = LatencyRecorder()
     private let disclosures: (@Sendable (Ticker, String, Date) async -> Bool)?
-    private let resolveTickers: (@Sendable (String) async -> TickerResolution)?
+    private let resolveTickers: (@Sendable (_ title: String, _ codes: [Ticker]) async -> TickerResolution)?
 
     /// Counts of what the engine decided, for status and metrics.
     public struct Counters: Sendable, Codable {
@@ -87,7 +89,7 @@ public actor TradingEngine {
     public init(settings: Settings, rules: RuleSet, broker: any Broker, store: any Store, records: any RecordSink,
                 journal: (any OrderJournal)? = nil, events: EventHub?, logger: Logger,
                 disclosures: (@Sendable (Ticker, String, Date) async -> Bool)? = nil,
-                resolveTickers: (@Sendable (String) async -> TickerResolution)? = nil,
+                resolveTickers: (@Sendable (_ title: String, _ codes: [Ticker]) async -> TickerResolution)? = nil,
                 now: @escaping @Sendable () -> Date = { Date() }) {
         self.settings = settings
         self.rules = rules
@@ -174,14 +176,21 @@ public actor TradingEngine {
         case .matched(let matched):
             rule = matched
         }
-        // Ticker: the feed's codes first (the first one; one order per headline), else company names.
-        var ticker = news.tickers.first
+        // Ticker, one order per headline: the frame's code when it carries one; among several, the company the
+        // headline names first (the feed's order of codes has no documented meaning); with none, company names.
+        var ticker = news.tickers.count == 1 ? news.tickers[0] : nil
+        var tickerNote: String?
         if ticker == nil, let resolveTickers {
-            switch await resolveTickers(news.title) {
-            case .found(let found): ticker = found
+            switch await resolveTickers(news.title, news.tickers) {
+            case .found(let found, let note):
+                ticker = found
+                tickerNote = note
             case .ambiguous(let reason), .none(let reason):
                 return await skip(news, rule: rule, ticker: nil, reason: reason)
             }
+        } else if ticker == nil, let first = news.tickers.first {
+            ticker = first
+            tickerNote = "the first of \(news.tickers.count) codes in the frame"
         }
         guard let ticker else { return await skip(news, rule: rule, ticker: nil, reason: "no ticker in the headline") }
         let at = now()
@@ -209,7 +218,8 @@ public actor TradingEngine {
         placeholder.reason = "sizing"
         orders[orderID] = placeholder
         ledger.record(placeholder, amount: 0)
-        return Plan(news: news, rule: rule, ticker: ticker, orderID: orderID, evaluationStarted: started, decidedAt: Date())
+        return Plan(news: news, rule: rule, ticker: ticker, tickerNote: tickerNote, orderID: orderID,
+                    evaluationStarted: started, decidedAt: Date())
     }
 
     /// Carries a plan out: snapshot (one round trip), sizing, risk, store, send, record. Runs off the actor
@@ -252,7 +262,8 @@ public actor TradingEngine {
         ledger.commit(amount: amount)
         orders[order.id] = order
         await signal(plan.news, rule: plan.rule.name, ticker: plan.ticker, decision: .buy,
-                     reason: "\(plan.rule.name): buy \(quantity) × \(price.limitPrice.map(String.init) ?? "market") (\(amount) KRW, \(snapshot.source.rawValue) quote)")
+                     reason: "\(plan.rule.name): buy \(quantity) × \(price.limitPrice.map(String.init) ?? "market") (\(amount) KRW, \(snapshot.source.rawValue) quote)"
+                        + (plan.tickerNote.map { "; \(plan.ticker.code): \($0)" } ?? ""))
         // Stored as submitted before it leaves: after a crash it comes back as unknown, never as unsent.
         // `transition` returns the order unchanged when the row could not be written: then it is not sent.
         let submitted = await transition(order, .sent, beforeSending: true)
@@ -530,10 +541,10 @@ public actor TradingEngine {
     }
 }
 
-/// How a headline's company names resolved to a ticker.
+/// How a headline's codes and company names resolved to one ticker.
 public enum TickerResolution: Sendable {
-    /// One listed company.
-    case found(Ticker)
+    /// One listed company; `note` says how it was chosen among several codes.
+    case found(Ticker, note: String? = nil)
     /// Several candidates; the reason names them.
     case ambiguous(String)
     /// None.

@@ -80,4 +80,37 @@ import Testing
             #expect(try await eventually { await sokbo.engine.todaysOrders().contains { $0.ticker.code == "000660" } })
         }
     }
+
+    /// A frame with several codes buys one stock: the company the title names first, whatever the order of
+    /// the codes; with no code's company named, the frame's first code. The signal says which and why.
+    @Test(arguments: [
+        ("삼성전자, SK하이닉스에 2조원 규모 HBM 공급계약 체결", "005930", "names first (삼성전자)"),
+        ("반도체 장비 2조원 규모 공급계약 체결", "000660", "none named in the title"),
+    ])
+    func aHeadlineWithSeveralCodesBuysTheCompanyItNamesFirst(title: String, expected: String, note: String) async throws {
+        let sokbo = try await makeSokbo("sqlite", TradingEndToEndTests.quiet)
+        let venues = try #require(sokbo.simulated)
+        try await sokbo.withRunning { port in
+            try await TradingEndToEndTests.waitForNewsConnection(sokbo, port: port)
+            let loaded = try await eventually {
+                let status = try await Self.call(port, .GET, "/api/status")
+                return ((status.json["dart"] as? [String: Any])?["state"] as? String) == "running"
+            }
+            try #require(loaded)
+            // The codes in the opposite order to the names: SK하이닉스's code first.
+            await venues.ls.publish(title: title, tickers: [Ticker("000660")!, Ticker("005930")!])
+            let ordered = try await eventually { await !sokbo.engine.todaysOrders().isEmpty }
+            try #require(ordered)
+            let orders = await sokbo.engine.todaysOrders()
+            #expect(orders.map(\.ticker.code) == [expected], "one order, for the subject")
+            // Signals reach the database with the next flush.
+            var reasons: [String] = []
+            let explained = try await eventually {
+                let signals = try await Self.call(port, .GET, "/api/signals")
+                reasons = (signals.json["items"] as? [[String: Any]] ?? []).compactMap { $0["reason"] as? String }
+                return reasons.contains { $0.contains("\(expected): ") && $0.contains(note) }
+            }
+            #expect(explained, "signals: \(reasons)")
+        }
+    }
 }
