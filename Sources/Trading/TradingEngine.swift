@@ -60,6 +60,9 @@ public actor TradingEngine {
     private var halted: Bool
     private var ledger: RiskLedger
     private var orders: [String: Order] = [:]
+    /// Headlines that have an order today, whatever its stock: the stock chosen for a headline with several
+    /// codes can depend on whether the DART map was loaded, and a replay must not buy the other one.
+    private var orderedNewsIDs: Set<String> = []
     private var reconcileAttempts: [String: Int] = [:]
     private var account: AccountSnapshot?
     private var counters = Counters()
@@ -126,6 +129,7 @@ public actor TradingEngine {
                 logger.warning("order outcome unknown after restart; reconciling", metadata: ["order": "\(order.id)"])
             }
             orders[order.id] = order
+            if let newsID = order.newsID { orderedNewsIDs.insert(newsID) }
         }
         if !stored.isEmpty { logger.info("restored today's orders", metadata: ["orders": "\(stored.count)"]) }
     }
@@ -202,6 +206,9 @@ public actor TradingEngine {
         if let existing = orders[orderID] {
             return await skip(news, rule: rule, ticker: ticker, reason: "already ordered for this headline (\(existing.state.rawValue))")
         }
+        if orderedNewsIDs.contains(news.id) {
+            return await skip(news, rule: rule, ticker: ticker, reason: "already ordered for this headline (another of its stocks)")
+        }
         // Count, ticker and cooldown limits now; the amount is checked once sizing knows it.
         if let refusal = ledger.refusal(side: .buy, ticker: ticker, amount: nil, at: at, limits: settings.limits) {
             return await skip(news, rule: rule, ticker: ticker, reason: refusal)
@@ -217,6 +224,7 @@ public actor TradingEngine {
                                 price: .market, createdAt: at)
         placeholder.reason = "sizing"
         orders[orderID] = placeholder
+        orderedNewsIDs.insert(news.id)
         ledger.record(placeholder, amount: 0)
         return Plan(news: news, rule: rule, ticker: ticker, tickerNote: tickerNote, orderID: orderID,
                     evaluationStarted: started, decidedAt: Date())
@@ -495,6 +503,7 @@ public actor TradingEngine {
     private func abandon(_ plan: Plan, reason: String) async {
         counters.skipped += 1
         orders[plan.orderID] = nil
+        orderedNewsIDs.remove(plan.news.id)
         ledger.unrecord(ticker: plan.ticker)
         await signal(plan.news, rule: plan.rule.name, ticker: plan.ticker, decision: .skip, reason: reason)
     }

@@ -81,6 +81,22 @@ import Testing
         }
     }
 
+    /// One headline, one order, whatever stock it resolves to: the same news id resolving to another stock
+    /// (the DART map loaded meanwhile, say) is refused, while another headline for that stock is not.
+    @Test func aHeadlineThatResolvesToAnotherStockOnReplayIsNotOrderedTwice() async throws {
+        let sokbo = try await makeSokbo("sqlite", TradingEndToEndTests.quiet)
+        try await sokbo.withRunning { _ in
+            func news(_ id: String, _ code: String) -> NewsItem {
+                NewsItem(id: id, publishedAt: Date(), source: "25", title: "삼성전자·SK하이닉스 2조원 규모 공급계약 체결",
+                         tickers: [Ticker(code)!], bodySize: 512, category: "99", receivedAt: Date())
+            }
+            let first = await sokbo.engine.evaluate(news("20261126093000000000000001", "005930"))
+            #expect(first?.ticker.code == "005930")
+            #expect(await sokbo.engine.evaluate(news("20261126093000000000000001", "000660")) == nil)
+            #expect(await sokbo.engine.evaluate(news("20261126093000000000000002", "000660"))?.ticker.code == "000660")
+        }
+    }
+
     /// A frame with several codes buys one stock: the company the title names first, whatever the order of
     /// the codes; with no code's company named, the frame's first code. The signal says which and why.
     @Test(arguments: [
