@@ -63,24 +63,24 @@ public struct TableSchema: Sendable {
 /// The schema, shared by every store. Timestamps are epoch milliseconds (UTC).
 public enum Schema {
     /// The schema version the code expects; migrations bring a store up to it.
-    public static let version = 1
+    public static let version = 2
 
     /// Every table's schema.
     public static let tables: [Table: TableSchema] = [
         .news: TableSchema(table: .news, columns: [
-            Column("id", .key), Column("published_at", .integer), Column("source", .key),
-            Column("title", .text), Column("tickers", .key), Column("body_size", .integer, nullable: true),
-            Column("category", .key, nullable: true), Column("received_at", .integer),
+            Column("id", .key), Column("published_at", .integer), Column("source", .text),
+            Column("title", .text), Column("tickers", .text), Column("body_size", .integer, nullable: true),
+            Column("category", .text, nullable: true), Column("received_at", .integer),
         ], indexes: [["published_at"]]),
         .signals: TableSchema(table: .signals, columns: [
-            Column("id", .key), Column("news_id", .key), Column("rule", .key, nullable: true),
+            Column("id", .key), Column("news_id", .key), Column("rule", .text, nullable: true),
             Column("ticker", .key, nullable: true), Column("decision", .key), Column("reason", .text),
             Column("created_at", .integer),
         ], indexes: [["news_id"], ["created_at"]]),
         .orders: TableSchema(table: .orders, columns: [
             Column("id", .key), Column("news_id", .key, nullable: true), Column("ticker", .key),
             Column("side", .key), Column("quantity", .integer), Column("price", .integer, nullable: true),
-            Column("state", .key), Column("broker_order_no", .key, nullable: true), Column("detail", .text),
+            Column("state", .key), Column("broker_order_no", .text, nullable: true), Column("detail", .text),
             Column("created_at", .integer), Column("updated_at", .integer),
         ], indexes: [["created_at"], ["ticker", "created_at"]]),
         .orderEvents: TableSchema(table: .orderEvents, columns: [
@@ -88,9 +88,9 @@ public enum Schema {
             Column("created_at", .integer),
         ], indexes: [["order_id"]]),
         .disclosures: TableSchema(table: .disclosures, columns: [
-            Column("id", .key), Column("corp_code", .key), Column("corp_name", .text),
+            Column("id", .key), Column("corp_code", .text), Column("corp_name", .text),
             Column("stock_code", .key, nullable: true), Column("report_name", .text), Column("filer", .text),
-            Column("received_date", .key), Column("remark", .key), Column("created_at", .integer),
+            Column("received_date", .key), Column("remark", .text), Column("created_at", .integer),
         ], indexes: [["stock_code", "received_date"]]),
     ]
 }

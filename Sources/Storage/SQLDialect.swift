@@ -102,9 +102,24 @@ public enum Migrations {
     public static func statements(version: Int, dialect: SQLDialect) -> [String] {
         switch version {
         case 1: Table.allCases.flatMap { dialect.createStatements(for: $0.schema) }
+        case 2: dialect == .mysql ? widenedInVersion2.sorted { $0.key.rawValue < $1.key.rawValue }.map { table, names in
+            let schema = table.schema
+            let changes = names.compactMap { name in schema.columns.first { $0.name == name } }.map { column in
+                "MODIFY \(column.name) \(dialect.type(of: column))\(column.nullable ? " NULL" : " NOT NULL")"
+            }
+            return "ALTER TABLE \(table.rawValue) \(changes.joined(separator: ", "))"
+        } : []
         default: []
         }
     }
+
+    /// Version 2: values from the venues or the rules file that are no index's key become unbounded text. In
+    /// MySQL they were VARCHAR(64), which cut a frame's packed codes (up to 20) or a long rule name, silently
+    /// under `INSERT IGNORE`. SQLite's TEXT never had a bound, so there it changes nothing.
+    static let widenedInVersion2: [Table: [String]] = [
+        .news: ["source", "tickers", "category"], .signals: ["rule"], .orders: ["broker_order_no"],
+        .disclosures: ["corp_code", "remark"],
+    ]
 
     /// The table that records applied versions.
     public static func bookkeeping(_ dialect: SQLDialect) -> String {

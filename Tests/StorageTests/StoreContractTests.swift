@@ -39,6 +39,26 @@ import SokboTestSupport
         try await store.close()
     }
 
+    /// A frame packs up to 20 codes; venue fields and rule names have no documented bound: all come back whole.
+    @Test(arguments: TestStores.available)
+    func longVenueAndRuleValuesComeBackWhole(kind: String) async throws {
+        let store = try await TestStores.fresh(kind)
+        var item = sampleNews(1)
+        item.tickers = KRXUniverse.listings.prefix(20).map(\.ticker)
+        item.source = String(repeating: "S", count: 100)
+        item.category = String(repeating: "9", count: 100)
+        _ = try await store.insert([item.row], into: .news)
+        let signal = SignalRecord(newsID: item.id, rule: String(repeating: "공급계약-", count: 30), ticker: item.tickers.first,
+                                  decision: .buy, reason: "test", createdAt: Date(timeIntervalSince1970: 1_795_650_000))
+        _ = try await store.insert([signal.row], into: .signals)
+        let news = try await store.select(RowQuery(table: .news, orderBy: "published_at")).compactMap(NewsItem.init(row:))
+        let signals = try await store.select(RowQuery(table: .signals, orderBy: "created_at")).compactMap(SignalRecord.init(row:))
+        #expect(news == [item])
+        #expect(news.first?.tickers.count == 20)
+        #expect(signals.map(\.rule) == [signal.rule])
+        try await store.close()
+    }
+
     @Test(arguments: TestStores.available)
     func selectFiltersByTickerTimeAndLimit(kind: String) async throws {
         let store = try await TestStores.fresh(kind)

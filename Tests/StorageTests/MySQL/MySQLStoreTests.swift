@@ -27,6 +27,40 @@ struct MySQLStoreTests {
         #expect(newsIndex.first?.values.first?.integer == 1)
     }
 
+    /// A database left at version 1 (VARCHAR(64) venue columns) is widened by version 2 and keeps its rows.
+    @Test func aVersionOneDatabaseIsWidenedAndKeepsItsRows() async throws {
+        let store = try await MySQLStore.open(settings: try MySQLTestServer.settings("widen"),
+                                              logger: MySQLTestServer.logger, createDatabase: true)
+        _ = try await store.rawQuery(Migrations.bookkeeping(.mysql), onWriter: true)
+        for statement in Migrations.statements(version: 1, dialect: .mysql) { _ = try await store.rawQuery(statement, onWriter: true) }
+        // Version 1 as it shipped: these columns were VARCHAR(64).
+        for (table, columns) in Migrations.widenedInVersion2 {
+            for name in columns {
+                let nullable = table.schema.columns.first { $0.name == name }?.nullable ?? false
+                _ = try await store.rawQuery("ALTER TABLE \(table.rawValue) MODIFY \(name) VARCHAR(64)\(nullable ? " NULL" : " NOT NULL")", onWriter: true)
+            }
+        }
+        _ = try await store.rawQuery("INSERT INTO schema_migrations (version, applied_at) VALUES (1, 0)", onWriter: true)
+        let old = MySQLTestServer.newsRow(1)
+        _ = try await store.insert([old], into: .news)
+
+        let version = try await store.migrate()
+        let long = MySQLTestServer.newsRow(2, tickers: KRXUniverse.listings.prefix(20).map(\.ticker.code))
+        _ = try await store.insert([long], into: .news)
+        var query = RowQuery(table: .news, orderBy: "published_at", descending: false)
+        query.limit = 10
+        let rows = try await store.select(query)
+        let types = try await store.rawQuery(
+            "SELECT DATA_TYPE FROM information_schema.columns WHERE table_schema = ? AND table_name = 'news' AND column_name = 'tickers'",
+            [.text(store.settings.database)])
+        await MySQLTestServer.dispose(store)
+
+        #expect(version == 2)
+        #expect(rows == [old, long])
+        #expect(NewsItem(row: rows[1])?.tickers.count == 20)
+        #expect(types.first?.values.first?.text == "mediumtext")
+    }
+
     @Test func insertingTheSameRowsTwiceAddsNothing() async throws {
         let store = try await MySQLTestServer.openStore("insert")
         let rows = (0..<10_000).map { MySQLTestServer.newsRow($0) }
