@@ -25,6 +25,7 @@ public actor DARTPoller: Service {
     private var pollsToday = 0
     private var pollRequestsToday = 0
     private var delivered = 0
+    private var rejectedRows = 0
     private var state = "starting"
     private var interval: Duration
     private var lastPollAt: Date?
@@ -66,7 +67,7 @@ public actor DARTPoller: Service {
             pollRequestsToday: pollRequestsToday, requestsToday: budget.used, budgetLeft: budget.left,
             pollBudgetLeft: min(budget.left, max(0, configuration.pollBudget - pollRequestsToday)),
             intervalMs: Int(interval.components.seconds * 1000 + interval.components.attoseconds / 1_000_000_000_000_000),
-            delivered: delivered, lastPollAt: lastPollAt, backoffUntil: backoffUntil.flatMap { $0 > now ? $0 : nil },
+            delivered: delivered, rejectedRows: rejectedRows, lastPollAt: lastPollAt, backoffUntil: backoffUntil.flatMap { $0 > now ? $0 : nil },
             lastError: lastError ?? map?.lastRefreshError)
     }
 
@@ -133,6 +134,13 @@ public actor DARTPoller: Service {
     private func deliver(_ rows: [DARTListRow], seenAt: Date) async {
         // DART lists newest first and not strictly ordered: hand them on oldest first by receipt number.
         for row in rows.sorted(by: { $0.receiptNo < $1.receiptNo }) where seen.insert(row.receiptNo) {
+            guard row.isWellFormed else {
+                // An odd reply: counted and logged, never stored with a key the database would cut or misfile.
+                rejectedRows += 1
+                logger.warning("DART row with a malformed rcept_no or rcept_dt refused", metadata: [
+                    "rcept_no": "\(row.receiptNo.prefix(32))", "rcept_dt": "\(row.receiptDate.prefix(16))"])
+                continue
+            }
             let record = row.record(seenAt: seenAt)
             for consumer in consumers { await consumer.consume(record) }
             delivered += 1

@@ -28,6 +28,8 @@ public struct DARTStatus: Sendable, Codable, Hashable {
     public var intervalMs: Int
     /// New disclosures handed on since start.
     public var delivered: Int
+    /// Rows refused since start because their `rcept_no` or `rcept_dt` was malformed (counted, not stored).
+    public var rejectedRows: Int = 0
     /// The last poll that succeeded.
     public var lastPollAt: Date?
     /// Nothing is sent before this instant (after `020`, maintenance or errors).

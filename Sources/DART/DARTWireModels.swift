@@ -62,6 +62,14 @@ public struct DARTListRow: Sendable, Hashable, Codable {
         return String(decoding: digits[8..<10], as: UTF8.self)
     }
 
+    /// True when `rcept_no` is 14 digits and `rcept_dt` 8: the row's key and date can be trusted and stored.
+    public var isWellFormed: Bool {
+        func digits(_ text: String, _ count: Int) -> Bool {
+            text.utf8.count == count && text.utf8.allSatisfy { (0x30...0x39).contains($0) }
+        }
+        return digits(receiptNo, 14) && digits(receiptDate, 8)
+    }
+
     /// The row as a stored record: report name normalised, ticker only when `stock_code` is a valid code.
     public func record(seenAt: Date) -> DisclosureRecord {
         DisclosureRecord(

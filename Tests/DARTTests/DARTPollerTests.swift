@@ -95,6 +95,32 @@ struct DARTPollerTests {
         }
     }
 
+    /// A row whose receipt number is not 14 digits (an odd venue reply) is counted and refused, once; the
+    /// rows around it are delivered.
+    @Test func aMalformedReceiptNumberIsCountedAndNotDelivered() async throws {
+        let clock = VirtualClock(start: kst(Self.monday, "085500"), stopAt: kst(Self.monday, "100000"))
+        var options = DARTSimulator.Options()
+        options.filingsPerDay = 0
+        options.now = { clock.now }
+        try await withSimulator(options) { simulator, base in
+            let good = simulator.file(stockCode: "005930", reportName: "단일판매ㆍ공급계약체결", at: kst(Self.monday, "090000"))
+            simulator.addDisclosure(DARTSimulatedFiling(
+                corpCode: "00126380", corpName: "삼성전자", stockCode: "005930", corpClass: "Y", reportName: "기타경영사항",
+                receiptNo: "2026030280000A" + String(repeating: "9", count: 60), filer: "삼성전자", receiptDate: Self.monday,
+                remark: "유", disclosureType: "I", detailType: "I001", visibleAt: kst(Self.monday, "091000")))
+            let config = testConfiguration(base, dailyBudget: 100, reservedShare: 0)
+            let client = DARTClient(configuration: config, budget: DARTRequestBudget(dailyLimit: 100), clock: clock.clock, logger: quietLogger)
+            let consumer = CollectingConsumer()
+            let poller = DARTPoller(client: client, consumers: [consumer], clock: clock.clock, logger: quietLogger)
+            try await poller.run()
+            #expect(simulator.callCount(endpoint: "list.json") >= 3, "polled several times, seeing the odd row each time")
+            #expect(consumer.records.map(\.id) == [good].compactMap { $0 })
+            let status = await poller.status()
+            #expect(status.rejectedRows == 1)
+            #expect(status.delivered == 1)
+        }
+    }
+
     @Test func marketHoursAreWeekdaysEightToSixKST() {
         let hours = DARTMarketHours()
         #expect(!hours.isOpen(at: kst(Self.monday, "075959")))

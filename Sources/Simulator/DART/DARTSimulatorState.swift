@@ -39,14 +39,16 @@ struct DARTSimulatorState {
     }
 
     /// Adds a filing with a fresh receipt number on its day's channel (sequences from 5001 so they never clash
-    /// with generated ones); returns the receipt number.
+    /// with generated ones), or with the one it carries (tests inject odd venue replies); returns the number.
     mutating func add(_ filing: DARTSimulatedFiling, channel: String, generator: (String) -> [DARTSimulatedFiling]) -> String {
         var filing = filing
         _ = filings(on: filing.receiptDate, generator: generator)
-        let key = filing.receiptDate + channel
-        let sequence = addedSequence[key, default: 5000] + 1
-        addedSequence[key] = sequence
-        filing.receiptNo = filing.receiptDate + channel + String(format: "%04d", sequence)
+        if filing.receiptNo.isEmpty {
+            let key = filing.receiptDate + channel
+            let sequence = addedSequence[key, default: 5000] + 1
+            addedSequence[key] = sequence
+            filing.receiptNo = filing.receiptDate + channel + String(format: "%04d", sequence)
+        }
         filingsByDay[filing.receiptDate, default: []].append(filing)
         return filing.receiptNo
     }
