@@ -82,9 +82,10 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
     }
     let buffer = RowBuffer(capacity: settings.bufferCapacity)
     let spill = try await SpillFile(path: settings.spillPath)
+    let rejected = try await SpillFile(path: settings.rejectedRowsPath)
     let metrics = SokboMetrics()
-    let flusher = FlushService(buffer: buffer, store: store, spill: spill, interval: settings.flushInterval, logger: logger,
-                               observer: { metrics.recordFlush($0) })
+    let flusher = FlushService(buffer: buffer, store: store, spill: spill, rejected: rejected, interval: settings.flushInterval,
+                               logger: logger, observer: { metrics.recordFlush($0) })
     let monitor = ServiceMonitor()
     let events = EventHub()
     let startedAt = Date()

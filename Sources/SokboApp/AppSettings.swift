@@ -82,6 +82,8 @@ public struct AppSettings: Sendable {
 
     /// The spill file, beside the data.
     public var spillPath: String { URL(fileURLWithPath: dataDirectory).standardizedFileURL.path + "/spill/rows.jsonl" }
+    /// Rows the database refused for their values, kept for a person to inspect (never replayed).
+    public var rejectedRowsPath: String { URL(fileURLWithPath: dataDirectory).standardizedFileURL.path + "/spill/rejected.jsonl" }
     /// The order journal (rows of orders about to leave), beside the data.
     public var orderJournalPath: String { URL(fileURLWithPath: dataDirectory).standardizedFileURL.path + "/journal/orders.jsonl" }
 

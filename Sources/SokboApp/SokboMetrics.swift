@@ -35,6 +35,8 @@ public final class SokboMetrics: Sendable {
         registry.makeGauge(descriptor: .named("sokbo_buffer_spilled_rows", "Rows waiting in the spill file")).set(Double(flush.spilledRows))
         counters.advance(registry.makeCounter(descriptor: .named("sokbo_flush_rows_total", "Rows written by the flush service")),
                          key: "flush_rows", to: flush.rowsWritten)
+        counters.advance(registry.makeCounter(descriptor: .named("sokbo_flush_rejected_rows_total", "Rows the database refused for their values, set aside")),
+                         key: "flush_rejected_rows", to: flush.rejectedRows)
         registry.makeGauge(descriptor: .named("sokbo_flush_consecutive_failures", "Flush failures in a row")).set(Double(flush.consecutiveFailures))
         if let last = flush.lastFlush {
             registry.makeGauge(descriptor: .named("sokbo_flush_last_duration_seconds", "Duration of the last successful flush")).set(last.durationMs / 1000)

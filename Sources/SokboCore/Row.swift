@@ -72,6 +72,13 @@ public struct RowQuery: Sendable {
     }
 }
 
+/// An error a store raises because of the rows themselves (a value a column refuses). Writing the same rows
+/// again cannot succeed, so the flush sets the offending rows aside instead of retrying them forever.
+public protocol RowRejectingError: Error {
+    /// True when the rows, not the database or the connection, caused the failure.
+    var rejectsRows: Bool { get }
+}
+
 /// What every store implements: idempotent batched inserts, reads, and versioned migrations.
 public protocol Store: Sendable {
     /// A short name for status pages (`sqlite`, `mysql`).

@@ -28,13 +28,24 @@ public struct SignalRecord: Sendable, Codable, Hashable, Storable {
 
     /// Creates a signal; the id is derived so the same news and rule never make two rows.
     public init(newsID: String, rule: String?, ticker: Ticker?, decision: Decision, reason: String, createdAt: Date) {
-        self.id = "\(newsID):\(rule ?? "-")"
+        self.id = Self.id(newsID: newsID, rule: rule)
         self.newsID = newsID
         self.rule = rule
         self.ticker = ticker
         self.decision = decision
         self.reason = reason
         self.createdAt = createdAt
+    }
+
+    /// `<news id>:<rule>`; when that is longer than a key column holds (64 characters), the rule is replaced by
+    /// a stable hash of it (`h` and 16 hex digits), so long rule names sharing a prefix never collide.
+    static func id(newsID: String, rule: String?) -> String {
+        let plain = "\(newsID):\(rule ?? "-")"
+        guard plain.count > 64, let rule else { return plain }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in rule.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let hex = String(hash, radix: 16)
+        return "\(newsID):h" + String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     /// Signals live in `signals`.

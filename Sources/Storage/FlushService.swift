@@ -10,6 +10,10 @@ import SokboCore
 /// the interval up to `maximumBackoff`); rows over the buffer's capacity go to the spill file. On
 /// graceful shutdown it flushes once more and, if the database still refuses, spills what is left so
 /// the next start writes it. Flushes never overlap: scheduled, on-demand and final flushes queue.
+///
+/// A write the store refuses because of the rows themselves (`RowRejectingError`: a null in a NOT NULL
+/// column, a value out of range) is not retried: the batch is halved until the offending rows are found, the
+/// rest is written, and those rows go to the rejected-rows file, counted and logged, for a person to look at.
 public final class FlushService: Service, Sendable {
     /// What one flush did.
     public struct Report: Sendable, Codable {
@@ -37,6 +41,8 @@ public final class FlushService: Service, Sendable {
         public var rowsWritten: Int
         /// Rows waiting in the spill file.
         public var spilledRows: Int
+        /// Rows the database refused for their values since start, set aside in the rejected-rows file.
+        public var rejectedRows: Int
         /// The flush interval in milliseconds.
         public var intervalMs: Int
     }
@@ -44,6 +50,7 @@ public final class FlushService: Service, Sendable {
     private let buffer: RowBuffer
     private let store: any Store
     private let spill: SpillFile
+    private let rejected: SpillFile?
     private let interval: Duration
     private let maximumBackoff: Duration
     private let logger: Logger
@@ -51,13 +58,15 @@ public final class FlushService: Service, Sendable {
     private let lock = AsyncLock()
     private let observer: (@Sendable (Report) -> Void)?
 
-    /// Creates the service; `interval` is `SOKBO_FLUSH_INTERVAL_MS`; `observer` sees every flush (metrics).
-    public init(buffer: RowBuffer, store: any Store, spill: SpillFile, interval: Duration,
+    /// Creates the service; `interval` is `SOKBO_FLUSH_INTERVAL_MS`; `observer` sees every flush (metrics);
+    /// `rejected` keeps the rows the database refuses for their values (without it they are only logged).
+    public init(buffer: RowBuffer, store: any Store, spill: SpillFile, rejected: SpillFile? = nil, interval: Duration,
                 maximumBackoff: Duration = .seconds(5), logger: Logger, observer: (@Sendable (Report) -> Void)? = nil) {
         self.observer = observer
         self.buffer = buffer
         self.store = store
         self.spill = spill
+        self.rejected = rejected
         self.interval = interval
         self.maximumBackoff = maximumBackoff
         self.logger = logger
@@ -113,7 +122,7 @@ public final class FlushService: Service, Sendable {
             for table in Table.buffered {
                 let rows = (fromSpill[table] ?? []) + (batch[table] ?? [])
                 if !rows.isEmpty {
-                    written += try await store.insert(rows, into: table)
+                    written += try await insertSettingAside(rows[...], into: table)
                 }
                 done.insert(table)
             }
@@ -148,6 +157,36 @@ public final class FlushService: Service, Sendable {
         }
     }
 
+    /// Inserts; when the store refuses the rows' values, halves the batch until the refused rows are alone,
+    /// writes the rest and sets those aside. Any other error propagates (an outage: the flush retries).
+    private func insertSettingAside(_ rows: ArraySlice<Row>, into table: Table) async throws -> Int {
+        do {
+            return try await store.insert(Array(rows), into: table)
+        } catch let error as any RowRejectingError where error.rejectsRows {
+            guard rows.count > 1 else {
+                await setAside(rows[rows.startIndex], from: table, error: error)
+                return 0
+            }
+            let middle = rows.startIndex + rows.count / 2
+            let first = try await insertSettingAside(rows[..<middle], into: table)
+            return try await first + insertSettingAside(rows[middle...], into: table)
+        }
+    }
+
+    private func setAside(_ row: Row, from table: Table, error: any Error) async {
+        await state.rejected(1)
+        logger.error("the database refused a row's values; set aside, not retried", metadata: [
+            "table": "\(table.rawValue)", "key": "\(row.values.first.map { "\($0)" } ?? "")", "error": "\(error)",
+            "file": "\(rejected?.path ?? "none")"])
+        guard let rejected else { return }
+        do {
+            try await rejected.append([table: [row]])
+        } catch {
+            logger.critical("cannot write the rejected-rows file; the row is only in this log",
+                            metadata: ["table": "\(table.rawValue)", "row": "\(row.values)", "error": "\(error)"])
+        }
+    }
+
     private func finalFlush() async {
         // A few quick attempts (the database may be restarting), then spill what is left.
         for attempt in 0..<3 {
@@ -176,7 +215,10 @@ private actor FlushState {
     private var lastError: FlushService.Report?
     private var failures = 0
     private var rowsWritten = 0
+    private var rowsRejected = 0
     private var retryAt: ContinuousClock.Instant?
+
+    func rejected(_ count: Int) { rowsRejected += count }
 
     func mayAttempt(now: ContinuousClock.Instant) -> Bool {
         guard let retryAt else { return true }
@@ -201,7 +243,7 @@ private actor FlushState {
 
     func snapshot(spilledRows: Int, intervalMs: Int) -> FlushService.Status {
         FlushService.Status(lastFlush: lastFlush, lastError: lastError, consecutiveFailures: failures,
-                            rowsWritten: rowsWritten, spilledRows: spilledRows, intervalMs: intervalMs)
+                            rowsWritten: rowsWritten, spilledRows: spilledRows, rejectedRows: rowsRejected, intervalMs: intervalMs)
     }
 }
 

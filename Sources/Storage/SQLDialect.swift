@@ -39,14 +39,18 @@ public enum SQLDialect: Sendable {
         return statements
     }
 
-    /// A multi-row insert that skips rows whose key exists: the heart of idempotent flushing.
+    /// A multi-row insert that skips rows whose key exists: the heart of idempotent flushing. MySQL's form is a
+    /// no-op update, not `INSERT IGNORE`, which would also turn a bad value into a warning and store it cut or
+    /// coerced; a duplicate still counts 0 affected rows (no `CLIENT_FOUND_ROWS`).
     public func insertIgnoring(into schema: TableSchema, rowCount: Int) -> String {
         let names = schema.columns.map(\.name).joined(separator: ", ")
         let one = "(" + Array(repeating: "?", count: schema.columns.count).joined(separator: ", ") + ")"
         let values = Array(repeating: one, count: rowCount).joined(separator: ", ")
         switch self {
         case .sqlite: return "INSERT INTO \(schema.table.rawValue) (\(names)) VALUES \(values) ON CONFLICT DO NOTHING"
-        case .mysql: return "INSERT IGNORE INTO \(schema.table.rawValue) (\(names)) VALUES \(values)"
+        case .mysql:
+            let key = schema.columns[0].name
+            return "INSERT INTO \(schema.table.rawValue) (\(names)) VALUES \(values) ON DUPLICATE KEY UPDATE \(key) = \(key)"
         }
     }
 

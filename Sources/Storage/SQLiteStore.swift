@@ -173,3 +173,16 @@ public final class SQLiteStore: Store {
         }
     }
 }
+
+extension SQLiteError: RowRejectingError {
+    /// True for constraint, type and size errors: a value of the rows is at fault, not the database.
+    public var rejectsRows: Bool {
+        switch reason {
+        case .constraint, .constraintCheckFailed, .constraintNotNullFailed, .constraintPrimaryKeyFailed,
+             .constraintUniqueFailed, .constraintStrictDataTypeFailed, .mismatch, .tooBig, .range:
+            true
+        default:
+            false
+        }
+    }
+}

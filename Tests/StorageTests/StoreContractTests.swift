@@ -39,6 +39,26 @@ import SokboTestSupport
         try await store.close()
     }
 
+    /// A value a column cannot hold fails the insert with an error that says the rows are at fault (never a
+    /// silent cut or coercion: MySQL's `INSERT IGNORE` used to store such a null title as ''), and writes nothing.
+    @Test(arguments: TestStores.available)
+    func aValueTheColumnRefusesFailsTheBatchAsTheRowsFault(kind: String) async throws {
+        let store = try await TestStores.fresh(kind)
+        var bad = sampleNews(2).row.values
+        bad[3] = .null
+        var refusal: (any Error)?
+        do {
+            _ = try await store.insert([sampleNews(1).row, Row(bad), sampleNews(3).row], into: .news)
+        } catch {
+            refusal = error
+        }
+        let count = try await store.count(.news)
+        try await store.close()
+        let rejects = (refusal as? any RowRejectingError)?.rejectsRows
+        #expect(rejects == true, "error: \(refusal.map { "\($0)" } ?? "none")")
+        #expect(count == 0, "one transaction: nothing of the batch was written")
+    }
+
     /// A frame packs up to 20 codes; venue fields and rule names have no documented bound: all come back whole.
     @Test(arguments: TestStores.available)
     func longVenueAndRuleValuesComeBackWhole(kind: String) async throws {
@@ -48,14 +68,18 @@ import SokboTestSupport
         item.source = String(repeating: "S", count: 100)
         item.category = String(repeating: "9", count: 100)
         _ = try await store.insert([item.row], into: .news)
-        let signal = SignalRecord(newsID: item.id, rule: String(repeating: "공급계약-", count: 30), ticker: item.tickers.first,
+        // Two long rule names that differ only at the end: two signals, not one.
+        let signal = SignalRecord(newsID: item.id, rule: String(repeating: "공급계약-", count: 30) + "A", ticker: item.tickers.first,
                                   decision: .buy, reason: "test", createdAt: Date(timeIntervalSince1970: 1_795_650_000))
-        _ = try await store.insert([signal.row], into: .signals)
+        let sibling = SignalRecord(newsID: item.id, rule: String(repeating: "공급계약-", count: 30) + "B", ticker: item.tickers.first,
+                                   decision: .skip, reason: "test", createdAt: Date(timeIntervalSince1970: 1_795_650_001))
+        #expect(try await store.insert([signal.row, sibling.row], into: .signals) == 2)
         let news = try await store.select(RowQuery(table: .news, orderBy: "published_at")).compactMap(NewsItem.init(row:))
         let signals = try await store.select(RowQuery(table: .signals, orderBy: "created_at")).compactMap(SignalRecord.init(row:))
         #expect(news == [item])
         #expect(news.first?.tickers.count == 20)
-        #expect(signals.map(\.rule) == [signal.rule])
+        #expect(Set(signals.map(\.rule)) == [signal.rule, sibling.rule])
+        #expect(signals.allSatisfy { $0.id.count <= 64 })
         try await store.close()
     }
 

@@ -65,6 +65,8 @@ final class MySQLConnection {
         guard mysql_set_character_set(handle, "utf8mb4") == 0 else {
             throw MySQLError(handle: handle, context: "set character set utf8mb4")
         }
+        // Strict, whatever the server's default: a value a column cannot hold is an error, never cut or coerced.
+        try connection.execute("SET SESSION sql_mode = CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), 'STRICT_ALL_TABLES')")
         if let packet = try connection.query("SELECT @@max_allowed_packet", []).first?.values.first?.integer {
             // Half the packet leaves room for the statement's own framing; 4 MB keeps one statement short.
             connection.packetBudget = max(64 << 10, min(Int(packet) / 2, 4 << 20))

@@ -1,7 +1,8 @@
+import SokboCore
 #if MySQL
 /// A MySQL/MariaDB failure: the client (2xxx) or server error number, the SQLSTATE and the message.
 /// Messages come from libmariadb and the server, which never echo the password.
-public struct MySQLError: Error, Sendable, CustomStringConvertible {
+public struct MySQLError: RowRejectingError, Error, Sendable, CustomStringConvertible {
     /// The client or server error number; 0 for errors Sokbo raises itself.
     public let code: UInt32
     /// The five-character SQLSTATE (`HY000` when the client raised it).
@@ -26,6 +27,13 @@ public struct MySQLError: Error, Sendable, CustomStringConvertible {
     /// True when the same call may succeed later: the server is unreachable or gone, or a transient
     /// conflict (lock wait timeout, deadlock, too many connections).
     public var isRetryable: Bool { isConnectionLost || Self.transientCodes.contains(code) }
+
+    /// True for errors about a value (null into NOT NULL, out of range, too long, bad string): the rows are at fault.
+    public var rejectsRows: Bool { Self.rowCodes.contains(code) }
+
+    // 1048 column cannot be null, 1263/1264 out of range, 1265 data truncated, 1292 incorrect value,
+    // 1366 incorrect string value, 1406 data too long.
+    private static let rowCodes: Set<UInt32> = [1048, 1263, 1264, 1265, 1292, 1366, 1406]
 
     /// One line for logs and status pages.
     public var description: String { "MySQL error \(code) (\(sqlState)) during \(context): \(message)" }

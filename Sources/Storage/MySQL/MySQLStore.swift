@@ -105,7 +105,7 @@ public final class MySQLStore: Store {
         return version
     }
 
-    /// Inserts in one transaction with multi-row `INSERT IGNORE`; returns the number of new rows.
+    /// Inserts in one transaction with multi-row inserts that skip existing keys; returns the number of new rows.
     ///
     /// When the connection drops during COMMIT the outcome is unknown; the retry on a fresh connection
     /// skips rows that did land, so nothing is duplicated, though those rows then count as not new.
