@@ -1,4 +1,3 @@
-import Configuration
 import Foundation
 import Logging
 import SokboApp
@@ -17,51 +16,15 @@ enum NewsToOrderBenchmark: BenchmarkCase {
         // `rest`: no realtime feed, so every order waits for the concurrent REST snapshot.
         let restOnly = arguments.dropFirst().first == "rest"
 
-        let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("sokbo-bench-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: dataDirectory) }
-        let rules = dataDirectory + "/rules.yaml"
-        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
-        try """
-        rules:
-          - name: bench
-            any: [공급계약]
-            budget: 2000000
-            order: marketable-limit
-            max-rise-percent: 30
-        """.write(toFile: rules, atomically: true, encoding: .utf8)
-        let values: [String: String] = [
-            "sokbo.data.dir": dataDirectory, "sokbo.api.token": "bench", "sokbo.http.port": "0",
-            "sokbo.simulator.news.per.second": "0.001", "sokbo.simulator.cash": "1000000000000",
-            "sokbo.rules.file": rules, "sokbo.daily.budget": "1000000000000", "sokbo.max.per.order": "2000000",
-            "sokbo.max.orders.per.day": "1000000",
-            // The client's own Kiwoom pacing (5 queries/s by default) would measure the limiter, not the path.
-            "kiwoom.queries.per.second": "100000", "kiwoom.orders.per.second": "100000", "sokbo.buys.per.ticker.per.day": "1000000", "sokbo.cooldown.seconds": "0",
-        ]
-        var settings = values
+        var settings: [String: String] = [:]
         // Simulate mode watches the simulated universe by default; `rest` turns the realtime feed off.
         if restOnly { settings["kiwoom.realtime.watchlist"] = "none" }
         // Diagnosis only: `BENCH_FLUSH_MS` changes the flush interval (to see what waiting behind a flush costs).
         if let flush = ProcessInfo.processInfo.environment["BENCH_FLUSH_MS"] { settings["sokbo.flush.interval.ms"] = flush }
-        let reader = ConfigReader(provider: InMemoryProvider(values: Dictionary(uniqueKeysWithValues: settings.map {
-            (AbsoluteConfigKey(stringLiteral: $0.key), ConfigValue(.string($0.value), isSecret: false))
-        })))
-        var logger = Logger(label: "bench")
-        logger.logLevel = ProcessInfo.processInfo.environment["BENCH_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .error
-        let sokbo = try await buildApplication(reader: reader, logger: logger)
-        guard let venues = sokbo.simulated else { throw BenchError("not in simulate mode") }
+        let logLevel = ProcessInfo.processInfo.environment["BENCH_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .error
         let tickers = KRXUniverse.listings.map(\.ticker)
-        try await sokbo.withRunning { _ in
-            // Wait for the news socket.
-            let deadline = ContinuousClock.now + .seconds(30)
-            while await venues.ls.counters().subscriptionsAccepted == 0, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            // With the realtime feed: wait until every watched stock has its live quote and day reference.
-            if let realtime = sokbo.kiwoomRealtime {
-                while realtime.status().liveQuotes < realtime.status().watched, ContinuousClock.now < deadline {
-                    try await Task.sleep(for: .milliseconds(20))
-                }
-            }
+        try await TradingBenchApp.with(extra: settings, logLevel: logLevel) { app, _ in
+            let (sokbo, venues) = (app.sokbo, app.venues)
             let started = ContinuousClock.now
             for n in 0..<(orders + 50) {
                 let before = await sokbo.engine.decisionCounters()

@@ -1,6 +1,4 @@
-import Configuration
 import Foundation
-import Logging
 import SokboApp
 import SokboCore
 
@@ -13,44 +11,10 @@ enum SlowBrokerBenchmark: BenchmarkCase {
 
     static func run(arguments: [String]) async throws {
         let rounds = arguments.first.flatMap(Int.init) ?? 10
-        let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("sokbo-bench-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: dataDirectory) }
-        let rules = dataDirectory + "/rules.yaml"
-        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
-        try """
-        rules:
-          - name: bench
-            any: [공급계약]
-            budget: 2000000
-            order: marketable-limit
-            max-rise-percent: 30
-        """.write(toFile: rules, atomically: true, encoding: .utf8)
-        let values: [String: String] = [
-            "sokbo.data.dir": dataDirectory, "sokbo.api.token": "bench", "sokbo.http.port": "0",
-            "sokbo.simulator.news.per.second": "0.001", "sokbo.simulator.cash": "1000000000000",
-            "sokbo.rules.file": rules, "sokbo.daily.budget": "1000000000000", "sokbo.max.per.order": "2000000",
-            "sokbo.max.orders.per.day": "1000000", "sokbo.buys.per.ticker.per.day": "1000000", "sokbo.cooldown.seconds": "0",
-            "kiwoom.queries.per.second": "100000", "kiwoom.orders.per.second": "100000",
-        ]
-        let reader = ConfigReader(provider: InMemoryProvider(values: Dictionary(uniqueKeysWithValues: values.map {
-            (AbsoluteConfigKey(stringLiteral: $0.key), ConfigValue(.string($0.value), isSecret: false))
-        })))
-        var logger = Logger(label: "bench")
-        logger.logLevel = .error
-        let sokbo = try await buildApplication(reader: reader, logger: logger)
-        guard let venues = sokbo.simulated else { throw BenchError("not in simulate mode") }
         let held = Ticker("005930")!
         let others = KRXUniverse.listings.map(\.ticker).filter { $0 != held }
-        try await sokbo.withRunning { port in
-            let deadline = ContinuousClock.now + .seconds(30)
-            while await venues.ls.counters().subscriptionsAccepted == 0, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            if let realtime = sokbo.kiwoomRealtime {
-                while realtime.status().liveQuotes < realtime.status().watched, ContinuousClock.now < deadline {
-                    try await Task.sleep(for: .milliseconds(20))
-                }
-            }
+        try await TradingBenchApp.with { app, port in
+            let (sokbo, venues) = (app.sokbo, app.venues)
             _ = try await HealthDuringFlushBenchmark.sample(port: port, count: 500)
             var idle: [Double] = []
             var during: [Double] = []

@@ -66,16 +66,21 @@ import Testing
         }
     }
 
+    /// Waits until the DART service runs (its company map loaded).
+    static func waitForDART(_ port: Int) async throws {
+        let loaded = try await eventually {
+            let status = try await Self.call(port, .GET, "/api/status")
+            return ((status.json["dart"] as? [String: Any])?["state"] as? String) == "running"
+        }
+        try #require(loaded, "the DART service never ran")
+    }
+
     @Test func aHeadlineWithoutCodesIsResolvedByCompanyName() async throws {
         let sokbo = try await makeSokbo("sqlite", TradingEndToEndTests.quiet)
         let venues = try #require(sokbo.simulated)
         try await sokbo.withRunning { port in
             try await TradingEndToEndTests.waitForNewsConnection(sokbo, port: port)
-            let loaded = try await eventually {
-                let status = try await Self.call(port, .GET, "/api/status")
-                return ((status.json["dart"] as? [String: Any])?["state"] as? String) == "running"
-            }
-            try #require(loaded)
+            try await Self.waitForDART(port)
             await venues.ls.publish(title: "SK하이닉스, 북미 고객사와 5천억 규모 공급계약 체결", tickers: [])
             #expect(try await eventually { await sokbo.engine.todaysOrders().contains { $0.ticker.code == "000660" } })
         }
@@ -108,11 +113,7 @@ import Testing
         let venues = try #require(sokbo.simulated)
         try await sokbo.withRunning { port in
             try await TradingEndToEndTests.waitForNewsConnection(sokbo, port: port)
-            let loaded = try await eventually {
-                let status = try await Self.call(port, .GET, "/api/status")
-                return ((status.json["dart"] as? [String: Any])?["state"] as? String) == "running"
-            }
-            try #require(loaded)
+            try await Self.waitForDART(port)
             // The codes in the opposite order to the names: SK하이닉스's code first.
             await venues.ls.publish(title: title, tickers: [Ticker("000660")!, Ticker("005930")!])
             let ordered = try await eventually { await !sokbo.engine.todaysOrders().isEmpty }

@@ -1,0 +1,66 @@
+import Configuration
+import Foundation
+import Logging
+import SokboApp
+import SokboCore
+
+/// The app as the trading benchmarks run it: simulate mode, a quiet news simulator, one rule that buys every
+/// 공급계약 headline, and limits, budgets and the client's Kiwoom pacing lifted so that a sustained stream
+/// of orders measures the path, not the limiter. In a temporary data directory removed on exit.
+struct TradingBenchApp {
+    /// The app.
+    let sokbo: Sokbo
+    /// Its simulated venues.
+    let venues: SimulatedVenues
+
+    /// Builds the app with `extra` settings over the benchmark's, runs `body` while it serves, then removes its data.
+    static func with<T: Sendable>(extra: [String: String] = [:], logLevel: Logger.Level = .error,
+                                  _ body: @Sendable (TradingBenchApp, Int) async throws -> T) async throws -> T {
+        let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("sokbo-bench-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dataDirectory) }
+        let rules = dataDirectory + "/rules.yaml"
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        try """
+        rules:
+          - name: bench
+            any: [공급계약]
+            budget: 2000000
+            order: marketable-limit
+            max-rise-percent: 30
+        """.write(toFile: rules, atomically: true, encoding: .utf8)
+        var values: [String: String] = [
+            "sokbo.data.dir": dataDirectory, "sokbo.api.token": "bench", "sokbo.http.port": "0",
+            "sokbo.simulator.news.per.second": "0.001", "sokbo.simulator.cash": "1000000000000",
+            "sokbo.rules.file": rules, "sokbo.daily.budget": "1000000000000", "sokbo.max.per.order": "2000000",
+            "sokbo.max.orders.per.day": "1000000", "sokbo.buys.per.ticker.per.day": "1000000", "sokbo.cooldown.seconds": "0",
+            // The client's own Kiwoom pacing (5 queries/s by default) would measure the limiter, not the path.
+            "kiwoom.queries.per.second": "100000", "kiwoom.orders.per.second": "100000",
+        ]
+        values.merge(extra) { _, new in new }
+        let reader = ConfigReader(provider: InMemoryProvider(values: Dictionary(uniqueKeysWithValues: values.map {
+            (AbsoluteConfigKey(stringLiteral: $0.key), ConfigValue(.string($0.value), isSecret: false))
+        })))
+        var logger = Logger(label: "bench")
+        logger.logLevel = logLevel
+        let sokbo = try await buildApplication(reader: reader, logger: logger)
+        guard let venues = sokbo.simulated else { throw BenchError("not in simulate mode") }
+        let app = TradingBenchApp(sokbo: sokbo, venues: venues)
+        return try await sokbo.withRunning { port in
+            try await app.waitUntilReady()
+            return try await body(app, port)
+        }
+    }
+
+    /// Waits (up to 30 s) for the news socket and, with the realtime feed, every watched stock's live quote.
+    private func waitUntilReady() async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while await venues.ls.counters().subscriptionsAccepted == 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        if let realtime = sokbo.kiwoomRealtime {
+            while realtime.status().liveQuotes < realtime.status().watched, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+    }
+}
