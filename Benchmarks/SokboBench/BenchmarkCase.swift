@@ -19,6 +19,7 @@ let allBenchmarkCases: [any BenchmarkCase.Type] = {
         NewsToOrderBenchmark.self,
         LoopbackFloorBenchmark.self,
         SlowBrokerBenchmark.self,
+        OrderWriteBenchmark.self,
     ]
     #if MySQL
     cases.append(MySQLFlushBenchmark.self)

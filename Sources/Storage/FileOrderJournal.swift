@@ -12,13 +12,10 @@ import Synchronization
 /// Why the write is made inline, not on a thread pool: it is the one write between a decision and the
 /// order leaving, a few hundred bytes into the page cache, at most once per order (orders per day are
 /// capped); a thread-pool hop would cost two thread wake-ups, which measured as the tail of the
-/// news-to-order latency. It runs on the engine's executor, never on an event loop. No fsync: the
+/// news-to-order latency (`SokboBench order-write`: append p50 0.015 / p99 0.057 ms, the SQLite upsert it
+/// replaced p50 0.215 / p99 0.493 ms). It runs on the engine's executor, never on an event loop. No fsync: the
 /// journal protects against the process dying (SIGKILL, crash), as the store's WAL does.
 public final class FileOrderJournal: OrderJournal {
-    private struct Line: Codable {
-        var v: [SQLValue]
-    }
-
     /// The file's path.
     public let path: String
     private let descriptor: Mutex<Int32>
@@ -45,8 +42,7 @@ public final class FileOrderJournal: OrderJournal {
 
     /// Appends one row as one JSON line.
     public func append(_ row: Row) throws {
-        var bytes = Array(try JSONEncoder().encode(Line(v: row.values)))
-        bytes.append(UInt8(ascii: "\n"))
+        let bytes = Self.line(row)
         try descriptor.withLock { fd in
             var written = 0
             while written < bytes.count {
@@ -67,13 +63,48 @@ public final class FileOrderJournal: OrderJournal {
         var rows: [Row] = []
         var unreadable = 0
         for line in data.split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
-            if let parsed = try? decoder.decode(Line.self, from: Data(line)) {
-                rows.append(Row(parsed.v))
+            if let values = try? decoder.decode([JournalValue].self, from: Data(line)) {
+                rows.append(Row(values.map(\.value)))
             } else {
                 unreadable += 1
             }
         }
         return (rows, unreadable)
+    }
+
+    /// One row as a JSON array and a newline: text as strings, integers as numbers, null, and a real as
+    /// `{"real":"<digits>"}` (so every bare number is an integer). Written by hand, not with `JSONEncoder`:
+    /// it is on the path to the order leaving, and the encoder's enum coding cost most of the append.
+    static func line(_ row: Row) -> [UInt8] {
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        out.reserveCapacity(512)
+        for (index, value) in row.values.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            switch value {
+            case .null: out.append(contentsOf: "null".utf8)
+            case .integer(let number): out.append(contentsOf: String(number).utf8)
+            case .real(let number): out.append(contentsOf: #"{"real":"\#(number)"}"#.utf8)
+            case .text(let text): appendString(text, to: &out)
+            }
+        }
+        out.append(contentsOf: "]\n".utf8)
+        return out
+    }
+
+    /// A JSON string: quotes, backslashes and control characters escaped; everything else as UTF-8.
+    private static func appendString(_ text: String, to out: inout [UInt8]) {
+        let hex = Array("0123456789abcdef".utf8)
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: #"\""#.utf8)
+            case UInt8(ascii: "\\"): out.append(contentsOf: #"\\"#.utf8)
+            case 0..<0x20: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                                   hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
     }
 
     /// Truncates the file (appends keep going to the same descriptor).
@@ -82,6 +113,30 @@ public final class FileOrderJournal: OrderJournal {
             guard ftruncate(fd, 0) == 0 else {
                 throw JournalError("cannot truncate the order journal \(path): \(String(cString: strerror(errno)))")
             }
+        }
+    }
+}
+
+/// One value of a journal line, as `FileOrderJournal.line` writes it.
+private struct JournalValue: Decodable {
+    let value: SQLValue
+
+    private struct Real: Decodable {
+        let real: String
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            value = .null
+        } else if let number = try? container.decode(Int64.self) {
+            value = .integer(number)
+        } else if let text = try? container.decode(String.self) {
+            value = .text(text)
+        } else if let real = Double(try container.decode(Real.self).real) {
+            value = .real(real)
+        } else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a journal value")
         }
     }
 }

@@ -34,6 +34,24 @@ import Testing
         #expect(mode == 0o600)
     }
 
+    /// The hand-written line format keeps every value exactly: text with quotes, backslashes, newlines, control
+    /// characters, Korean and emoji; integers at both ends; reals (never confused with integers); null.
+    @Test func everyKindOfValueComesBackExactly() throws {
+        let path = TestStores.temporaryDirectory() + "/orders.jsonl"
+        let journal = try FileOrderJournal(path: path)
+        let rows = [
+            Row([.text("say \"hi\" \\ back\\slash"), .text("line\nbreak\ttab\u{0}nul\u{1F}unit"), .text("삼성전자 📈 ㈜ «수주»"),
+                 .text(""), .null]),
+            Row([.integer(.min), .integer(.max), .integer(0), .integer(-42)]),
+            Row([.real(1.5), .real(-0.0), .real(1e300), .real(71_500), .integer(71_500)]),
+        ]
+        for row in rows { try journal.append(row) }
+        let loaded = try journal.load()
+        #expect(loaded.unreadable == 0)
+        #expect(loaded.rows == rows)
+        #expect(loaded.rows[2].values[3] == .real(71_500), "a real stays a real")
+    }
+
     @Test func clearEmptiesTheFileAndAppendsGoOn() throws {
         let path = TestStores.temporaryDirectory() + "/orders.jsonl"
         let journal = try FileOrderJournal(path: path)
@@ -43,7 +61,7 @@ import Testing
         let next = order("ord-2", state: .submitted, events: 1)
         try journal.append(next.row)
         #expect(try journal.load().rows == [next.row])
-        #expect(try String(contentsOfFile: path, encoding: .utf8).hasPrefix("{"), "no hole of zero bytes before the line")
+        #expect(try String(contentsOfFile: path, encoding: .utf8).hasPrefix("["), "no hole of zero bytes before the line")
     }
 
     @Test func anUnwritableDirectoryFailsAtOpenWithThePath() {
