@@ -20,13 +20,17 @@ public actor TradingEngine {
         public var startHalted: Bool
         /// How many reconciliation attempts without any trace of an unknown order before it counts as never placed.
         public var notFoundAfterAttempts: Int
+        /// The order journal is emptied once it has this many lines and every order in it is in the store.
+        public var journalCompactionLines: Int
 
         /// Creates settings.
-        public init(limits: RiskLimits, calendar: MarketCalendar, startHalted: Bool = false, notFoundAfterAttempts: Int = 3) {
+        public init(limits: RiskLimits, calendar: MarketCalendar, startHalted: Bool = false, notFoundAfterAttempts: Int = 3,
+                    journalCompactionLines: Int = 1_000) {
             self.limits = limits
             self.calendar = calendar
             self.startHalted = startHalted
             self.notFoundAfterAttempts = notFoundAfterAttempts
+            self.journalCompactionLines = journalCompactionLines
         }
     }
 
@@ -52,6 +56,9 @@ public actor TradingEngine {
     private let store: any Store
     private let records: any RecordSink
     private let journal: (any OrderJournal)?
+    /// Orders written to the journal whose store write has not succeeded yet, and the journal's lines.
+    private var journalPending = 0
+    private var journalLines = 0
     private let events: EventHub?
     private let logger: Logger
     private let now: @Sendable () -> Date
@@ -298,9 +305,24 @@ public actor TradingEngine {
         guard journal != nil else { return }
         do {
             try await store.upsert(order.row, into: .orders)
+            await journalEntryStored()
         } catch {
+            // Still pending: the journal is not emptied before the next start folds it into the store.
             logger.error("cannot store a sent order; the order journal keeps it for the next start",
                          metadata: ["order": "\(order.id)", "error": "\(error)"])
+        }
+    }
+
+    /// Empties the journal once it is long and every order in it has reached the store. On the actor, as the
+    /// appends are: with nothing pending, no order is between its journal write and its store write.
+    private func journalEntryStored() {
+        journalPending -= 1
+        guard journalPending == 0, journalLines >= settings.journalCompactionLines, let journal else { return }
+        do {
+            try journal.clear()
+            journalLines = 0
+        } catch {
+            logger.error("cannot empty the order journal; it is folded at the next start", metadata: ["error": "\(error)"])
         }
     }
 
@@ -525,6 +547,8 @@ public actor TradingEngine {
                 do {
                     if beforeSending, let journal {
                         try journal.append(next.row)
+                        journalPending += 1
+                        journalLines += 1
                     } else {
                         try await store.upsert(next.row, into: .orders)
                     }
