@@ -249,16 +249,17 @@ public actor TradingEngine {
             return
         }
         let snapshotAt = Date()
-        guard let prepared = await prepare(plan, snapshot: snapshot) else { return }
+        guard let (prepared, journaledRow) = await prepare(plan, snapshot: snapshot) else { return }
         let sentAt = Date()
         await noteSent(NewsToOrderStages(received: plan.news.receivedAt, evaluationStarted: plan.evaluationStarted, decided: plan.decidedAt,
                                          executionStarted: executionStarted, snapshotReturned: snapshotAt, sent: sentAt,
                                          snapshotSource: snapshot.source))
-        await send(prepared)
+        await send(prepared, journaledRow: journaledRow)
     }
 
-    /// Sizes and risk-checks on the actor; stores the order as submitted; returns it ready to send.
-    private func prepare(_ plan: Plan, snapshot: StockSnapshot) async -> Order? {
+    /// Sizes and risk-checks on the actor; stores the order as submitted; returns it ready to send, with the
+    /// row the journal holds when there is one (the store gets that same row while the request is out).
+    private func prepare(_ plan: Plan, snapshot: StockSnapshot) async -> (order: Order, journaledRow: Row?)? {
         let at = now()
         let decision = Sizing.buy(rule: plan.rule, snapshot: snapshot, budgetLeft: ledger.budgetLeft(settings.limits),
                                   maxPerOrder: settings.limits.maxPerOrder, orderableCash: account?.orderableCash)
@@ -280,36 +281,36 @@ public actor TradingEngine {
                      reason: "\(plan.rule.name): buy \(quantity) × \(price.limitPrice.map(String.init) ?? "market") (\(amount) KRW, \(snapshot.source.rawValue) quote)"
                         + (plan.tickerNote.map { "; \(plan.ticker.code): \($0)" } ?? ""))
         // Stored as submitted before it leaves: after a crash it comes back as unknown, never as unsent.
-        // `transition` returns the order unchanged when the row could not be written: then it is not sent.
-        let submitted = await transition(order, .sent, beforeSending: true)
+        // `apply` returns the order unchanged when the row could not be written: then it is not sent.
+        let (submitted, journaledRow) = await apply(.sent, to: order, beforeSending: true)
         guard submitted.state == OrderState.submitted else {
             await abandonStored(order, reason: "the order could not be stored; not sent")
             return nil
         }
-        return submitted
+        return (submitted, journaledRow)
     }
 
     /// Sends once and records the outcome.
-    private nonisolated func send(_ order: Order) async {
+    private nonisolated func send(_ order: Order, journaledRow: Row?) async {
         let request = OrderRequest(clientOrderID: order.id, ticker: order.ticker, side: order.side, quantity: order.quantity, price: order.price)
         // With a journal the row is durable already: the store gets it while the request is out, and before
         // the outcome's own write, which must land after it.
-        async let stored: Void = storeJournaled(order)
+        async let stored: Void = storeJournaled(journaledRow, orderID: order.id)
         let outcome = await broker.submit(request)
         await stored
         await record(outcome, for: order.id)
     }
 
     /// Writes a journaled order's row to the store; on failure the journal keeps it for the next start.
-    private nonisolated func storeJournaled(_ order: Order) async {
-        guard journal != nil else { return }
+    private nonisolated func storeJournaled(_ row: Row?, orderID: String) async {
+        guard let row else { return }
         do {
-            try await store.upsert(order.row, into: .orders)
+            try await store.upsert(row, into: .orders)
             await journalEntryStored()
         } catch {
             // Still pending: the journal is not emptied before the next start folds it into the store.
             logger.error("cannot store a sent order; the order journal keeps it for the next start",
-                         metadata: ["order": "\(order.id)", "error": "\(error)"])
+                         metadata: ["order": "\(orderID)", "error": "\(error)"])
         }
     }
 
@@ -534,27 +535,35 @@ public actor TradingEngine {
         _ = await transition(order, .cancelled(reason: reason))
     }
 
-    /// Applies an event, stores the order (write-through; to the journal when `beforeSending` and there is
-    /// one), records the event and notifies.
+    /// Applies an event, stores the order (write-through), records the event and notifies.
     @discardableResult
-    private func transition(_ order: Order, _ event: OrderEvent, beforeSending: Bool = false) async -> Order {
+    private func transition(_ order: Order, _ event: OrderEvent) async -> Order {
+        await apply(event, to: order, beforeSending: false).order
+    }
+
+    /// `transition`, writing to the journal instead of the store when `beforeSending` and there is one; returns
+    /// the row it journaled, built once.
+    private func apply(_ event: OrderEvent, to order: Order, beforeSending: Bool) async -> (order: Order, journaledRow: Row?) {
         switch OrderStateMachine.apply(order, event, at: now()) {
         case .failure(let error):
             logger.error("refused order transition", metadata: ["order": "\(order.id)", "error": "\(error)"])
-            return order
+            return (order, nil)
         case .success(let (next, effects)):
+            var journaledRow: Row?
             if effects.contains(.persist) {
+                let row = next.row
                 do {
                     if beforeSending, let journal {
-                        try journal.append(next.row)
+                        try journal.append(row)
+                        journaledRow = row
                         journalPending += 1
                         journalLines += 1
                     } else {
-                        try await store.upsert(next.row, into: .orders)
+                        try await store.upsert(row, into: .orders)
                     }
                 } catch {
                     logger.critical("cannot store order state", metadata: ["order": "\(order.id)", "error": "\(error)"])
-                    if event == .sent { return order }
+                    if event == .sent { return (order, nil) }
                 }
             }
             orders[next.id] = next
@@ -563,7 +572,7 @@ public actor TradingEngine {
             await records.append(OrderEventRecord(orderID: next.id, sequence: next.eventCount, kind: event.name,
                                                   detail: next.reason ?? next.state.rawValue, createdAt: next.updatedAt))
             if effects.contains(.notify) { events?.publish(kind: "order", payload: next) }
-            return next
+            return (next, journaledRow)
         }
     }
 

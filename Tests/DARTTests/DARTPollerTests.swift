@@ -79,10 +79,7 @@ struct DARTPollerTests {
             let second = simulator.file(stockCode: "247540", reportName: "주요사항보고서(자기주식취득결정) ",
                                         at: kst(Self.monday, "093000"))
             // 100 requests over 09:00–18:00 → one poll every ~6 minutes: ~10 polls see the same rows again and again.
-            let config = testConfiguration(base, dailyBudget: 100, reservedShare: 0)
-            let client = DARTClient(configuration: config, budget: DARTRequestBudget(dailyLimit: 100), clock: clock.clock, logger: quietLogger)
-            let consumer = CollectingConsumer()
-            let poller = DARTPoller(client: client, consumers: [consumer], clock: clock.clock, logger: quietLogger)
+            let (poller, consumer) = Self.poller(base, clock: clock)
             try await poller.run()
             #expect(simulator.callCount(endpoint: "list.json") >= 5)
             let records = consumer.records
@@ -108,10 +105,7 @@ struct DARTPollerTests {
                 corpCode: "00126380", corpName: "삼성전자", stockCode: "005930", corpClass: "Y", reportName: "기타경영사항",
                 receiptNo: "2026030280000A" + String(repeating: "9", count: 60), filer: "삼성전자", receiptDate: Self.monday,
                 remark: "유", disclosureType: "I", detailType: "I001", visibleAt: kst(Self.monday, "091000")))
-            let config = testConfiguration(base, dailyBudget: 100, reservedShare: 0)
-            let client = DARTClient(configuration: config, budget: DARTRequestBudget(dailyLimit: 100), clock: clock.clock, logger: quietLogger)
-            let consumer = CollectingConsumer()
-            let poller = DARTPoller(client: client, consumers: [consumer], clock: clock.clock, logger: quietLogger)
+            let (poller, consumer) = Self.poller(base, clock: clock)
             try await poller.run()
             #expect(simulator.callCount(endpoint: "list.json") >= 3, "polled several times, seeing the odd row each time")
             #expect(consumer.records.map(\.id) == [good].compactMap { $0 })
@@ -119,6 +113,14 @@ struct DARTPollerTests {
             #expect(status.rejectedRows == 1)
             #expect(status.delivered == 1)
         }
+    }
+
+    /// A poller over `base` with a 100-request day and no reserve, handing disclosures to a collecting consumer.
+    static func poller(_ base: String, clock: VirtualClock) -> (DARTPoller, CollectingConsumer) {
+        let config = testConfiguration(base, dailyBudget: 100, reservedShare: 0)
+        let client = DARTClient(configuration: config, budget: DARTRequestBudget(dailyLimit: 100), clock: clock.clock, logger: quietLogger)
+        let consumer = CollectingConsumer()
+        return (DARTPoller(client: client, consumers: [consumer], clock: clock.clock, logger: quietLogger), consumer)
     }
 
     @Test func marketHoursAreWeekdaysEightToSixKST() {

@@ -4,7 +4,6 @@ import HummingbirdWebSocket
 import Logging
 import NIOCore
 import ServiceLifecycle
-import Synchronization
 
 /// Kiwoom's REST API on loopback, in Kiwoom's wire format: token issue and revoke, every TR the broker
 /// uses (ka10001, ka10004, ka10100, kt00011, kt10000–kt10003, ka10081, ka10080, kt00001, kt00018,
@@ -14,8 +13,8 @@ import Synchronization
 public final class KiwoomSimulator: Service, Sendable {
     let core: KiwoomSimulatorCore
     let realtime: KiwoomRealtimeHub
-    private let port = Mutex<Int?>(nil)
-    private let realtimePort = Mutex<Int?>(nil)
+    private let port = BoundPort("the Kiwoom simulator")
+    private let realtimePort = BoundPort("the Kiwoom simulator's realtime socket")
     private let host: String
     private let logger: Logger
 
@@ -52,11 +51,11 @@ public final class KiwoomSimulator: Service, Sendable {
         // matters here too: with the WebSocket upgrade on the REST server, its graceful shutdown could
         // stall on the clients' idle keep-alive REST connections.
         let app = Application(router: router, configuration: .init(address: .hostname(host, port: requestedPort)),
-                              onServerRunning: { [self] channel in self.port.withLock { $0 = channel.localAddress?.port } },
+                              onServerRunning: { [self] channel in self.port.set(channel.localAddress?.port) },
                               logger: logger)
         let socketApp = Application(router: Router(context: BasicRequestContext.self), server: .http1WebSocketUpgrade(webSocketRouter: wsRouter),
                                     configuration: .init(address: .hostname(host, port: requestedRealtimePort)),
-                                    onServerRunning: { [self] channel in self.realtimePort.withLock { $0 = channel.localAddress?.port } },
+                                    onServerRunning: { [self] channel in self.realtimePort.set(channel.localAddress?.port) },
                                     logger: logger)
         try await withThrowingTaskGroup(of: Bool.self) { group in
             // `run()`, not `runService()`: the simulator follows its parent service group's shutdown.
@@ -90,25 +89,13 @@ public final class KiwoomSimulator: Service, Sendable {
     }
 
     /// Waits (up to 30 s) until the server is bound and returns its port.
-    public func waitUntilListening() async throws -> Int {
-        for _ in 0..<3_000 {
-            if let p = port.withLock({ $0 }) { return p }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        throw SimulatorError("the Kiwoom simulator did not start listening within 30 s")
-    }
+    public func waitUntilListening() async throws -> Int { try await port.wait() }
 
     /// `http://127.0.0.1:<port>` once listening.
     public func baseURL() async throws -> String { "http://\(host):\(try await waitUntilListening())" }
 
     /// `ws://127.0.0.1:<realtime port>/api/dostk/websocket` once listening.
-    public func realtimeURL() async throws -> String {
-        for _ in 0..<3_000 {
-            if let p = realtimePort.withLock({ $0 }) { return "ws://\(host):\(p)/api/dostk/websocket" }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        throw SimulatorError("the Kiwoom simulator's realtime socket did not start listening within 30 s")
-    }
+    public func realtimeURL() async throws -> String { "ws://\(host):\(try await realtimePort.wait())/api/dostk/websocket" }
 
     // MARK: - Test hooks
 

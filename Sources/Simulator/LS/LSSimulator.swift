@@ -10,7 +10,6 @@ import NIOSSL
 import NIOWebSocket
 import ServiceLifecycle
 import SokboCore
-import Synchronization
 
 /// A local LS OPEN API on loopback, in the real wire format: `POST /oauth2/token`, `POST /oauth2/revoke`,
 /// `POST /stock/investinfo` (t3102) and the WebSocket `/websocket` streaming NWS, with fault injection.
@@ -19,8 +18,8 @@ public final class LSSimulator: Service, Sendable {
     public let configuration: LSSimulatorConfiguration
     private let state: LSSimulatorState
     private let logger: Logger
-    private let boundPort = Mutex<Int?>(nil)
-    private let boundWebSocketPort = Mutex<Int?>(nil)
+    private let boundPort = BoundPort("the LS simulator's REST server")
+    private let boundWebSocketPort = BoundPort("the LS simulator's WebSocket server")
 
     /// Creates the simulator; it listens once `run()` starts.
     public init(configuration: LSSimulatorConfiguration = .init(), logger: Logger = Logger(label: "sokbo.simulator.ls")) {
@@ -31,15 +30,7 @@ public final class LSSimulator: Service, Sendable {
 
     /// Waits until the REST server listens and returns its port (up to 30 s).
     public func waitUntilListening() async throws -> Int {
-        try await Self.wait(for: boundPort, what: "REST")
-    }
-
-    private static func wait(for port: borrowing Mutex<Int?>, what: String) async throws -> Int {
-        for _ in 0..<3_000 {
-            if let port = port.withLock({ $0 }) { return port }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        throw SimulatorError("the LS simulator's \(what) server did not start listening within 30 s")
+        try await boundPort.wait()
     }
 
     /// Base URL for REST (`http://127.0.0.1:PORT` or `https://…`).
@@ -50,7 +41,7 @@ public final class LSSimulator: Service, Sendable {
 
     /// WebSocket URL (`ws://127.0.0.1:PORT/websocket` or `wss://…`), on the WebSocket server's own port.
     public func webSocketURL() async throws -> String {
-        let port = try await Self.wait(for: boundWebSocketPort, what: "WebSocket")
+        let port = try await boundWebSocketPort.wait()
         return "\(configuration.tls == nil ? "ws" : "wss")://\(configuration.host):\(port)/websocket"
     }
 
@@ -130,12 +121,12 @@ public final class LSSimulator: Service, Sendable {
         let app = Application(
             router: router, server: try serverBuilder(.http1()),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "ls-simulator"),
-            onServerRunning: { channel in self.boundPort.withLock { $0 = channel.localAddress?.port } },
+            onServerRunning: { channel in self.boundPort.set(channel.localAddress?.port) },
             logger: logger)
         let socketApp = Application(
             router: Router(), server: try serverBuilder(.http1WebSocketUpgrade(webSocketRouter: wsRouter)),
             configuration: .init(address: .hostname(configuration.host, port: configuration.webSocketPort), serverName: "ls-simulator"),
-            onServerRunning: { channel in self.boundWebSocketPort.withLock { $0 = channel.localAddress?.port } },
+            onServerRunning: { channel in self.boundWebSocketPort.set(channel.localAddress?.port) },
             logger: logger)
         try await withThrowingTaskGroup(of: Bool.self) { group in
             // `run()`, not `runService()`: the simulator is part of the parent service group and must follow its

@@ -8,8 +8,8 @@ import Trading
 /// the subject first: "삼성전자, SK하이닉스와 공급계약"), else the frame's first code.
 enum TickerResolver {
     static func resolve(_ title: String, codes: [Ticker], repository: CorpCodeRepository?) async -> TickerResolution {
-        if codes.count > 1 { return await subject(title, among: codes, repository: repository) }
-        if let only = codes.first { return .found(only) }
+        // The engine asks only when the frame has no code or several.
+        if !codes.isEmpty { return await subject(title, among: codes, repository: repository) }
         guard let map = await repository?.map else { return .none("no ticker in the headline and the DART company map is not loaded") }
         let matches = map.tickers(inHeadline: title).sorted { $0.length > $1.length }
         guard let best = matches.first else { return .none("no ticker in the headline and no listed company name in it") }
