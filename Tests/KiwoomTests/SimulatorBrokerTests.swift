@@ -139,8 +139,15 @@ import Testing
             let candles = try await broker.chart(samsung, interval: .day, from: from, to: nil)
             #expect(candles.count == 151 && candles.first?.time == from)
             #expect(candles.allSatisfy { KRXTick.isOnGrid($0.close) && $0.low <= $0.close && $0.close <= $0.high })
-            let minutes = try await broker.chart(samsung, interval: .minute, from: nil, to: nil)
+            // Up to a past session's close: five whole sessions, whatever the hour this runs at.
+            let pastClose = try #require(KST.date(yyyymmdd: dates[1], hhmmss: "153000"))
+            let minutes = try await broker.chart(samsung, interval: .minute, from: nil, to: pastClose)
             #expect(minutes.count == 5 * 390)
+            // As the venue: no bar after the current minute, even for today's session.
+            let now = Date()
+            let stamps = try await client.ka10080Pages(stockCode: "005930", maxPages: 20).compactMap(\.cntr_tm)
+            #expect(!stamps.isEmpty && stamps.allSatisfy { $0 <= KST.dayString(now) + KST.timeString(now) },
+                    "latest bar \(stamps.max() ?? "none")")
         }
     }
 

@@ -272,6 +272,9 @@ extension KiwoomSimulatorCore {
         }
         let baseDay = (body["base_dt"] as? String).flatMap { KST.date(yyyymmdd: $0, hhmmss: "000000") } ?? Date()
         let days = state.withLock { s in Array(s.market.history(code, days: configuration.historyDays, today: Date()).filter { $0.date <= KST.dayString(baseDay) }.prefix(5)) }
+        // As on the venue, no bar after the current minute: today's session is served only up to now.
+        let now = Date()
+        let nowStamp = KST.dayString(now) + KST.timeString(now)
         var rows: [JSON] = []
         for day in days {
             // A deterministic path from the open to the close through the session, on the tick grid.
@@ -288,7 +291,9 @@ extension KiwoomSimulatorCore {
                 let qty = Int(r.next() % 20_000) + 100
                 acc += qty
                 let hh = 9 + (m / 60), mm = m % 60
-                dayRows.append(["cntr_tm": day.date + String(format: "%02d%02d00", hh, mm),
+                let stamp = day.date + String(format: "%02d%02d00", hh, mm)
+                guard stamp <= nowStamp else { break }
+                dayRows.append(["cntr_tm": stamp,
                                 "cur_prc": SimFormat.signed(close, base: day.previousClose),
                                 "open_pric": SimFormat.signed(open, base: day.previousClose),
                                 "high_pric": SimFormat.signed(max(open, close), base: day.previousClose),
