@@ -66,9 +66,10 @@ actor PortBox {
 /// Service order encodes dependencies; graceful shutdown runs in reverse: the HTTP server stops
 /// accepting first, then the news listener, then the final flush, and the store closes last.
 public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = nil) async throws -> Sokbo {
-    let settings = try AppSettings(reader: reader)
-    var venues = try VenueSettings(reader: reader, mode: settings.mode)
-    let trading = try TradingSettings(reader: reader, mode: settings.mode)
+    let processSettings = try ProcessSettings(reader: reader)
+    let settings = processSettings.app
+    var venues = processSettings.venues
+    let trading = processSettings.trading
     var logger = baseLogger ?? Logger(label: "sokbo")
     if baseLogger == nil, let level = reader.string(forKey: "log.level").flatMap(Logger.Level.init(rawValue:)) {
         logger.logLevel = level

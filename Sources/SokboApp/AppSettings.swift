@@ -53,7 +53,7 @@ public struct AppSettings: Sendable {
 
     /// Reads and validates every key; a bad value throws an error naming the key.
     public init(reader: ConfigReader) throws(SettingsError) {
-        let config = reader.scoped(to: "sokbo")
+        let config = reader.settingsScope("sokbo")
         mode = try config.parse("mode", default: .simulate) { TradingMode(rawValue: $0.lowercased()) }
         httpHost = try config.parse("http.host", default: "127.0.0.1") { $0.isEmpty ? nil : $0 }
         httpPort = try config.parse("http.port", default: 8080) { Int($0).flatMap { (0...65535).contains($0) ? $0 : nil } }
@@ -104,19 +104,4 @@ public struct SettingsError: Error, CustomStringConvertible, Equatable {
 
     /// `SOKBO_HTTP_PORT (sokbo.http.port): …`.
     public var description: String { "\(environmentName) (\(key)): \(message)" }
-}
-
-extension ConfigReader {
-    /// Reads a key as a string and converts it; missing → default, unconvertible → `SettingsError`.
-    func parse<T>(_ key: String, default defaultValue: T, _ convert: (String) -> T?) throws(SettingsError) -> T {
-        // Values are read as strings so that a malformed number is an error, not a silent default.
-        guard let raw = string(forKey: ConfigKey(key)) ?? int(forKey: ConfigKey(key)).map(String.init) else {
-            return defaultValue
-        }
-        guard let value = convert(raw.trimmingCharacters(in: .whitespaces)) else {
-            let scoped = ["sokbo", key].joined(separator: ".")
-            throw SettingsError(key: scoped, message: "invalid value \"\(raw)\"")
-        }
-        return value
-    }
 }

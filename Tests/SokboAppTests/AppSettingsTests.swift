@@ -42,15 +42,22 @@ import Testing
         ("SOKBO_FLUSH_INTERVAL_MS", "-5", "sokbo.flush.interval.ms"),
         ("SOKBO_DATABASE_URL", "postgres://x/y", "sokbo.database.url"),
         ("SOKBO_DATABASE_URL", "sqlite://relative.db", "sokbo.database.url"),
+        // One per scope: each must be reported under the name the user set, not under `SOKBO_…`.
+        ("SOKBO_COOLDOWN_SECONDS", "-1", "sokbo.cooldown.seconds"),
+        ("SOKBO_SIMULATOR_NEWS_PER_SECOND", "abc", "sokbo.simulator.news.per.second"),
+        ("LS_IDLE_TIMEOUT_MS", "abc", "ls.idle.timeout.ms"),
+        ("KIWOOM_QUERIES_PER_SECOND", "abc", "kiwoom.queries.per.second"),
+        ("DART_BASE_URL", "ftp://example.test", "dart.base.url"),
     ])
     func aBadValueStopsStartUpNamingTheKey(name: String, value: String, key: String) {
         let env = EnvironmentVariablesProvider(environmentVariables: [name: value])
-        #expect(throws: SettingsError.self) { try AppSettings(reader: ConfigReader(provider: env)) }
         do {
-            _ = try AppSettings(reader: ConfigReader(provider: env))
+            _ = try ProcessSettings(reader: ConfigReader(provider: env))
+            Issue.record("\(name)=\(value) was accepted")
         } catch {
             #expect(error.key == key)
-            #expect(error.description.hasPrefix(name))
+            #expect(error.environmentName == name)
+            #expect(error.description.hasPrefix("\(name) (\(key)): invalid value"), "\(error.description)")
         }
     }
 

@@ -62,16 +62,20 @@ private struct AttemptFailed: Error {}
     /// An attempt that was ready has a session that reacts to cancellation: shutdown waits for it to end.
     @Test func shutdownWaitsForAReadySessionToEnd() async {
         let ended = Mutex(false)
+        let readyCalled = Mutex(false)
         let caller = Task {
             await ConnectionAttempt.run(deadline: .seconds(60)) { ready in
                 ready()
+                readyCalled.withLock { $0 = true }
                 do { try await Task.sleep(for: .seconds(60)) } catch {}
                 // Closing takes a moment and cannot be cut short (a detached task ignores our cancellation).
                 await Task.detached { try? await Task.sleep(for: .milliseconds(50)) }.value
                 ended.withLock { $0 = true }
             }
         }
-        try? await Task.sleep(for: .milliseconds(100))
+        // Shut down right after the session reports ready (waiting on the event, not on a sleep: on a
+        // loaded machine 100 ms was sometimes before it).
+        #expect(await eventuallyTrue { readyCalled.withLock { $0 } })
         caller.cancel()
         let outcome = await caller.value
         guard case .cancelled = outcome else { Issue.record("got \(outcome)"); return }

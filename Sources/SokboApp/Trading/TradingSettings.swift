@@ -23,7 +23,7 @@ struct TradingSettings: Sendable {
     var limits: RiskLimits
 
     init(reader: ConfigReader, mode: TradingMode) throws(SettingsError) {
-        let config = reader.scoped(to: "sokbo")
+        let config = reader.settingsScope("sokbo")
         if let path = config.string(forKey: "rules.file") {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 throw SettingsError(key: "sokbo.rules.file", message: "cannot read \(path)")

@@ -51,7 +51,7 @@ struct VenueSettings: Sendable {
     init(reader: ConfigReader, mode: TradingMode) throws(SettingsError) {
         var simulator: SimulatorSettings?
         if mode == .simulate {
-            let config = reader.scoped(to: "sokbo.simulator")
+            let config = reader.settingsScope("sokbo.simulator")
             simulator = SimulatorSettings(
                 seed: try config.parse("seed", default: UInt64(UInt32.random(in: 1...UInt32.max))) { UInt64($0) },
                 newsPerSecond: try config.parse("news.per.second", default: 0.5) { Double($0).flatMap { $0 > 0 && $0 <= 10_000 ? $0 : nil } },
@@ -62,7 +62,7 @@ struct VenueSettings: Sendable {
         // In simulate mode the URLs point at the simulator, which binds a free port when it runs; the app
         // sets resolvers that wait for it.
         var ls = LSConfiguration.defaults(for: mode.rawValue)
-        let lsConfig = reader.scoped(to: "ls")
+        let lsConfig = reader.settingsScope("ls")
         ls.baseURL = try lsConfig.parse("base.url", default: ls.baseURL, Self.httpURL)
         ls.webSocketURL = try lsConfig.parse("ws.url", default: ls.webSocketURL, Self.webSocketURL)
         ls.appKey = lsConfig.string(forKey: "appkey", isSecret: true) ?? ls.appKey
@@ -75,7 +75,7 @@ struct VenueSettings: Sendable {
         self.ls = ls
 
         var kiwoom = KiwoomConfiguration.defaults(for: mode.rawValue)
-        let kiwoomConfig = reader.scoped(to: "kiwoom")
+        let kiwoomConfig = reader.settingsScope("kiwoom")
         kiwoom.baseURL = try kiwoomConfig.parse("base.url", default: kiwoom.baseURL, Self.httpURL)
         kiwoom.appKey = kiwoomConfig.string(forKey: "appkey", isSecret: true) ?? kiwoom.appKey
         kiwoom.secretKey = kiwoomConfig.string(forKey: "secretkey", isSecret: true) ?? kiwoom.secretKey
@@ -103,7 +103,7 @@ struct VenueSettings: Sendable {
             watchlist: try kiwoomConfig.parse("realtime.watchlist", default: Self.watchlist(defaultWatchlist) ?? [], Self.watchlist))
 
         var dart = DARTConfiguration.defaults(for: mode.rawValue)
-        let dartConfig = reader.scoped(to: "dart")
+        let dartConfig = reader.settingsScope("dart")
         let base = try dartConfig.parse("base.url", default: dart.baseURL, Self.httpURL)
         dart.baseURL = base.hasSuffix("/") ? base : base + "/"
         dart.apiKey = dartConfig.string(forKey: "api.key", isSecret: true) ?? dart.apiKey

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// One connection attempt (connect, upgrade, log in…) raced against a deadline for becoming ready.
 ///
 /// Why a race around an unstructured task: a WebSocket client's `run()` may have no connect or upgrade
@@ -29,9 +31,15 @@ public enum ConnectionAttempt {
         deadline: Duration, _ attempt: @escaping @Sendable (_ ready: @escaping @Sendable () -> Void) async throws -> Void
     ) async -> Outcome {
         let (events, continuation) = AsyncStream.makeStream(of: Event.self)
+        // Set as `ready` is called, not when its event is read: a shutdown arriving between the two must
+        // still wait for the session, which is ready and will close on cancellation.
+        let becameReady = Mutex(false)
         let task = Task {
             do {
-                try await attempt { continuation.yield(.ready) }
+                try await attempt {
+                    becameReady.withLock { $0 = true }
+                    continuation.yield(.ready)
+                }
                 continuation.yield(.finished(nil))
             } catch {
                 continuation.yield(.finished(error))
@@ -59,7 +67,7 @@ public enum ConnectionAttempt {
         }
         // The stream ends only when this task is cancelled: shutdown.
         task.cancel()
-        if ready { _ = await task.result }
+        if ready || becameReady.withLock({ $0 }) { _ = await task.result }
         return .cancelled
     }
 }
