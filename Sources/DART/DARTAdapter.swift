@@ -16,6 +16,8 @@ public struct DARTAdapter: Sendable {
     public let repository: CorpCodeRepository
     /// What start-up found (nil when the key check answered).
     public let startupWarning: String?
+    /// Sokbo's data directory (the corp-code cache and the poll cursor live in `<data>/dart`).
+    public let dataDirectory: String
     private let clock: DARTClock
     private let logger: Logger
 
@@ -44,12 +46,15 @@ public struct DARTAdapter: Sendable {
             logger.error("DART corp-code map unavailable and no cache; ticker lookup by name is off until DART answers",
                          metadata: ["error": "\(error)"])
         }
-        return DARTAdapter(client: client, repository: repository, startupWarning: warning, clock: clock, logger: logger)
+        return DARTAdapter(client: client, repository: repository, startupWarning: warning, dataDirectory: dataDirectory,
+                           clock: clock, logger: logger)
     }
 
-    /// The poller Service handing new disclosures to `consumers` (the engine and the buffer).
+    /// The poller Service handing new disclosures to `consumers` (the engine and the buffer); its sweep starts
+    /// from the last day read in full, kept in `<data>/dart/poll-cursor.json` across restarts.
     public func poller(consumers: [any DisclosureConsumer], hours: DARTMarketHours? = nil) -> DARTPoller {
-        DARTPoller(client: client, repository: repository, consumers: consumers, hours: hours, clock: clock, logger: logger)
+        DARTPoller(client: client, repository: repository, consumers: consumers, hours: hours,
+                   cursor: DARTPollCursor(dataDirectory: dataDirectory), clock: clock, logger: logger)
     }
 
     /// Checks the values before any request: a key is required and must look like one.

@@ -8,8 +8,11 @@ import Foundation
 /// | `DART_API_KEY` (secret)           | none (simulate: `DARTConfiguration.simulatorAPIKey`) | `crtfc_key`, 40 alphanumerics |
 /// | `DART_DAILY_BUDGET`               | `20000`                               | requests per key per KST day, all DART APIs together |
 /// | `DART_RESERVED_SHARE`             | `0.2`                                 | share of the budget the poller leaves to other calls |
-/// | `DART_MARKET_OPEN_HOUR`           | `8`                                   | polling starts (KST, weekdays) |
-/// | `DART_MARKET_CLOSE_HOUR`          | `18`                                  | polling stops (KST) |
+/// | `DART_MARKET_OPEN_HOUR`           | `8`                                   | polling starts (KST) |
+/// | `DART_MARKET_CLOSE_HOUR`          | `20`                                  | polling stops (KST): filings run to ≈19:00 (dart.md §3.4) |
+/// | `DART_WEEKEND_INTERVAL_S`         | `900`                                 | weekend cadence in the same hours; `0` = weekends not polled |
+/// | `DART_BACKFILL_MAX_DAYS`          | `14`                                  | how far back a day's first poll sweeps (≤ 89: the 3-month rule) |
+/// | `DART_HOURS`                      | `venue`                               | `venue` (the hours above, also in simulate mode) or `always` |
 /// | `DART_MIN_INTERVAL_MS`            | `1000`                                | floor of the poll interval |
 /// | `DART_REQUEST_TIMEOUT_MS`         | `10000`                               | per-request deadline |
 /// | `DART_CORPCODE_MAX_AGE_S`         | `86400`                               | corpCode.xml refresh period |
@@ -25,10 +28,16 @@ public struct DARTConfiguration: Sendable, CustomStringConvertible {
     public var dailyBudget: Int
     /// The share of `dailyBudget` the poller leaves for other calls (corpCode.xml, company.json, people).
     public var reservedShare: Double
-    /// Market hours the poller works in, KST hours `[open, close)`, Monday to Friday.
+    /// The hour polling starts, KST.
     public var marketOpenHour: Int
-    /// The hour polling stops (exclusive), KST.
+    /// The hour polling stops (exclusive), KST: filings run to ≈19:00 (dart.md §3.4), so 20 by default.
     public var marketCloseHour: Int
+    /// The weekend cadence within the same hours; nil: weekends are not polled (the Monday sweep reads them).
+    public var weekendInterval: Duration?
+    /// Polls around the clock every day instead of the venue's hours (an explicit override, never a default).
+    public var pollAroundTheClock: Bool
+    /// How many days back a day's first poll may sweep; the 3-month rule without `corp_code` caps it at 89.
+    public var backfillMaxDays: Int
     /// The shortest pause between polls; the spec asks for ≥ 0.2 s between requests.
     public var minimumInterval: Duration
     /// Per-request deadline.
@@ -47,7 +56,8 @@ public struct DARTConfiguration: Sendable, CustomStringConvertible {
     /// Creates a configuration from plain values.
     public init(
         baseURL: String, apiKey: String, dailyBudget: Int = 20_000, reservedShare: Double = 0.2,
-        marketOpenHour: Int = 8, marketCloseHour: Int = 18, minimumInterval: Duration = .seconds(1),
+        marketOpenHour: Int = 8, marketCloseHour: Int = 20, weekendInterval: Duration? = DARTMarketHours.defaultWeekendInterval,
+        pollAroundTheClock: Bool = false, backfillMaxDays: Int = 14, minimumInterval: Duration = .seconds(1),
         requestTimeout: Duration = .seconds(10), corpCodeMaxAge: TimeInterval = 86_400, pageCount: Int = 100,
         maxExtraPages: Int = 4, dedupeCapacity: Int = 20_000,
         userAgent: String = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
@@ -58,6 +68,9 @@ public struct DARTConfiguration: Sendable, CustomStringConvertible {
         self.reservedShare = min(max(reservedShare, 0), 0.95)
         self.marketOpenHour = marketOpenHour
         self.marketCloseHour = marketCloseHour
+        self.weekendInterval = weekendInterval.map { max($0, .seconds(1)) }
+        self.pollAroundTheClock = pollAroundTheClock
+        self.backfillMaxDays = min(max(backfillMaxDays, 1), 89)
         self.minimumInterval = max(minimumInterval, .milliseconds(200))
         self.requestTimeout = requestTimeout
         self.corpCodeMaxAge = corpCodeMaxAge
@@ -79,12 +92,18 @@ public struct DARTConfiguration: Sendable, CustomStringConvertible {
         }
     }
 
+    /// The schedule these values give.
+    public var hours: DARTMarketHours {
+        if pollAroundTheClock { return .always }
+        return DARTMarketHours(openHour: marketOpenHour, closeHour: marketCloseHour, weekends: weekendInterval.map { .slow(every: $0) } ?? .skipped)
+    }
+
     /// Requests per day the poller may spend: the budget minus the reserved share.
     public var pollBudget: Int { max(1, Int((Double(dailyBudget) * (1 - reservedShare)).rounded(.down))) }
 
     /// The configuration with the key redacted.
     public var description: String {
         "DARTConfiguration(baseURL: \(baseURL), apiKey: \(apiKey.isEmpty ? "<missing>" : "<redacted>"), dailyBudget: \(dailyBudget), "
-            + "reservedShare: \(reservedShare), hours: \(marketOpenHour)-\(marketCloseHour) KST)"
+            + "reservedShare: \(reservedShare), hours: \(hours))"
     }
 }

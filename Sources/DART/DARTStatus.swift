@@ -36,4 +36,8 @@ public struct DARTStatus: Sendable, Codable, Hashable {
     public var backoffUntil: Date?
     /// The last error, redacted.
     public var lastError: String?
+    /// The last KST day read in full (`YYYYMMDD`); the day's first poll sweeps from the day after.
+    public var lastFullyPolledDay: String?
+    /// The polling schedule, e.g. `8-20 KST, weekends every 900 s`.
+    public var hours: String = ""
 }

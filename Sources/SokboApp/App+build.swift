@@ -99,7 +99,6 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
 
     // The simulator's venues come before their clients, so they stop after them.
     var dartReady: @Sendable () async throws -> String? = { nil }
-    var dartHours: DARTMarketHours?
     var simulated: SimulatedVenues?
     if let simulatorSettings = venues.simulator {
         let lsSimulator = LSSimulator(configuration: LSSimulatorConfiguration(
@@ -126,8 +125,6 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
         venues.kiwoom.resolveBaseURL = { try await kiwoomSimulator.baseURL() }
         dartReady = { "http://127.0.0.1:\(try await dartSimulator.waitUntilListening())/api/" }
         simulated = SimulatedVenues(ls: lsSimulator, kiwoom: kiwoomSimulator, dart: dartSimulator)
-        // The simulator files all week, so paper trading can be tried on a weekend too.
-        dartHours = DARTMarketHours(openHour: 0, closeHour: 24, weekdaysOnly: false)
     }
 
     // With a watchlist, the realtime feed keeps those stocks' books live and the broker sizes their
@@ -167,7 +164,7 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
     let news = NewsPipeline(buffer: buffer, events: events, engineInbox: inboxContinuation)
     let listener = try LSNewsListener(configuration: venues.ls, consumer: news, logger: logger)
     let dart = DARTService(configuration: venues.dart, dataDirectory: settings.dataDirectory,
-                           consumers: [disclosureIndex, DisclosurePipeline(buffer: buffer, events: events)], hours: dartHours,
+                           consumers: [disclosureIndex, DisclosurePipeline(buffer: buffer, events: events)], hours: nil,
                            ready: dartReady, logger: logger)
     await dartBox.set(dart)
     named.append(("dart", dart))

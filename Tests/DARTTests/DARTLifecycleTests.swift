@@ -15,7 +15,7 @@ struct DARTLifecycleTests {
             let receipt = simulator.file(stockCode: "005930", reportName: "단일판매ㆍ공급계약체결", at: Date())
             let client = DARTClient(configuration: testConfiguration(base), budget: DARTRequestBudget(dailyLimit: 100), logger: quietLogger)
             // Open around the clock, every day, so the real-clock poller polls at once whatever the hour of the test run.
-            let poller = DARTPoller(client: client, consumers: [consumer], hours: DARTMarketHours(openHour: 0, closeHour: 24, weekdaysOnly: false),
+            let poller = DARTPoller(client: client, consumers: [consumer], hours: .always,
                                     logger: quietLogger)
             let group = ServiceGroup(configuration: .init(services: [poller], logger: quietLogger))
             try await withThrowingTaskGroup(of: Void.self) { tasks in

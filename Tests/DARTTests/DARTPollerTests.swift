@@ -12,7 +12,7 @@ struct DARTPollerTests {
 
     @Test(arguments: ["070000", "163000"])
     func pollerNeverExceedsItsBudget(start: String) async throws {
-        let clock = VirtualClock(start: kst(Self.monday, start), stopAt: kst(Self.monday, "190000"))
+        let clock = VirtualClock(start: kst(Self.monday, start), stopAt: kst(Self.monday, "200000"))
         var options = DARTSimulator.Options()
         options.filingsPerDay = 300
         options.now = { clock.now }
@@ -30,7 +30,7 @@ struct DARTPollerTests {
             let status = await poller.status()
             #expect(status.pollRequestsToday == calls)
             #expect(status.pollBudgetLeft == 100 - calls)
-            // Everything visible by 18:00 was delivered exactly once.
+            // Everything visible by the 20:00 close was delivered exactly once.
             let ids = consumer.records.map(\.id)
             #expect(Set(ids).count == ids.count)
             #expect(ids.count > 200)
@@ -123,15 +123,40 @@ struct DARTPollerTests {
         return (DARTPoller(client: client, consumers: [consumer], clock: clock.clock, logger: quietLogger), consumer)
     }
 
-    @Test func marketHoursAreWeekdaysEightToSixKST() {
+    /// The venue's schedule: weekdays 08:00–20:00 KST (filings run to ≈19:00, dart.md §3.4), weekends the same
+    /// hours every 15 minutes; without weekend polling Friday evening leads to Monday 08:00.
+    @Test func marketHoursAreEightToEightKSTWithSlowWeekends() {
         let hours = DARTMarketHours()
+        #expect(hours == .venue)
         #expect(!hours.isOpen(at: kst(Self.monday, "075959")))
         #expect(hours.isOpen(at: kst(Self.monday, "080000")))
-        #expect(hours.isOpen(at: kst(Self.monday, "175959")))
-        #expect(!hours.isOpen(at: kst(Self.monday, "180000")))
-        #expect(!hours.isOpen(at: kst("20260307", "120000")))  // Saturday
-        #expect(hours.nextOpen(after: kst("20260306", "190000")) == kst("20260309", "080000"))  // Friday evening → Monday
-        #expect(hours.close(on: kst(Self.monday, "101010")) == kst(Self.monday, "180000"))
+        #expect(hours.isOpen(at: kst(Self.monday, "193000")))
+        #expect(hours.isOpen(at: kst(Self.monday, "195959")))
+        #expect(!hours.isOpen(at: kst(Self.monday, "200000")))
+        #expect(hours.minimumInterval(at: kst(Self.monday, "120000")) == nil)
+        #expect(hours.isOpen(at: kst("20260307", "120000")))  // Saturday
+        #expect(hours.minimumInterval(at: kst("20260307", "120000")) == .seconds(900))
+        #expect(!hours.isOpen(at: kst("20260308", "200000")))  // Sunday evening
+        #expect(hours.nextOpen(after: kst("20260306", "200000")) == kst("20260307", "080000"))  // Friday evening → Saturday
+        #expect(hours.close(on: kst(Self.monday, "101010")) == kst(Self.monday, "200000"))
+        let weekdays = DARTMarketHours(weekends: .skipped)
+        #expect(!weekdays.isOpen(at: kst("20260307", "120000")))
+        #expect(weekdays.nextOpen(after: kst("20260306", "200000")) == kst("20260309", "080000"))  // Friday evening → Monday
+        #expect(DARTMarketHours.always.isOpen(at: kst("20260308", "233000")))
+        #expect(DARTMarketHours.always.minimumInterval(at: kst("20260308", "233000")) == nil)
+    }
+
+    /// The configuration's defaults give the venue's schedule; `pollAroundTheClock` and a nil weekend interval
+    /// are the only ways off it.
+    @Test func theConfigurationGivesTheVenueSchedule() {
+        var config = DARTConfiguration.defaults(for: "simulate")
+        #expect(config.hours == .venue)
+        #expect(DARTConfiguration.defaults(for: "live").hours == .venue)
+        config.weekendInterval = nil
+        #expect(config.hours == DARTMarketHours(weekends: .skipped))
+        config.pollAroundTheClock = true
+        #expect(config.hours == .always)
+        #expect(DARTConfiguration(baseURL: "http://x/api/", apiKey: "", backfillMaxDays: 400).backfillMaxDays == 89)
     }
 }
 

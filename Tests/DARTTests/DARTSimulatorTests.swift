@@ -95,6 +95,32 @@ struct DARTSimulatorTests {
         }
     }
 
+    /// The venue's hours by default: weekday filings 07:30–19:00 KST with an evening tail after 18:00 (dart.md §3.4);
+    /// at weekends a few FSS-filed (`00`) reports between 09:00 and 18:00, never an exchange (`80`/`90`) title.
+    @Test func filingsFollowTheVenuesHoursWithAnEveningTailAndAFewWeekendReports() async throws {
+        let midnightAfter = kst("20260310")
+        let options: DARTSimulator.Options = {
+            var options = DARTSimulator.Options()
+            options.now = { midnightAfter }
+            return options
+        }()
+        try await withSimulator(options) { simulator, _ in
+            let friday = simulator.listedFilings(on: "20260306")
+            #expect(friday.count == 500)
+            let times = friday.map { KST.timeString($0.visibleAt) }
+            #expect(times.allSatisfy { $0 >= "073000" && $0 < "190000" })
+            let evening = times.filter { $0 >= "180000" }.count
+            #expect(evening >= 10 && evening <= 40, "the 18:00–19:00 tail held \(evening) of 500")
+            #expect(friday.contains { $0.receiptNo.dropFirst(8).hasPrefix("80") || $0.receiptNo.dropFirst(8).hasPrefix("90") })
+            for day in ["20260307", "20260308"] {
+                let weekend = simulator.listedFilings(on: day)
+                #expect(weekend.count == 10, "\(day): \(weekend.count) filings")
+                #expect(weekend.allSatisfy { $0.receiptNo.dropFirst(8).hasPrefix("00") })
+                #expect(weekend.allSatisfy { KST.timeString($0.visibleAt) >= "090000" && KST.timeString($0.visibleAt) < "180000" })
+            }
+        }
+    }
+
     @Test func corpCodeIsARealZIPWithTheUniverseAndUnlistedCompanies() async throws {
         var options = DARTSimulator.Options()
         options.unlistedCompanies = 3_000

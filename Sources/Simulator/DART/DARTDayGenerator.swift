@@ -1,9 +1,14 @@
 import Foundation
 import SokboCore
 
-/// Generates a realistic DART day: filings between 07:30 and 19:00 KST peaking 15:00–17:00, mostly unlisted
-/// (`corp_cls` E) funds and ABS, a third exchange or FSS filings of listed companies with titles from spec §8,
-/// `rcept_no` = date + channel + sequence, trailing spaces on some names, always the `ㆍ` middle dot.
+/// Generates a realistic DART day: on weekdays filings between 07:30 and 19:00 KST peaking 15:00–17:00 (dart.md
+/// §3.4), so about one in twenty lands in the 18:00–19:00 evening tail; mostly unlisted (`corp_cls` E) funds and ABS,
+/// a third exchange or FSS filings of listed companies with titles from spec §8, `rcept_no` = date + channel +
+/// sequence, trailing spaces on some names, always the `ㆍ` middle dot.
+///
+/// Weekends: the exchanges are shut, so only FSS-filed (`00`) reports arrive, a few between 09:00 and 18:00. dart.md
+/// has no weekend figure; its 2022-01-01..10 sample (3,139 final filings over six business days and two weekends)
+/// leaves little for weekends, so the caller passes a small count.
 struct DARTDayGenerator {
     let day: String
     let count: Int
@@ -39,16 +44,19 @@ struct DARTDayGenerator {
 
     func filings(listed: [DARTSimulatedCompany], unlisted: [(corpCode: String, name: String)]) -> [DARTSimulatedFiling] {
         guard count > 0, let midnight = KST.date(yyyymmdd: day, hhmmss: "000000") else { return [] }
+        let weekday = Self.isWeekday(midnight)
         var rng = DARTRandom(seed: seed ^ (UInt64(day) ?? 0))
         var drafts: [(seconds: Int, filing: DARTSimulatedFiling, channel: String)] = []
+        let listedTitles = weekday ? Self.listedTitles : Self.listedTitles.filter(\.fss)
+        let unlistedTitles = weekday ? Self.unlistedTitles : Self.unlistedTitles.filter { $0.channel == "00" }
         for _ in 0..<count {
-            let seconds = Self.timeOfDay(&rng)
+            let seconds = weekday ? Self.timeOfDay(&rng) : Self.weekendTimeOfDay(&rng)
             let isListed = rng.next() % 3 == 0 && !listed.isEmpty
             var filing: DARTSimulatedFiling
             var channel: String
             if isListed {
                 let company = listed[Int(rng.next() % UInt64(listed.count))]
-                let title = Self.listedTitles[Int(rng.next() % UInt64(Self.listedTitles.count))]
+                let title = listedTitles[Int(rng.next() % UInt64(listedTitles.count))]
                 channel = title.fss ? "00" : (company.corpClass == "K" ? "90" : "80")
                 let market = company.corpClass == "K" ? "코" : "유"
                 var remark = title.fss ? "" : market
@@ -59,7 +67,7 @@ struct DARTDayGenerator {
                     receiptDate: day, remark: remark, disclosureType: title.type, detailType: title.detail, visibleAt: midnight)
             } else {
                 let corp = unlisted.isEmpty ? (corpCode: "00434003", name: "다코") : unlisted[Int(rng.next() % UInt64(unlisted.count))]
-                let title = Self.unlistedTitles[Int(rng.next() % UInt64(Self.unlistedTitles.count))]
+                let title = unlistedTitles[Int(rng.next() % UInt64(unlistedTitles.count))]
                 channel = title.channel
                 filing = DARTSimulatedFiling(
                     corpCode: corp.corpCode, corpName: corp.name, stockCode: "", corpClass: "E", reportName: title.name,
@@ -87,6 +95,18 @@ struct DARTDayGenerator {
             return 15 * 3600 + Int(rng.next() % 7200)
         }
         return 7 * 3600 + 1800 + Int(rng.next() % UInt64(11 * 3600 + 1800))
+    }
+
+    /// 09:00–18:00 KST, evenly.
+    private static func weekendTimeOfDay(_ rng: inout DARTRandom) -> Int {
+        9 * 3600 + Int(rng.next() % UInt64(9 * 3600))
+    }
+
+    /// Monday to Friday in KST (1970-01-01 was a Thursday).
+    static func isWeekday(_ date: Date) -> Bool {
+        let days = Int((date.timeIntervalSince1970 + 9 * 3600).rounded(.down)) / 86_400
+        let weekday = ((days + 4) % 7 + 7) % 7
+        return weekday >= 1 && weekday <= 5
     }
 }
 

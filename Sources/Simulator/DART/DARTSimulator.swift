@@ -30,8 +30,11 @@ public final class DARTSimulator: Service, Sendable {
         public var dailyLimit: Int = 20_000
         /// Unlisted companies in CORPCODE.xml besides the listed universe (up to 100,000).
         public var unlistedCompanies: Int = 2_000
-        /// Generated filings per day (0 = only those added through the hooks).
+        /// Generated filings per weekday (0 = only those added through the hooks), 07:30–19:00 KST (dart.md §3.4).
         public var filingsPerDay: Int = 500
+        /// Weekend filings as a share of `filingsPerDay` (FSS-filed only, 09:00–18:00 KST): 0.02 is ten on a
+        /// 500-filing week; dart.md has no weekend figure, and its ten-day sample leaves little for weekends.
+        public var weekendShare: Double = 0.02
         /// Seed of the generated days.
         public var seed: UInt64 = 0x5D_A47
         /// The simulator's clock (visibility of filings, the daily limit's day).
@@ -102,6 +105,13 @@ public final class DARTSimulator: Service, Sendable {
 
     /// While on, requests hang without an answer (the client's timeout decides), like an unreachable host.
     public func setUnreachable(_ on: Bool) { state.withLock { $0.unreachable = on } }
+
+    /// The filings `list.json` shows for a KST day at the simulator's now (generated and added), oldest first.
+    public func listedFilings(on day: String) -> [DARTSimulatedFiling] {
+        let now = options.now()
+        return state.withLock { $0.filings(on: day, generator: generate) }.filter { $0.visibleAt <= now }
+            .sorted { ($0.visibleAt, $0.receiptNo) < ($1.visibleAt, $1.receiptNo) }
+    }
 
     /// Every request received so far, any endpoint, any outcome.
     public var callCount: Int { state.withLock { $0.totalCalls } }
@@ -277,7 +287,9 @@ public final class DARTSimulator: Service, Sendable {
 
     private func generate(_ day: String) -> [DARTSimulatedFiling] {
         let unlisted = DARTSimulatorCorpCode.unlisted(count: min(options.unlistedCompanies, 500))
-        return DARTDayGenerator(day: day, count: options.filingsPerDay, seed: options.seed)
+        let weekday = KST.date(yyyymmdd: day, hhmmss: "000000").map(DARTDayGenerator.isWeekday) ?? true
+        let count = weekday ? options.filingsPerDay : Int((Double(options.filingsPerDay) * min(max(options.weekendShare, 0), 1)).rounded())
+        return DARTDayGenerator(day: day, count: count, seed: options.seed)
             .filings(listed: DARTCompanies.listed, unlisted: unlisted)
     }
 

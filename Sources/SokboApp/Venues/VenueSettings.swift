@@ -24,6 +24,11 @@ import SokboCore
 /// | `KIWOOM_REALTIME_WATCHLIST` | codes to watch live (`005930,000660`), or `none`; watched stocks are sized from the live book, without a round trip (default: none; simulate mode: the simulated universe) |
 /// | `DART_BASE_URL`           | Open DART API base |
 /// | `DART_API_KEY` (secret)   | Open DART key (40 characters) |
+/// | `DART_MARKET_OPEN_HOUR`   | polling starts, KST (default 8) |
+/// | `DART_MARKET_CLOSE_HOUR`  | polling stops, KST (default 20: filings run to ≈19:00, dart.md §3.4) |
+/// | `DART_WEEKEND_INTERVAL_S` | weekend cadence in the same hours (default 900; 0 = weekends not polled) |
+/// | `DART_BACKFILL_MAX_DAYS`  | how far back a day's first poll sweeps (default 14, at most 89) |
+/// | `DART_HOURS`              | `venue` (default, simulate mode too) or `always` (around the clock, every day) |
 /// | `SOKBO_SIMULATOR_SEED`    | the simulator's random seed |
 /// | `SOKBO_SIMULATOR_NEWS_PER_SECOND` | the simulated NWS rate |
 /// | `SOKBO_SIMULATOR_CASH`    | the simulated account's starting cash (KRW, default 100,000,000) |
@@ -107,6 +112,21 @@ struct VenueSettings: Sendable {
         let base = try dartConfig.parse("base.url", default: dart.baseURL, Self.httpURL)
         dart.baseURL = base.hasSuffix("/") ? base : base + "/"
         dart.apiKey = dartConfig.string(forKey: "api.key", isSecret: true) ?? dart.apiKey
+        // The venue's hours in every mode, simulate included: polling around the clock would hide what the
+        // live venue's evenings and weekends do to the poller. `always` is an explicit choice.
+        dart.marketOpenHour = try dartConfig.parse("market.open.hour", default: dart.marketOpenHour) { Int($0).flatMap { (0...23).contains($0) ? $0 : nil } }
+        dart.marketCloseHour = try dartConfig.parse("market.close.hour", default: dart.marketCloseHour) {
+            Int($0).flatMap { (1...24).contains($0) ? $0 : nil }
+        }
+        if dart.marketCloseHour <= dart.marketOpenHour {
+            throw SettingsError(key: "dart.market.close.hour", message: "must be later than DART_MARKET_OPEN_HOUR (\(dart.marketOpenHour))")
+        }
+        let weekendSeconds = try dartConfig.parse("weekend.interval.s", default: Int(dart.weekendInterval?.components.seconds ?? 0)) {
+            Int($0).flatMap { $0 >= 0 ? $0 : nil }
+        }
+        dart.weekendInterval = weekendSeconds == 0 ? nil : .seconds(weekendSeconds)
+        dart.backfillMaxDays = try dartConfig.parse("backfill.max.days", default: dart.backfillMaxDays) { Int($0).flatMap { (1...89).contains($0) ? $0 : nil } }
+        dart.pollAroundTheClock = try dartConfig.parse("hours", default: "venue") { ["venue", "always"].contains($0.lowercased()) ? $0.lowercased() : nil } == "always"
         self.dart = dart
     }
 
