@@ -102,6 +102,13 @@ public final class KiwoomSimulator: Service, Sendable {
     /// Makes every issued token invalid now (the next request with it gets [8005]).
     public func expireTokens() { core.state.withLock { $0.tokens.removeAll() } }
 
+    /// Answers the next `count` requests (of `apiIDs`, or of any TR when nil) with the token refusal
+    /// `[8005:Token이 유효하지 않습니다]` (HTTP 200, `return_code` 3) whatever token they carry, as the venue
+    /// does for a token it has invalidated; the request is not processed (an order is not placed).
+    public func refuseTokens(count: Int, apiIDs: Set<String>? = nil) {
+        core.state.withLock { $0.tokenRefusals.append((count, apiIDs)) }
+    }
+
     /// Answers the next `count` requests (of `apiIDs`, or of any TR when nil) with `status`
     /// (429 carries the `[1700]` body); the request is counted but not processed.
     public func inject(status: Int, count: Int, apiIDs: Set<String>? = nil) {
