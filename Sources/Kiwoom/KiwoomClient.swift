@@ -48,13 +48,24 @@ public final class KiwoomClient: Sendable {
 
     // MARK: - Token
 
+    /// Posts `au10001` under the same retry policy as a query: a 429, 5xx or transport failure on the
+    /// token call backs off and asks again (up to `maxQueryRetries`) instead of failing the call, or the
+    /// order, that needed the token.
     static func tokenIssuer(configuration: KiwoomConfiguration, http: HTTPClient) -> @Sendable () async throws -> AU10001Response {
         { [configuration] in
             let api = KiwoomAPI.au10001
             let body = try JSONEncoder().encode(AU10001Request(appkey: configuration.appKey, secretkey: configuration.secretKey))
-            let reply = try await send(http: http, baseURL: try await configuration.currentBaseURL(), api: api, body: body, token: nil,
-                                       contYn: nil, nextKey: nil, timeout: configuration.queryTimeout)
-            return try decode(AU10001Response.self, api: api, status: reply.status, body: reply.body)
+            var attempt = 0
+            while true {
+                do {
+                    let reply = try await send(http: http, baseURL: try await configuration.currentBaseURL(), api: api, body: body, token: nil,
+                                               contYn: nil, nextKey: nil, timeout: configuration.queryTimeout)
+                    return try decode(AU10001Response.self, api: api, status: reply.status, body: reply.body)
+                } catch let error as KiwoomError where error.isRetryable && !error.requiresNewToken && attempt < configuration.maxQueryRetries {
+                    attempt += 1
+                    try await Task.sleep(for: backoff(attempt: attempt, base: configuration.retryBaseDelay))
+                }
+            }
         }
     }
 
@@ -95,8 +106,13 @@ public final class KiwoomClient: Sendable {
 
     /// Exponential back-off with jitter: base · 2^(attempt−1) · [0.5, 1.0).
     func backoff(attempt: Int) -> Duration {
-        let base = configuration.retryBaseDelay.seconds * pow(2, Double(attempt - 1))
-        return .milliseconds(Int(base * Double.random(in: 0.5..<1.0) * 1000))
+        Self.backoff(attempt: attempt, base: configuration.retryBaseDelay)
+    }
+
+    /// Exponential back-off with jitter from `base`.
+    static func backoff(attempt: Int, base: Duration) -> Duration {
+        let bound = base.seconds * pow(2, Double(attempt - 1))
+        return .milliseconds(Int(bound * Double.random(in: 0.5..<1.0) * 1000))
     }
 
     // MARK: - Orders
