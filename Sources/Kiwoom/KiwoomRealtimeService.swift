@@ -68,6 +68,9 @@ public final class KiwoomRealtimeService: Service, Sendable {
         public var pingsEchoed = 0
         /// Frames that could not be read.
         public var malformedFrames = 0
+        /// Items of `REAL` frames that could not be read (no `item`, a value that is not a string, …);
+        /// the frame's other items were applied.
+        public var malformedItems = 0
         /// SYSTEM notices received.
         public var systemNotices = 0
         /// Pushed items applied to the quote book.
@@ -222,8 +225,12 @@ public final class KiwoomRealtimeService: Service, Sendable {
             return
         }
         switch frame {
-        case .real(let items):
+        case .real(let items, let skipped):
             quotes.apply(items)
+            if skipped > 0 {
+                update { $0.malformedItems += skipped }
+                logger.debug("skipped unreadable realtime items", metadata: ["count": "\(skipped)"])
+            }
         case .ping(let raw):
             // Sent back unchanged, as the venue requires.
             try await outbound.writeTextMessage(raw)

@@ -114,6 +114,13 @@ actor KiwoomRealtimeHub {
         for outbound in open { try? await outbound.close(.goingAway, reason: "simulated drop") }
     }
 
+    /// Sends `text` as it is to every logged-in socket (a test hook for frames the venue may send).
+    func sendToAll(_ text: String) async {
+        for (id, connection) in connections {
+            do { try await connection.outbound.writeTextMessage(text) } catch { connections[id] = nil }
+        }
+    }
+
     /// Open sockets that passed LOGIN.
     var openCount: Int { connections.count }
 }

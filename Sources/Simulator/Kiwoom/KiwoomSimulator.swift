@@ -153,6 +153,8 @@ public final class KiwoomSimulator: Service, Sendable {
     public func realtimeLogins() async -> Int { await realtime.logins }
     /// Realtime sockets open now.
     public func realtimeOpenConnections() async -> Int { await realtime.openCount }
+    /// Sends one text frame, as it is, to every logged-in realtime socket (frames the venue might send).
+    public func sendRealtime(_ text: String) async { await realtime.sendToAll(text) }
     /// PINGs the clients sent back.
     public func realtimePingsEchoed() async -> Int { await realtime.pingsEchoed }
     /// REG frames accepted.
