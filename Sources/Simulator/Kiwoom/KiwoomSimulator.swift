@@ -163,6 +163,11 @@ public final class KiwoomSimulator: Service, Sendable {
     public func realtimeItemsPushed() async -> Int { await realtime.itemsPushed }
     /// Closes every realtime socket (a simulated disconnect).
     public func dropRealtimeConnections() async { await realtime.dropAll() }
+    /// Sends `SYSTEM` `R10001` to every realtime socket and closes it, as the venue does when another session
+    /// logs in with the same appkey (the simulator also does this on its own when a second socket logs in).
+    public func evictRealtimeSessions() async { await realtime.evictAll() }
+    /// Realtime sockets closed with `R10001` (all time).
+    public func realtimeEvictions() async -> Int { await realtime.evictions }
     /// The simulated ten-level book of a code (asks and bids, best first; empty levels are 0).
     public func book(_ code: String) -> (asks: [(price: Int, quantity: Int)], bids: [(price: Int, quantity: Int)]) {
         core.state.withLock { s in
