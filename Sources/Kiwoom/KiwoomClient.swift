@@ -6,7 +6,8 @@ import NIOHTTP1
 
 /// The raw Kiwoom REST client: one method per api-id (see `KiwoomClient+TRs.swift`), the venue's own
 /// wire models in and out. Queries are paced, re-issue the token once on [8005] and back off on 429,
-/// 1700, 5xx and transport failures. Orders are sent once and never retried.
+/// 1700, 5xx and transport failures. Orders are sent once; only a token refusal, which proves nothing
+/// was placed, re-issues the token and sends the order once more.
 public final class KiwoomClient: Sendable {
     /// The configuration (its description redacts the keys).
     public let configuration: KiwoomConfiguration
@@ -47,13 +48,24 @@ public final class KiwoomClient: Sendable {
 
     // MARK: - Token
 
+    /// Posts `au10001` under the same retry policy as a query: a 429, 5xx or transport failure on the
+    /// token call backs off and asks again (up to `maxQueryRetries`) instead of failing the call, or the
+    /// order, that needed the token.
     static func tokenIssuer(configuration: KiwoomConfiguration, http: HTTPClient) -> @Sendable () async throws -> AU10001Response {
         { [configuration] in
             let api = KiwoomAPI.au10001
             let body = try JSONEncoder().encode(AU10001Request(appkey: configuration.appKey, secretkey: configuration.secretKey))
-            let reply = try await send(http: http, baseURL: try await configuration.currentBaseURL(), api: api, body: body, token: nil,
-                                       contYn: nil, nextKey: nil, timeout: configuration.queryTimeout)
-            return try decode(AU10001Response.self, api: api, status: reply.status, body: reply.body)
+            var attempt = 0
+            while true {
+                do {
+                    let reply = try await send(http: http, baseURL: try await configuration.currentBaseURL(), api: api, body: body, token: nil,
+                                               contYn: nil, nextKey: nil, timeout: configuration.queryTimeout)
+                    return try decode(AU10001Response.self, api: api, status: reply.status, body: reply.body)
+                } catch let error as KiwoomError where error.isRetryable && !error.requiresNewToken && attempt < configuration.maxQueryRetries {
+                    attempt += 1
+                    try await Task.sleep(for: backoff(attempt: attempt, base: configuration.retryBaseDelay))
+                }
+            }
         }
     }
 
@@ -94,58 +106,84 @@ public final class KiwoomClient: Sendable {
 
     /// Exponential back-off with jitter: base · 2^(attempt−1) · [0.5, 1.0).
     func backoff(attempt: Int) -> Duration {
-        let base = configuration.retryBaseDelay.seconds * pow(2, Double(attempt - 1))
-        return .milliseconds(Int(base * Double.random(in: 0.5..<1.0) * 1000))
+        Self.backoff(attempt: attempt, base: configuration.retryBaseDelay)
+    }
+
+    /// Exponential back-off with jitter from `base`.
+    static func backoff(attempt: Int, base: Duration) -> Duration {
+        let bound = base.seconds * pow(2, Double(attempt - 1))
+        return .milliseconds(Int(bound * Double.random(in: 0.5..<1.0) * 1000))
     }
 
     // MARK: - Orders
 
-    /// Sends an order TR exactly once. Only a readable reply decides accepted or rejected; anything else
-    /// after the request may have left is unknown.
+    /// Sends an order TR once; a second time only when the venue refused the token ([8005], [8031],
+    /// [8103]): that reply proves nothing was placed (§5.3, §11-5), so the token is re-issued and the same
+    /// order sent exactly once more. A second refusal is a rejection. Only a readable reply decides
+    /// accepted or rejected; anything else after the request may have left is unknown.
     func order<Body: Encodable & Sendable, Value: Decodable & Sendable>(
         _ api: KiwoomAPI, _ body: Body, as: Value.Type, orderNumber: (Value) -> String?
     ) async -> KiwoomOrderOutcome<Value> {
         let data: Data
+        do {
+            data = try Self.encode(body)
+        } catch {
+            return .rejected(error as? KiwoomError ?? KiwoomError(.invalidRequest, apiID: api.rawValue, message: "not sent: \(error)"))
+        }
+        let first = await orderAttempt(api, data, orderNumber: orderNumber)
+        guard first.tokenRefused, case .rejected(let refusal) = first.outcome else { return first.outcome }
+        logger.notice("order refused for its token; re-issuing and sending it once more",
+                      metadata: ["api-id": "\(api.rawValue)", "code": "\(refusal.code ?? "-")"])
+        return await orderAttempt(api, data, orderNumber: orderNumber).outcome
+    }
+
+    /// One send of an order TR. `tokenRefused` is true when the venue answered with a token refusal
+    /// (the token is then dropped from the cache), which proves the order was not placed.
+    private func orderAttempt<Value: Decodable & Sendable>(
+        _ api: KiwoomAPI, _ data: Data, orderNumber: (Value) -> String?
+    ) async -> (outcome: KiwoomOrderOutcome<Value>, tokenRefused: Bool) {
         let token: String
         let baseURL: String
         do {
             baseURL = try await configuration.currentBaseURL()
-            data = try Self.encode(body)
             try await limiter.acquire(api)
             token = try await tokens.token()
         } catch {
             // Nothing was sent: the order is definitely not placed.
             let e = error as? KiwoomError ?? KiwoomError(.transport, apiID: api.rawValue, message: "not sent: \(error)")
-            return .rejected(e)
+            return (.rejected(e), false)
         }
         let reply: Reply
         do {
             reply = try await Self.send(http: http, baseURL: baseURL, api: api, body: data, token: token,
                                         contYn: nil, nextKey: nil, timeout: configuration.orderTimeout)
         } catch {
-            return .unknown("\(api.rawValue): no reply after sending (\(error)); reconcile before acting")
+            return (.unknown("\(api.rawValue): no reply after sending (\(error)); reconcile before acting"), false)
         }
         guard (200..<300).contains(reply.status) else {
-            return .unknown("\(api.rawValue): HTTP \(reply.status) after sending; reconcile before acting")
+            return (.unknown("\(api.rawValue): HTTP \(reply.status) after sending; reconcile before acting"), false)
         }
         guard let envelope = try? JSONDecoder().decode(KiwoomEnvelope.self, from: reply.body), let code = envelope.return_code else {
-            return .unknown("\(api.rawValue): unreadable reply after sending; reconcile before acting")
+            return (.unknown("\(api.rawValue): unreadable reply after sending; reconcile before acting"), false)
         }
         guard code == 0 else {
             let error = KiwoomError.classify(apiID: api.rawValue, returnCode: code, message: envelope.return_msg ?? "", httpStatus: reply.status)
             if error.category == .rateLimited {
-                return .unknown("\(api.rawValue): rate-limit reply after sending (\(error.message)); reconcile before acting")
+                return (.unknown("\(api.rawValue): rate-limit reply after sending (\(error.message)); reconcile before acting"), false)
             }
-            if error.requiresNewToken { await tokens.invalidate(token) }
-            return .rejected(error)
+            if error.requiresNewToken {
+                await tokens.invalidate(token)
+                return (.rejected(error), true)
+            }
+            return (.rejected(error), false)
         }
         guard let value = try? JSONDecoder().decode(Value.self, from: reply.body) else {
-            return .unknown("\(api.rawValue): success without a readable body; reconcile before acting")
+            return (.unknown("\(api.rawValue): success without a readable body; reconcile before acting"), false)
         }
         guard let number = orderNumber(value).flatMap(KiwoomValue.text) else {
-            return .rejected(KiwoomError(.rejected, apiID: api.rawValue, returnCode: 0, message: "reply without ord_no: \(envelope.return_msg ?? "")"))
+            return (.rejected(KiwoomError(.rejected, apiID: api.rawValue, returnCode: 0, message: "reply without ord_no: \(envelope.return_msg ?? "")")), false)
         }
-        return .accepted(value, orderNo: number)
+        return (.accepted(value, orderNo: number), false)
     }
 
     // MARK: - Transport

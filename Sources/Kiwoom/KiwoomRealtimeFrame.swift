@@ -11,8 +11,9 @@ public enum KiwoomRealtimeFrame: Sendable, Equatable {
     case system(code: String, message: String)
     /// The answer to REG or REMOVE: `return_code` 0 is success, 1 an error.
     case registration(trnm: String, returnCode: Int, message: String)
-    /// Pushed data: one or more items, each with its type (`0B`, `0D`, …), code and FID → value map.
-    case real([Item])
+    /// Pushed data: the readable items, each with its type (`0B`, `0D`, …), code and FID → value map, and
+    /// how many items of the frame could not be read (skipped, so that one odd item never sinks the rest).
+    case real([Item], skipped: Int)
     /// A frame of another kind (condition search, …), ignored here.
     case other(trnm: String)
 
@@ -40,7 +41,7 @@ public enum KiwoomRealtimeFrame: Sendable, Equatable {
         var return_msg: String?
         var code: String?
         var message: String?
-        var data: [Item]?
+        var data: [Lossy]?
 
         enum CodingKeys: String, CodingKey { case trnm, return_code, return_msg, code, message, data }
 
@@ -57,7 +58,17 @@ public enum KiwoomRealtimeFrame: Sendable, Equatable {
             code = try? c.decodeIfPresent(String.self, forKey: .code)
             message = try? c.decodeIfPresent(String.self, forKey: .message)
             // Only REAL frames carry items; other frames' `data` (condition-search lists) are not read here.
-            data = trnm == "REAL" ? try c.decodeIfPresent([Item].self, forKey: .data) : nil
+            data = trnm == "REAL" ? try c.decodeIfPresent([Lossy].self, forKey: .data) : nil
+        }
+    }
+
+    /// One element of a REAL frame's `data`, read on its own: an item without `item` or with a value that
+    /// is not a string is kept as nil (and counted) instead of failing the whole frame.
+    private struct Lossy: Decodable {
+        var item: Item?
+
+        init(from decoder: any Decoder) throws {
+            item = try? Item(from: decoder)
         }
     }
 
@@ -80,8 +91,9 @@ public enum KiwoomRealtimeFrame: Sendable, Equatable {
         case "REG", "REMOVE":
             return .registration(trnm: wire.trnm, returnCode: wire.return_code ?? 0, message: wire.return_msg ?? "")
         case "REAL":
-            guard let items = wire.data else { throw Malformed(description: "REAL without data") }
-            return .real(items)
+            guard let entries = wire.data else { throw Malformed(description: "REAL without data") }
+            let items = entries.compactMap(\.item)
+            return .real(items, skipped: entries.count - items.count)
         default:
             return .other(trnm: wire.trnm)
         }

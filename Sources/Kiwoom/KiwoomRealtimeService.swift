@@ -32,12 +32,16 @@ public final class KiwoomRealtimeService: Service, Sendable {
         public var backoffCap: Duration
         /// How often the watched stocks' day references are re-read over REST (paced by the client's limiter).
         public var referenceRefreshInterval: Duration
+        /// How long to stay away after `R10001` (another session took the appkey, §8.3), default 5 minutes.
+        /// Reconnecting sooner would evict that session in turn, and the two would take the key from each
+        /// other in a loop (§11 client 14); minutes let a person see it in `/api/status` and the logs.
+        public var evictionBackoff: Duration
 
         /// Creates a configuration.
         public init(webSocketURL: @escaping @Sendable () async throws -> String, watchlist: [Ticker], types: [String] = ["0B", "0D"],
                     itemsPerRegistration: Int = 100, connectTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(150),
                     backoffInitial: Duration = .seconds(1), backoffCap: Duration = .seconds(30),
-                    referenceRefreshInterval: Duration = .seconds(540)) {
+                    referenceRefreshInterval: Duration = .seconds(540), evictionBackoff: Duration = .seconds(300)) {
             self.webSocketURL = webSocketURL
             self.watchlist = watchlist
             self.types = types
@@ -47,12 +51,14 @@ public final class KiwoomRealtimeService: Service, Sendable {
             self.backoffInitial = backoffInitial
             self.backoffCap = backoffCap
             self.referenceRefreshInterval = referenceRefreshInterval
+            self.evictionBackoff = evictionBackoff
         }
     }
 
     /// What the service has done, for `/api/status`.
     public struct Status: Sendable, Codable {
-        /// `idle` (empty watchlist), `connecting`, `subscribed`, `backingOff`, `stopped`.
+        /// `idle` (empty watchlist), `connecting`, `subscribed`, `backingOff`, `evicted` (staying away after
+        /// `R10001` until `evictedUntil`), `stopped`.
         public var state = "connecting"
         /// Stocks watched.
         public var watched = 0
@@ -68,8 +74,15 @@ public final class KiwoomRealtimeService: Service, Sendable {
         public var pingsEchoed = 0
         /// Frames that could not be read.
         public var malformedFrames = 0
+        /// Items of `REAL` frames that could not be read (no `item`, a value that is not a string, …);
+        /// the frame's other items were applied.
+        public var malformedItems = 0
         /// SYSTEM notices received.
         public var systemNotices = 0
+        /// Sessions ended by `R10001`: another connection logged in with the same appkey.
+        public var evictions = 0
+        /// While evicted: when the service will connect again.
+        public var evictedUntil: Date?
         /// Pushed items applied to the quote book.
         public var itemsApplied = 0
         /// Stocks with a usable live quote now.
@@ -93,6 +106,9 @@ public final class KiwoomRealtimeService: Service, Sendable {
         var status = Status()
         var generation = 0
         var lastFrame = ContinuousClock.now
+        /// The text of an `R10001` notice on the current socket; read by the connection loop to choose the
+        /// eviction back-off.
+        var eviction: String?
     }
 
     /// Creates the service for a broker whose quote book it feeds.
@@ -146,6 +162,19 @@ public final class KiwoomRealtimeService: Service, Sendable {
                 logger.warning("Kiwoom realtime socket failed", metadata: ["error": "\(error)", "attempt": "\(failures)"])
             }
             quotes.connectionLost()
+            if let notice = inner.withLock({ s in defer { s.eviction = nil }; return s.eviction }) {
+                // Not a clean close: another session holds the appkey. Stay away for minutes, never in a loop.
+                let until = Date().addingTimeInterval(configuration.evictionBackoff.seconds)
+                update {
+                    $0.state = "evicted"
+                    $0.subscribedSince = nil
+                    $0.evictedUntil = until
+                    $0.lastError = "R10001: another session logged in with this appkey (\(notice)); reconnecting after \(until)"
+                }
+                do { try await Task.sleep(for: configuration.evictionBackoff) } catch { return }
+                update { $0.evictedUntil = nil }
+                continue
+            }
             update { $0.state = "backingOff"; $0.subscribedSince = nil }
             do { try await Task.sleep(for: backoff(attempt: failures)) } catch { return }
         }
@@ -222,8 +251,12 @@ public final class KiwoomRealtimeService: Service, Sendable {
             return
         }
         switch frame {
-        case .real(let items):
+        case .real(let items, let skipped):
             quotes.apply(items)
+            if skipped > 0 {
+                update { $0.malformedItems += skipped }
+                logger.debug("skipped unreadable realtime items", metadata: ["count": "\(skipped)"])
+            }
         case .ping(let raw):
             // Sent back unchanged, as the venue requires.
             try await outbound.writeTextMessage(raw)
@@ -256,7 +289,15 @@ public final class KiwoomRealtimeService: Service, Sendable {
             }
         case .system(let code, let message):
             update { $0.systemNotices += 1 }
-            logger.notice("Kiwoom realtime notice", metadata: ["code": "\(code)", "message": "\(message)"])
+            guard code == "R10001" else {
+                logger.notice("Kiwoom realtime notice", metadata: ["code": "\(code)", "message": "\(message)"])
+                return
+            }
+            inner.withLock { $0.eviction = message }
+            update { $0.evictions += 1 }
+            logger.error("Kiwoom realtime session taken over by another connection with the same appkey; staying away",
+                         metadata: ["code": "\(code)", "message": "\(message)", "backoff": "\(configuration.evictionBackoff)"])
+            throw KiwoomRealtimeError("R10001: another session took the appkey")
         case .other:
             break
         }

@@ -137,7 +137,8 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
         let simulatorURL = simulated.map { venues in { @Sendable in try await venues.kiwoom.realtimeURL() } }
         let service = KiwoomRealtimeService(
             broker: broker,
-            configuration: .init(webSocketURL: simulatorURL ?? { configuredURL }, watchlist: venues.kiwoomRealtime.watchlist),
+            configuration: .init(webSocketURL: simulatorURL ?? { configuredURL }, watchlist: venues.kiwoomRealtime.watchlist,
+                                 evictionBackoff: venues.kiwoomRealtime.evictionBackoff),
             logger: logger)
         named.append(("kiwoom-realtime", service))
         realtimeService = service

@@ -38,7 +38,7 @@ import Testing
         }
         let bookJSON = String(decoding: try JSONSerialization.data(withJSONObject: bookValues), as: UTF8.self)
         let book = #"{"trnm":"REAL","data":[{"type":"0D","name":"주식호가잔량","item":"005930_NX","values":"# + bookJSON + "}]}"
-        guard case .real(let tradeItems) = try KiwoomRealtimeFrame.parse(trade), case .real(let bookItems) = try KiwoomRealtimeFrame.parse(book) else {
+        guard case .real(let tradeItems, 0) = try KiwoomRealtimeFrame.parse(trade), case .real(let bookItems, 0) = try KiwoomRealtimeFrame.parse(book) else {
             Issue.record("not REAL frames")
             return
         }
@@ -60,9 +60,32 @@ import Testing
     }
 
     @Test func malformedFramesAreRefused() {
-        for text in ["", "not json", #"{"no_trnm":1}"#, #"{"trnm":"LOGIN"}"#, #"{"trnm":"REAL"}"#, #"{"trnm":"REAL","data":[{"type":"0B"}]}"#] {
+        for text in ["", "not json", #"{"no_trnm":1}"#, #"{"trnm":"LOGIN"}"#, #"{"trnm":"REAL"}"#, #"{"trnm":"REAL","data":{"type":"0B"}}"#] {
             #expect(throws: KiwoomRealtimeFrame.Malformed.self) { try KiwoomRealtimeFrame.parse(text) }
         }
+    }
+
+    @Test func oneOddItemDoesNotSinkTheRestOfItsFrame() throws {
+        // Good items around four bad ones: no `item`, a number among the values, `values` not an object, not an object at all.
+        let frame = #"""
+        {"trnm":"REAL","data":[
+          {"type":"0B","name":"주식체결","item":"005930","values":{"20":"091501","10":"+20900","27":"+20950","28":"+20900"}},
+          {"type":"0B","name":"주식체결","values":{"20":"091501","10":"+71000"}},
+          {"type":"0B","name":"주식체결","item":"000660","values":{"20":"091501","10":171000}},
+          {"type":"0D","item":"035420","values":"?"},
+          null,
+          {"type":"0B","name":"주식체결","item":"035720","values":{"20":"091501","10":"-45050"},"extra":1}
+        ]}
+        """#
+        guard case .real(let items, let skipped) = try KiwoomRealtimeFrame.parse(frame) else { Issue.record("not a REAL frame"); return }
+        #expect(items.map(\.item) == ["005930", "035720"])
+        #expect(items.first?.values["10"] == "+20900")
+        #expect(skipped == 4)
+        let quotes = KiwoomQuoteBook()
+        quotes.connectionOpened()
+        #expect(quotes.apply(items) == 2)
+        // A frame of nothing but bad items is still a REAL frame: nothing applied, everything counted.
+        #expect(try KiwoomRealtimeFrame.parse(#"{"trnm":"REAL","data":[{"type":"0B"}]}"#) == .real([], skipped: 1))
     }
 
     @Test func loginAndRegistrationFramesFollowTheSpec() throws {

@@ -32,6 +32,59 @@ import Testing
         #expect(await provider.issuances == 3)
     }
 
+    @Test func insideTheMarginTheSameTokenIsKeptUntilItExpires() async throws {
+        let clock = Mutex(Date(timeIntervalSince1970: 1_790_000_000))
+        let calls = Mutex(0)
+        // A venue as in §5.3: one token per appkey, handed back unchanged (with its expires_dt) until it expires.
+        let issued = Mutex<(token: String, expires: Date)?>(nil)
+        let provider = KiwoomTokenProvider(renewalMargin: .seconds(600), now: { clock.withLock { $0 } }) {
+            let now = clock.withLock { $0 }
+            let n = calls.withLock { $0 += 1; return $0 }
+            let current = issued.withLock { current -> (token: String, expires: Date) in
+                if let held = current, held.expires > now { return held }
+                current = ("T\(n)", now.addingTimeInterval(3_600))
+                return current!
+            }
+            var reply = try JSONDecoder().decode(AU10001Response.self, from: Data("{}".utf8))
+            reply.token = current.token
+            reply.expires_dt = Self.expires(current.expires)
+            return reply
+        }
+        #expect(try await provider.token() == "T1")
+        #expect(calls.withLock { $0 } == 1)
+        // 300 s before expires_dt: inside the 600 s margin. Twenty calls ask the venue once; it answers with
+        // the same token, which is then kept.
+        clock.withLock { $0 += 3_300 }
+        for _ in 0..<20 { #expect(try await provider.token() == "T1") }
+        #expect(calls.withLock { $0 } == 2)
+        clock.withLock { $0 += 299 }
+        #expect(try await provider.token() == "T1")
+        #expect(calls.withLock { $0 } == 2)
+        // At expires_dt the venue issues a new token, renewed normally again.
+        clock.withLock { $0 += 1 }
+        for _ in 0..<5 { #expect(try await provider.token() == "T3") }
+        #expect(calls.withLock { $0 } == 3)
+    }
+
+    @Test func aFailedRenewalFallsBackToTheHeldTokenWhileItIsValid() async throws {
+        let clock = Mutex(Date(timeIntervalSince1970: 1_790_000_000))
+        let start = clock.withLock { $0 }
+        let fail = Mutex(false)
+        let provider = KiwoomTokenProvider(renewalMargin: .seconds(600), now: { clock.withLock { $0 } }) {
+            if fail.withLock({ $0 }) { throw KiwoomError(.rateLimited, apiID: "au10001", message: "HTTP 429", httpStatus: 429) }
+            var reply = try JSONDecoder().decode(AU10001Response.self, from: Data("{}".utf8))
+            reply.token = "T"
+            reply.expires_dt = Self.expires(start.addingTimeInterval(3_600))
+            return reply
+        }
+        #expect(try await provider.token() == "T")
+        fail.withLock { $0 = true }
+        clock.withLock { $0 += 3_300 }
+        #expect(try await provider.token() == "T", "still valid for 300 s")
+        clock.withLock { $0 += 300 }
+        await #expect(throws: KiwoomError.self) { _ = try await provider.token() }
+    }
+
     @Test func concurrentCallersShareOneIssuanceAndStaleInvalidationsAreIgnored() async throws {
         let calls = Mutex(0)
         let provider = KiwoomTokenProvider(renewalMargin: .seconds(60)) {

@@ -76,6 +76,9 @@ import Testing
         #expect(try VenueSettings(reader: reader(["kiwoom.realtime.watchlist": "none"]), mode: .simulate).kiwoomRealtime.watchlist.isEmpty)
         #expect(throws: SettingsError.self) { try VenueSettings(reader: reader(["kiwoom.realtime.watchlist": "005930,samsung"]), mode: .simulate) }
         #expect(throws: SettingsError.self) { try VenueSettings(reader: reader(["kiwoom.ws.url": "https://x"]), mode: .simulate) }
+        #expect(simulate.kiwoomRealtime.evictionBackoff == .seconds(300), "R10001 keeps the feed away for 5 minutes by default")
+        #expect(try VenueSettings(reader: reader(["kiwoom.realtime.eviction.backoff.seconds": "900"]), mode: .simulate).kiwoomRealtime.evictionBackoff == .seconds(900))
+        #expect(throws: SettingsError.self) { try VenueSettings(reader: reader(["kiwoom.realtime.eviction.backoff.seconds": "0"]), mode: .simulate) }
     }
 
     @Test func liveTradingNeedsExplicitConfirmation() throws {

@@ -6,7 +6,9 @@ import SokboCore
 /// The simulator's realtime WebSocket (`/api/dostk/websocket`), in Kiwoom's format (venue spec §8):
 /// LOGIN first (else `SYSTEM R10004` and close; a bad token gets the [8005] LOGIN failure and close),
 /// REG/REMOVE acknowledged, `PING` sent on a schedule and expected back unchanged, and every change of a
-/// registered stock (price, volume, book) pushed as `REAL` `0B` and `0D` items within 10 ms.
+/// registered stock (price, volume, book) pushed as `REAL` `0B` and `0D` items within 10 ms. One session per
+/// appkey, as the live host: a LOGIN that succeeds while another socket is logged in sends that older one
+/// `SYSTEM` `R10001` and closes it (§8.3, §11 simulator 11).
 actor KiwoomRealtimeHub {
     private struct Connection {
         let outbound: WebSocketOutboundWriter
@@ -22,6 +24,10 @@ actor KiwoomRealtimeHub {
     private(set) var pingsEchoed = 0
     private(set) var registrations = 0
     private(set) var itemsPushed = 0
+    private(set) var evictions = 0
+
+    /// The `R10001` notice; the live text is not captured in full (§8.3), only its two phrases.
+    static let evictionNotice = #"{"trnm":"SYSTEM","code":"R10001","message":"동일한 App key로 접속이 되었습니다. 기존 세션은 종료됩니다"}"#
 
     init(core: KiwoomSimulatorCore) {
         self.core = core
@@ -47,6 +53,7 @@ actor KiwoomRealtimeHub {
                     try await outbound.writeTextMessage(#"{"trnm":"LOGIN","return_code":3,"return_msg":"토큰 인증에 실패했습니다. 접속을 종료합니다 [CODE=8005, MESSAGE=Token이 유효하지 않습니다]"}"#)
                     return
                 }
+                await evictAll()
                 nextID += 1
                 id = nextID
                 connections[nextID] = Connection(outbound: outbound)
@@ -112,6 +119,24 @@ actor KiwoomRealtimeHub {
         let open = connections.values.map(\.outbound)
         connections.removeAll()
         for outbound in open { try? await outbound.close(.goingAway, reason: "simulated drop") }
+    }
+
+    /// Sends every logged-in socket `SYSTEM` `R10001` (another session took the appkey) and closes it.
+    func evictAll() async {
+        let open = connections.values.map(\.outbound)
+        connections.removeAll()
+        evictions += open.count
+        for outbound in open {
+            try? await outbound.writeTextMessage(Self.evictionNotice)
+            try? await outbound.close(.normalClosure, reason: "R10001")
+        }
+    }
+
+    /// Sends `text` as it is to every logged-in socket (a test hook for frames the venue may send).
+    func sendToAll(_ text: String) async {
+        for (id, connection) in connections {
+            do { try await connection.outbound.writeTextMessage(text) } catch { connections[id] = nil }
+        }
     }
 
     /// Open sockets that passed LOGIN.

@@ -102,6 +102,13 @@ public final class KiwoomSimulator: Service, Sendable {
     /// Makes every issued token invalid now (the next request with it gets [8005]).
     public func expireTokens() { core.state.withLock { $0.tokens.removeAll() } }
 
+    /// Answers the next `count` requests (of `apiIDs`, or of any TR when nil) with the token refusal
+    /// `[8005:Token이 유효하지 않습니다]` (HTTP 200, `return_code` 3) whatever token they carry, as the venue
+    /// does for a token it has invalidated; the request is not processed (an order is not placed).
+    public func refuseTokens(count: Int, apiIDs: Set<String>? = nil) {
+        core.state.withLock { $0.tokenRefusals.append((count, apiIDs)) }
+    }
+
     /// Answers the next `count` requests (of `apiIDs`, or of any TR when nil) with `status`
     /// (429 carries the `[1700]` body); the request is counted but not processed.
     public func inject(status: Int, count: Int, apiIDs: Set<String>? = nil) {
@@ -146,6 +153,8 @@ public final class KiwoomSimulator: Service, Sendable {
     public func realtimeLogins() async -> Int { await realtime.logins }
     /// Realtime sockets open now.
     public func realtimeOpenConnections() async -> Int { await realtime.openCount }
+    /// Sends one text frame, as it is, to every logged-in realtime socket (frames the venue might send).
+    public func sendRealtime(_ text: String) async { await realtime.sendToAll(text) }
     /// PINGs the clients sent back.
     public func realtimePingsEchoed() async -> Int { await realtime.pingsEchoed }
     /// REG frames accepted.
@@ -154,6 +163,11 @@ public final class KiwoomSimulator: Service, Sendable {
     public func realtimeItemsPushed() async -> Int { await realtime.itemsPushed }
     /// Closes every realtime socket (a simulated disconnect).
     public func dropRealtimeConnections() async { await realtime.dropAll() }
+    /// Sends `SYSTEM` `R10001` to every realtime socket and closes it, as the venue does when another session
+    /// logs in with the same appkey (the simulator also does this on its own when a second socket logs in).
+    public func evictRealtimeSessions() async { await realtime.evictAll() }
+    /// Realtime sockets closed with `R10001` (all time).
+    public func realtimeEvictions() async -> Int { await realtime.evictions }
     /// The simulated ten-level book of a code (asks and bids, best first; empty levels are 0).
     public func book(_ code: String) -> (asks: [(price: Int, quantity: Int)], bids: [(price: Int, quantity: Int)]) {
         core.state.withLock { s in

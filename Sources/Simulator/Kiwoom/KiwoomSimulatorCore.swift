@@ -30,6 +30,8 @@ final class KiwoomSimulatorCore: Sendable {
         var holds: [String: (count: Int, limit: Duration)] = [:]
         /// Bumped by `releaseHeld`: a held request goes on once it changes.
         var releases = 0
+        /// Requests still to be refused with [8005] whatever their token (`refuseTokens`).
+        var tokenRefusals: [(remaining: Int, apiIDs: Set<String>?)] = []
     }
 
     let configuration: KiwoomSimulatorConfiguration
@@ -93,7 +95,7 @@ final class KiwoomSimulatorCore: Sendable {
         let auth = request.headers[.authorization] ?? ""
         let token = auth.hasPrefix("Bearer ") ? String(auth.dropFirst(7)) : ""
         let valid = state.withLock { s in s.tokens[token].map { $0 > Date() } ?? false }
-        guard valid else { return reply(failure(3, "인증에 실패했습니다[8005:Token이 유효하지 않습니다]"), apiID: apiID) }
+        guard valid, !takeTokenRefusal(apiID) else { return reply(failure(3, "인증에 실패했습니다[8005:Token이 유효하지 않습니다]"), apiID: apiID) }
 
         guard !apiID.isEmpty else {
             return reply(failure(2, "입력 값 오류입니다[1501:API ID가 존재하지 않습니다]"), apiID: apiID)
@@ -119,6 +121,16 @@ final class KiwoomSimulatorCore: Sendable {
             let status = s.injections[i].status
             if s.injections[i].remaining == 0 { s.injections.remove(at: i) }
             return status
+        }
+    }
+
+    /// True when a `refuseTokens` injection covers this request (and uses one of its count).
+    func takeTokenRefusal(_ apiID: String) -> Bool {
+        state.withLock { s in
+            guard let i = s.tokenRefusals.firstIndex(where: { $0.remaining > 0 && ($0.apiIDs?.contains(apiID) ?? true) }) else { return false }
+            s.tokenRefusals[i].remaining -= 1
+            if s.tokenRefusals[i].remaining == 0 { s.tokenRefusals.remove(at: i) }
+            return true
         }
     }
 

@@ -45,6 +45,8 @@ struct VenueSettings: Sendable {
     struct KiwoomRealtimeSettings: Sendable {
         var webSocketURL: String
         var watchlist: [Ticker]
+        /// How long the realtime feed stays away after `R10001` (another session took the appkey).
+        var evictionBackoff: Duration
     }
 
     struct SimulatorSettings: Sendable {
@@ -105,7 +107,8 @@ struct VenueSettings: Sendable {
         let defaultWatchlist = mode == .simulate ? KiwoomSimulator.universe.map(\.code).joined(separator: ",") : "none"
         self.kiwoomRealtime = KiwoomRealtimeSettings(
             webSocketURL: try kiwoomConfig.parse("ws.url", default: defaultWebSocket, Self.webSocketURL),
-            watchlist: try kiwoomConfig.parse("realtime.watchlist", default: Self.watchlist(defaultWatchlist) ?? [], Self.watchlist))
+            watchlist: try kiwoomConfig.parse("realtime.watchlist", default: Self.watchlist(defaultWatchlist) ?? [], Self.watchlist),
+            evictionBackoff: .seconds(try kiwoomConfig.parse("realtime.eviction.backoff.seconds", default: 300) { Int($0).flatMap { (1...86_400).contains($0) ? $0 : nil } }))
 
         var dart = DARTConfiguration.defaults(for: mode.rawValue)
         let dartConfig = reader.settingsScope("dart")
