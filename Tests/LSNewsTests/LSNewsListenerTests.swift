@@ -223,6 +223,35 @@ import Testing
         }
     }
 
+    @Test func cp949ChunksAreRepairedAndEachLostCharacterMarked() async throws {
+        // The simulator's default is the venue's: 100-byte CP949 chunks, each decoded alone.
+        #expect(LSSimulatorConfiguration().chunking == .cp949)
+        let results = try await fetchBodies(chunking: .cp949)
+        #expect(results.contains { $0.fetched.body.contains("\u{FFFD}") }, "some character was cut")
+        for (fetched, original) in results {
+            #expect(!fetched.body.contains("？"), "no venue replacement is shown")
+            #expect(Self.matchesWithLosses(fetched.body, original),
+                    "equal to the article except one U+FFFD per lost character and trimmed spaces:\n\(fetched.body)\n\(original)")
+        }
+    }
+
+    /// Whether `fetched` is `original` with some characters each replaced by one U+FFFD and some spaces missing.
+    static func matchesWithLosses(_ fetched: String, _ original: String) -> Bool {
+        let f = Array(fetched.unicodeScalars), o = Array(original.unicodeScalars)
+        var i = 0, j = 0
+        while i < f.count, j < o.count {
+            if f[i] == o[j] || f[i] == "\u{FFFD}" {
+                i += 1
+                j += 1
+            } else if o[j] == " " {
+                j += 1
+            } else {
+                return false
+            }
+        }
+        return i == f.count && o[j...].allSatisfy { $0 == " " }
+    }
+
     @Test func lossyChunksKeepTheVenuesReplacementCharacters() async throws {
         let results = try await fetchBodies(chunking: .lossy)
         #expect(results.contains { $0.fetched.body.contains("\u{FFFD}") })
