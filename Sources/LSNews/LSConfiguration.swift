@@ -1,3 +1,4 @@
+import Foundation
 /// Everything the LS adapter needs, from plain values (the app maps the `ls` configuration scope onto it).
 public struct LSConfiguration: Sendable, CustomStringConvertible {
     /// REST base URL, e.g. `https://openapi.ls-sec.co.kr:8080` (token and t3102).
@@ -39,6 +40,8 @@ public struct LSConfiguration: Sendable, CustomStringConvertible {
     /// When set, asked for the REST base and WebSocket URLs at each use instead of the fixed ones: the
     /// built-in simulator binds a free port only once it runs. Must keep the configured schemes.
     public var resolveEndpoints: (@Sendable () async throws -> (baseURL: String, webSocketURL: String))?
+    /// The wall clock for token expiry and renewal (the system clock; tests put the listener at 06:55 KST).
+    public var now: @Sendable () -> Date
 
     /// Creates a configuration; unspecified values are the live defaults.
     public init(
@@ -70,6 +73,7 @@ public struct LSConfiguration: Sendable, CustomStringConvertible {
         self.tlsServerName = tlsServerName
         self.closeTimeout = closeTimeout
         self.resolveEndpoints = nil
+        self.now = { Date() }
     }
 
     /// The REST base and WebSocket URLs to use now.

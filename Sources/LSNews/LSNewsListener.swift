@@ -43,7 +43,10 @@ public final class LSNewsListener: Service, Sendable {
         self.logger = logger
         let rest = try LSRESTClient(configuration: configuration)
         self.rest = rest
-        self.tokens = LSTokenProvider(refreshMargin: configuration.tokenRefreshMargin) { try await rest.issueToken() }
+        let now = configuration.now
+        self.tokens = LSTokenProvider(refreshMargin: configuration.tokenRefreshMargin, now: now) {
+            try await rest.issueToken(now: now())
+        }
         self.newsBodies = LSNewsBodySource(rest: rest, tokens: tokens, configuration: configuration)
         let isTLS = configuration.webSocketURL.hasPrefix("wss:") || configuration.webSocketURL.hasPrefix("https:")
         self.tlsConfiguration = isTLS ? try LSRESTClient.tlsConfiguration(configuration) : nil
@@ -200,7 +203,7 @@ public final class LSNewsListener: Service, Sendable {
                 update { $0.idleTimeouts += 1 }
                 throw LSError.idleTimeout
             }
-            if let renewAt, Date() >= renewAt { throw LSError.tokenRenewalDue }
+            if let renewAt, configuration.now() >= renewAt { throw LSError.tokenRenewalDue }
         }
     }
 

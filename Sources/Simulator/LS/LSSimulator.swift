@@ -76,7 +76,7 @@ public final class LSSimulator: Service, Sendable {
     /// Publishes a headline of your choosing to every subscriber at the next tick; returns its realkey.
     @discardableResult
     public func publish(title: String, tickers: [Ticker]) async -> String {
-        await state.enqueue(title: title, tickers: tickers, now: Date())
+        await state.enqueue(title: title, tickers: tickers, now: self.configuration.now())
     }
 
     /// Sends an earlier headline's frame again, byte for byte; false when it is no longer kept.
@@ -159,7 +159,7 @@ public final class LSSimulator: Service, Sendable {
             let elapsed = now - last
             last = now
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            let (targets, frames) = await state.tick(elapsed: seconds, now: Date())
+            let (targets, frames) = await state.tick(elapsed: seconds, now: self.configuration.now())
             for outbound in targets {
                 for frame in frames {
                     do {
@@ -196,7 +196,7 @@ public final class LSSimulator: Service, Sendable {
                 else { continue }
                 let (ack, replay) = await state.register(
                     connection: id, token: header["token"] as? String ?? "", trType: "\(header["tr_type"] ?? "")",
-                    trCode: body["tr_cd"] as? String ?? "", trKey: body["tr_key"] as? String ?? "", now: Date())
+                    trCode: body["tr_cd"] as? String ?? "", trKey: body["tr_key"] as? String ?? "", now: self.configuration.now())
                 try await outbound.writeTextMessage(ack)
                 for frame in replay { try await outbound.writeTextMessage(frame) }
             }
@@ -218,7 +218,7 @@ public final class LSSimulator: Service, Sendable {
             else {
                 return Self.json(.forbidden, LST3102Response.gateway(code: "IGW00105", message: "유효하지 않은 AppSecret입니다."))
             }
-            let (token, expiresIn) = await self.state.issueToken(appKey: appKey, now: Date())
+            let (token, expiresIn) = await self.state.issueToken(appKey: appKey, now: self.configuration.now())
             let body = #"{"access_token":""# + token + #"","scope":"oob","token_type":"Bearer","expires_in":\#(expiresIn)}"#
             return Self.json(.ok, Array(body.utf8))
         }
@@ -233,7 +233,7 @@ public final class LSSimulator: Service, Sendable {
             if let name = HTTPField.Name("tr_cont_key") { headers[name] = "" }
             let authorization = request.headers[.authorization] ?? ""
             guard authorization.hasPrefix("Bearer "),
-                  let appKey = await self.state.validate(token: String(authorization.dropFirst(7)), now: Date())
+                  let appKey = await self.state.validate(token: String(authorization.dropFirst(7)), now: self.configuration.now())
             else {
                 return Self.json(.internalServerError, LST3102Response.gateway(code: "IGW00121", message: self.configuration.refusalMessage), headers)
             }

@@ -1,3 +1,4 @@
+import Foundation
 import SokboCore
 
 /// Settings of the simulated LS venue.
@@ -70,6 +71,9 @@ public struct LSSimulatorConfiguration: Sendable {
     public var oversizedFrameBytes: Int
     /// Serve https/wss instead of http/ws.
     public var tls: TLS?
+    /// The venue's wall clock: tokens expire at the next 07:00 KST by it (spec §2.3), and after that
+    /// registrations and t3102 calls with them are refused with `IGW00121` (spec §8). Tests move it by hand.
+    public var now: @Sendable () -> Date
 
     /// Creates a configuration.
     public init(
@@ -99,6 +103,7 @@ public struct LSSimulatorConfiguration: Sendable {
         self.closeSocketsOnExpiry = closeSocketsOnExpiry
         self.oversizedFrameBytes = oversizedFrameBytes
         self.tls = tls
+        self.now = { Date() }
     }
 }
 
