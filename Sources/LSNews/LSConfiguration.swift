@@ -11,9 +11,9 @@ public struct LSConfiguration: Sendable, CustomStringConvertible {
     public var appSecret: String
     /// Deadline for TCP connect + TLS + WebSocket upgrade; the client library has none of its own.
     public var connectTimeout: Duration
-    /// No frame for this long → the socket is presumed dead and replaced.
-    public var idleTimeout: Duration
-    /// WebSocket protocol ping period (LS documents no application ping).
+    /// WebSocket protocol ping period, and how long a ping may go unanswered before the socket is presumed
+    /// dead and replaced (the WebSocket library's auto-ping closes it). The only liveness test: news can be
+    /// silent for minutes and that is not a failure (spec §5.7, §8). LS documents no application ping.
     public var pingInterval: Duration
     /// First reconnect delay bound; doubled per failed attempt, with full jitter.
     public var backoffInitial: Duration
@@ -46,8 +46,7 @@ public struct LSConfiguration: Sendable, CustomStringConvertible {
     /// Creates a configuration; unspecified values are the live defaults.
     public init(
         baseURL: String, webSocketURL: String, appKey: String, appSecret: String,
-        connectTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(180),
-        pingInterval: Duration = .seconds(20), backoffInitial: Duration = .seconds(1),
+        connectTimeout: Duration = .seconds(10), pingInterval: Duration = .seconds(20), backoffInitial: Duration = .seconds(1),
         backoffCap: Duration = .seconds(30), tokenRefreshMargin: Duration = .seconds(300),
         dedupeCapacity: Int = 100_000, maxMessageBytes: Int = 64 * 1024,
         t3102Interval: Duration = .milliseconds(1050), t3102MaxQueueWait: Duration = .seconds(5),
@@ -59,7 +58,6 @@ public struct LSConfiguration: Sendable, CustomStringConvertible {
         self.appKey = appKey
         self.appSecret = appSecret
         self.connectTimeout = connectTimeout
-        self.idleTimeout = idleTimeout
         self.pingInterval = pingInterval
         self.backoffInitial = backoffInitial
         self.backoffCap = backoffCap
@@ -84,8 +82,9 @@ public struct LSConfiguration: Sendable, CustomStringConvertible {
     /// Default hosts per run mode: `live` → the real hosts, `mock` → the paper-trading WebSocket port,
     /// `simulate` → the built-in simulator's default loopback ports (the app overrides them with the bound ones).
     ///
-    /// Why a 180 s idle deadline in live: NWS is bursty with silences of 90 s or more (spec §5.4), so a shorter
-    /// deadline would churn on a quiet feed; protocol pings catch a dead TCP path sooner.
+    /// Why pings every 20 s: the period of the clients the spec cites (T32, the `ls-sec` library; spec §5.7);
+    /// a dead path is noticed within two periods, while a quiet feed (NWS is silent for 90 s and more,
+    /// spec §5.4) keeps its socket.
     public static func defaults(for mode: String) -> LSConfiguration {
         switch mode {
         case "live":
@@ -96,8 +95,7 @@ public struct LSConfiguration: Sendable, CustomStringConvertible {
                             webSocketURL: "wss://openapi.ls-sec.co.kr:29443/websocket", appKey: "", appSecret: "")
         default:
             LSConfiguration(baseURL: "http://127.0.0.1:18080", webSocketURL: "ws://127.0.0.1:19443/websocket",
-                            appKey: "PSsimulatorappkey000000000000000000", appSecret: "simulatorsecret0000000000000000000000",
-                            idleTimeout: .seconds(60))
+                            appKey: "PSsimulatorappkey000000000000000000", appSecret: "simulatorsecret0000000000000000000000")
         }
     }
 

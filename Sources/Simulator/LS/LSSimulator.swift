@@ -63,6 +63,12 @@ public final class LSSimulator: Service, Sendable {
         await state.stallOpenConnections(until: ContinuousClock.now + duration)
     }
 
+    /// The sockets open now go dead behind their open TCP connections: nothing more is read from them (so
+    /// protocol pings go unanswered) and nothing is sent; they stay open until the simulator stops.
+    public func freezeConnections() async {
+        await state.freezeOpenConnections()
+    }
+
     /// Expires every issued token: new registrations and t3102 calls get `IGW00121`.
     public func expireTokens() async {
         for outbound in await state.expireTokens() { try? await outbound.close(.goingAway, reason: "token expired") }
@@ -189,6 +195,28 @@ public final class LSSimulator: Service, Sendable {
     private func serveSocket(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
         let id = await state.open(outbound)
         do {
+            let frozen = try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask { try await self.readRegistrations(connection: id, inbound: inbound, outbound: outbound); return false }
+                group.addTask {
+                    while !(await self.state.isFrozen(id)) { try await Task.sleep(for: .milliseconds(20)) }
+                    return true
+                }
+                defer { group.cancelAll() }
+                return try await group.next() ?? false
+            }
+            // Why cancelling the reader freezes the socket: the library answers pings only while the inbound
+            // stream is read, and a cancelled read leaves the channel open with reading stopped for good.
+            if frozen { try await Task.sleep(for: .seconds(86_400 * 365)) }
+        } catch {
+            await state.close(id)
+            throw error
+        }
+        await state.close(id)
+    }
+
+    /// Answers registrations until the client closes.
+    private func readRegistrations(connection id: Int, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
+        do {
             for try await message in inbound.messages(maxSize: 1 << 16) {
                 guard case .text(let text) = message,
                       let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
@@ -200,11 +228,7 @@ public final class LSSimulator: Service, Sendable {
                 try await outbound.writeTextMessage(ack)
                 for frame in replay { try await outbound.writeTextMessage(frame) }
             }
-        } catch {
-            await state.close(id)
-            throw error
         }
-        await state.close(id)
     }
 
     // MARK: - REST
