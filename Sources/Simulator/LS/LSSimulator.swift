@@ -206,7 +206,7 @@ public final class LSSimulator: Service, Sendable {
             }
             // Why cancelling the reader freezes the socket: the library answers pings only while the inbound
             // stream is read, and a cancelled read leaves the channel open with reading stopped for good.
-            if frozen { try await Task.sleep(for: .seconds(86_400 * 365)) }
+            if frozen { try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(86_400 * 365)) } }
         } catch {
             await state.close(id)
             throw error
