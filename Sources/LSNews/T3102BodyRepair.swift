@@ -23,7 +23,8 @@ enum T3102BodyRepair {
     static let maxTrimmedSpaces = 4
     /// CP949 (Windows code page 949, Unified Hangul Code), through Foundation's CoreFoundation encodings:
     /// `kCFStringEncodingDOSKorean` (0x0422) as an `NSStringEncoding`. Measured on this Linux toolchain:
-    /// encodes and decodes UHC (`똠` ↔ 8C 63) and KS X 1001 hanja, 5 KB round trip in 0.4 ms.
+    /// encodes and decodes UHC (`똠` ↔ 8C 63) and KS X 1001 hanja; a 7 KB (UTF-8) Korean text is encoded
+    /// and decoded in 0.75 ms. Glibc's iconv (`CP949`) works too; Foundation needs no C buffer handling.
     static let cp949 = String.Encoding(rawValue: 0x8000_0422)
 
     /// The article text from its chunks; chunks that are not CP949 text (another encoding, or already
