@@ -48,13 +48,23 @@ enum T3102BodyRepair {
             var bytes: [UInt8?] = []
             var outOfStep = startsInsideCharacter
             var endsInsideCharacter = false
-            for (i, scalar) in scalars.enumerated() {
-                let replaced = scalar == venueReplacement || scalar == lostCharacter
+            var i = 0
+            while i < scalars.count {
+                let scalar = scalars[i]
+                defer { i += 1 }
+                let replaced = isReplacement(scalar)
                 if outOfStep {
                     if replaced {
-                        // The byte that could not pair: the run's last character loses its second byte here.
-                        bytes.append(nil)
-                        outOfStep = false
+                        // One unknown byte per `？`. A run ending before an ASCII byte (or odd) ends with the byte
+                        // that could not pair: the text is back in step after it, and the out-of-step run's last
+                        // character has lost its second byte. An even run before more out-of-step text is pairs
+                        // the venue's decoder could not map and replaced whole, one `？` per byte.
+                        var run = 1
+                        while i + run < scalars.count, isReplacement(scalars[i + run]) { run += 1 }
+                        bytes += [UInt8?](repeating: nil, count: run)
+                        let next = i + run < scalars.count ? scalars[i + run] : nil
+                        outOfStep = run % 2 == 0 && (next.map { !$0.isASCII } ?? true)
+                        i += run - 1
                     } else if scalar.isASCII {
                         bytes.append(UInt8(scalar.value))
                         outOfStep = false
@@ -86,6 +96,11 @@ enum T3102BodyRepair {
             startsInsideCharacter = endsInsideCharacter
         }
         return article
+    }
+
+    /// Whether the venue (or an earlier decoder) put this in place of a byte it could not decode.
+    static func isReplacement(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == venueReplacement || scalar == lostCharacter
     }
 
     /// The CP949 bytes of one non-ASCII scalar.

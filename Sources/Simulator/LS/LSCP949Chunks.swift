@@ -37,14 +37,24 @@ enum LSCP949Chunks {
         return String(text.drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
     }
 
-    /// Decodes pairs one at a time when a run holds a pair CP949 does not map.
+    /// Decodes pairs one at a time when a run holds a pair CP949 does not map: as Python's `cp949` codec
+    /// (measured), a lead byte before an ASCII byte is replaced alone and the ASCII byte kept; an unmapped
+    /// pair of two high bytes is replaced whole, one `？` per byte.
     private static func decodeEach(_ run: [UInt8]) -> String {
         var text = ""
         var i = 0
         while i < run.count {
             let width = run[i] < 0x80 ? 1 : 2
-            text += String(data: Data(run[i..<(i + width)]), encoding: encoding) ?? String(repeating: replacement, count: width)
-            i += width
+            if let part = String(data: Data(run[i..<(i + width)]), encoding: encoding) {
+                text += part
+                i += width
+            } else if width == 2, run[i + 1] < 0x80 {
+                text += replacement
+                i += 1
+            } else {
+                text += String(repeating: replacement, count: width)
+                i += width
+            }
         }
         return text
     }
