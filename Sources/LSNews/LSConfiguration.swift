@@ -1,3 +1,4 @@
+import Foundation
 /// Everything the LS adapter needs, from plain values (the app maps the `ls` configuration scope onto it).
 public struct LSConfiguration: Sendable, CustomStringConvertible {
     /// REST base URL, e.g. `https://openapi.ls-sec.co.kr:8080` (token and t3102).
@@ -10,9 +11,9 @@ public struct LSConfiguration: Sendable, CustomStringConvertible {
     public var appSecret: String
     /// Deadline for TCP connect + TLS + WebSocket upgrade; the client library has none of its own.
     public var connectTimeout: Duration
-    /// No frame for this long → the socket is presumed dead and replaced.
-    public var idleTimeout: Duration
-    /// WebSocket protocol ping period (LS documents no application ping).
+    /// WebSocket protocol ping period, and how long a ping may go unanswered before the socket is presumed
+    /// dead and replaced (the WebSocket library's auto-ping closes it). The only liveness test: news can be
+    /// silent for minutes and that is not a failure (spec §5.7, §8). LS documents no application ping.
     public var pingInterval: Duration
     /// First reconnect delay bound; doubled per failed attempt, with full jitter.
     public var backoffInitial: Duration
@@ -39,12 +40,13 @@ public struct LSConfiguration: Sendable, CustomStringConvertible {
     /// When set, asked for the REST base and WebSocket URLs at each use instead of the fixed ones: the
     /// built-in simulator binds a free port only once it runs. Must keep the configured schemes.
     public var resolveEndpoints: (@Sendable () async throws -> (baseURL: String, webSocketURL: String))?
+    /// The wall clock for token expiry and renewal (the system clock; tests put the listener at 06:55 KST).
+    public var now: @Sendable () -> Date
 
     /// Creates a configuration; unspecified values are the live defaults.
     public init(
         baseURL: String, webSocketURL: String, appKey: String, appSecret: String,
-        connectTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(180),
-        pingInterval: Duration = .seconds(20), backoffInitial: Duration = .seconds(1),
+        connectTimeout: Duration = .seconds(10), pingInterval: Duration = .seconds(20), backoffInitial: Duration = .seconds(1),
         backoffCap: Duration = .seconds(30), tokenRefreshMargin: Duration = .seconds(300),
         dedupeCapacity: Int = 100_000, maxMessageBytes: Int = 64 * 1024,
         t3102Interval: Duration = .milliseconds(1050), t3102MaxQueueWait: Duration = .seconds(5),
@@ -56,7 +58,6 @@ public struct LSConfiguration: Sendable, CustomStringConvertible {
         self.appKey = appKey
         self.appSecret = appSecret
         self.connectTimeout = connectTimeout
-        self.idleTimeout = idleTimeout
         self.pingInterval = pingInterval
         self.backoffInitial = backoffInitial
         self.backoffCap = backoffCap
@@ -70,6 +71,7 @@ public struct LSConfiguration: Sendable, CustomStringConvertible {
         self.tlsServerName = tlsServerName
         self.closeTimeout = closeTimeout
         self.resolveEndpoints = nil
+        self.now = { Date() }
     }
 
     /// The REST base and WebSocket URLs to use now.
@@ -80,8 +82,9 @@ public struct LSConfiguration: Sendable, CustomStringConvertible {
     /// Default hosts per run mode: `live` → the real hosts, `mock` → the paper-trading WebSocket port,
     /// `simulate` → the built-in simulator's default loopback ports (the app overrides them with the bound ones).
     ///
-    /// Why a 180 s idle deadline in live: NWS is bursty with silences of 90 s or more (spec §5.4), so a shorter
-    /// deadline would churn on a quiet feed; protocol pings catch a dead TCP path sooner.
+    /// Why pings every 20 s: the period of the clients the spec cites (T32, the `ls-sec` library; spec §5.7);
+    /// a dead path is noticed within two periods, while a quiet feed (NWS is silent for 90 s and more,
+    /// spec §5.4) keeps its socket.
     public static func defaults(for mode: String) -> LSConfiguration {
         switch mode {
         case "live":
@@ -92,8 +95,7 @@ public struct LSConfiguration: Sendable, CustomStringConvertible {
                             webSocketURL: "wss://openapi.ls-sec.co.kr:29443/websocket", appKey: "", appSecret: "")
         default:
             LSConfiguration(baseURL: "http://127.0.0.1:18080", webSocketURL: "ws://127.0.0.1:19443/websocket",
-                            appKey: "PSsimulatorappkey000000000000000000", appSecret: "simulatorsecret0000000000000000000000",
-                            idleTimeout: .seconds(60))
+                            appKey: "PSsimulatorappkey000000000000000000", appSecret: "simulatorsecret0000000000000000000000")
         }
     }
 

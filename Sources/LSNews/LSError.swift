@@ -14,8 +14,9 @@ public enum LSError: Error, Sendable, Equatable, CustomStringConvertible {
     case transport(String)
     /// The subscription was refused with this code.
     case subscriptionRefused(code: String)
-    /// No frame within the idle deadline.
-    case idleTimeout
+    /// The socket ended with no close frame from the venue: a ping went unanswered for one ping interval
+    /// (the WebSocket library then closes the socket) or the TCP connection broke.
+    case connectionLost
     /// The token is about to expire; reconnect with a new one.
     case tokenRenewalDue
 
@@ -37,7 +38,7 @@ public enum LSError: Error, Sendable, Equatable, CustomStringConvertible {
         case .malformedReply(let why): "malformed reply: \(why)"
         case .transport(let why): "transport: \(why)"
         case .subscriptionRefused(let code): "subscription refused (\(code))"
-        case .idleTimeout: "no frame within the idle deadline"
+        case .connectionLost: "connection lost: no close frame (unanswered ping or broken TCP)"
         case .tokenRenewalDue: "token renewal due"
         }
     }

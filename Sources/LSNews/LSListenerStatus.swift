@@ -40,8 +40,9 @@ public struct LSListenerStatus: Sendable, Codable, Equatable {
     public var subscriptionsAcknowledged = 0
     /// Subscription replies with an error code.
     public var subscriptionsRefused = 0
-    /// Connections replaced because no frame arrived within the idle deadline.
-    public var idleTimeouts = 0
+    /// Sockets that ended with no close frame from the venue: a ping went unanswered for one ping interval,
+    /// or the TCP connection broke. Silence without news is never counted: it is not a failure (spec §5.7).
+    public var connectionsLost = 0
     /// Attempts abandoned at the connect-and-handshake deadline.
     public var handshakeTimeouts = 0
     /// Tokens obtained.

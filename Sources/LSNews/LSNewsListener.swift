@@ -10,9 +10,10 @@ import Synchronization
 /// The LS realtime news listener: subscribes to `NWS` and hands every new headline to a `NewsConsumer`.
 ///
 /// Reconnects forever with exponential back-off and full jitter, replays the subscription on each new
-/// socket, replaces sockets that stay silent past the idle deadline, renews the token ahead of expiry and
-/// on `IGW00121`, and drops frames whose realkey it already processed. `run()` returns only on graceful
-/// shutdown (or cancellation); the socket is closed on every exit path.
+/// socket, replaces a socket whose protocol ping goes unanswered (never one that is merely quiet: news can
+/// be silent for minutes, spec §5.7), renews the token ahead of expiry and on `IGW00121`, and drops frames
+/// whose realkey it already processed. `run()` returns only on graceful shutdown (or cancellation); the
+/// socket is closed on every exit path.
 public final class LSNewsListener: Service, Sendable {
     /// The settings in force.
     public let configuration: LSConfiguration
@@ -27,7 +28,6 @@ public final class LSNewsListener: Service, Sendable {
     private let logger: Logger
     private let tlsConfiguration: TLSConfiguration?
     private let inner: Mutex<Inner>
-    private let origin = ContinuousClock.now
 
     private struct Inner {
         var status = LSListenerStatus()
@@ -43,7 +43,10 @@ public final class LSNewsListener: Service, Sendable {
         self.logger = logger
         let rest = try LSRESTClient(configuration: configuration)
         self.rest = rest
-        self.tokens = LSTokenProvider(refreshMargin: configuration.tokenRefreshMargin) { try await rest.issueToken() }
+        let now = configuration.now
+        self.tokens = LSTokenProvider(refreshMargin: configuration.tokenRefreshMargin, now: now) {
+            try await rest.issueToken(now: now())
+        }
         self.newsBodies = LSNewsBodySource(rest: rest, tokens: tokens, configuration: configuration)
         let isTLS = configuration.webSocketURL.hasPrefix("wss:") || configuration.webSocketURL.hasPrefix("https:")
         self.tlsConfiguration = isTLS ? try LSRESTClient.tlsConfiguration(configuration) : nil
@@ -138,10 +141,14 @@ public final class LSNewsListener: Service, Sendable {
             ) { inbound, outbound, _ in
                 try await self.session(inbound: inbound, outbound: outbound, token: token, renewAt: renewAt, ready: ready)
             }
-            try await client.run()
+            // Liveness is the library's auto-ping: when a ping is unanswered by the next one it closes the
+            // socket itself (it consumes pongs, so they cannot be watched from here), and `run()` then returns
+            // without the venue's close frame.
+            if try await client.run() == nil, !Task.isCancelled { throw LSError.connectionLost }
         }
         switch outcome {
         case .ended(let error):
+            if (error as? LSError) == .connectionLost { update { $0.connectionsLost += 1 } }
             return .ended(error)
         case .endedBeforeReady(let error):
             return .failed(error ?? LSError.transport("closed during handshake"))
@@ -154,16 +161,6 @@ public final class LSNewsListener: Service, Sendable {
     }
 
     // MARK: - One socket
-
-    /// The time of the last frame, shared by the reader and the watchdog.
-    private final class LastFrame: Sendable {
-        let nanoseconds = Atomic<Int64>(0)
-    }
-
-    private func nanosSinceOrigin() -> Int64 {
-        let (s, atto) = (ContinuousClock.now - origin).components
-        return s * 1_000_000_000 + atto / 1_000_000_000
-    }
 
     private func session(
         inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, token: LSToken, renewAt: Date?,
@@ -178,39 +175,30 @@ public final class LSNewsListener: Service, Sendable {
             $0.connectedSince = Date()
         }
         try await outbound.writeTextMessage(Self.subscribeFrame(token: token))
-        let last = LastFrame()
-        last.nanoseconds.store(nanosSinceOrigin(), ordering: .relaxed)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await self.watchdog(last: last, renewAt: renewAt) }
-            group.addTask { try await self.readLoop(inbound: inbound, token: token, last: last) }
+            group.addTask { try await self.renewalWatch(renewAt: renewAt) }
+            group.addTask { try await self.readLoop(inbound: inbound, token: token) }
             defer { group.cancelAll() }
             try await group.next()
         }
     }
 
-    /// Throws `idleTimeout` when no frame arrived within the idle deadline, `tokenRenewalDue` when the token
-    /// is about to expire.
-    private func watchdog(last: LastFrame, renewAt: Date?) async throws {
-        let idle = configuration.idleTimeout
-        let idleNanos = Int64(LSTokenProvider.seconds(idle) * 1e9)
-        let step = min(idle / 4, .seconds(1))
+    /// Throws `tokenRenewalDue` when the token is to be replaced. Checks the wall clock every second rather
+    /// than sleeping until `renewAt`, so a clock that jumps (or a virtual one in tests) is followed.
+    private func renewalWatch(renewAt: Date?) async throws {
+        guard let renewAt else { return try await Task.sleep(for: .seconds(86_400 * 365)) }
         while true {
-            try await Task.sleep(for: step)
-            if nanosSinceOrigin() - last.nanoseconds.load(ordering: .relaxed) > idleNanos {
-                update { $0.idleTimeouts += 1 }
-                throw LSError.idleTimeout
-            }
-            if let renewAt, Date() >= renewAt { throw LSError.tokenRenewalDue }
+            try await Task.sleep(for: .seconds(1))
+            if configuration.now() >= renewAt { throw LSError.tokenRenewalDue }
         }
     }
 
-    private func readLoop(inbound: WebSocketInboundStream, token: LSToken, last: LastFrame) async throws {
+    private func readLoop(inbound: WebSocketInboundStream, token: LSToken) async throws {
         var iterator = inbound.makeAsyncIterator()
         var pending = ByteBuffer()
         var oversized = false
         let limit = configuration.maxMessageBytes
         while let frame = try await iterator.next() {
-            last.nanoseconds.store(nanosSinceOrigin(), ordering: .relaxed)
             if frame.opcode != .continuation {
                 pending.clear()
                 oversized = false

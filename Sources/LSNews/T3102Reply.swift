@@ -2,11 +2,10 @@ import SokboCore
 
 /// Reads a t3102 (뉴스본문) reply from its raw bytes.
 ///
-/// Why bytes: the venue cuts `sBody` into 100-byte chunks. When a chunk ends inside a multibyte character the
-/// JSON carries the raw partial bytes, so the chunks are joined as bytes and decoded once; characters split
-/// across chunks then come out whole. When the venue (or the simulator's default) already replaced the broken
-/// halves with U+FFFD per chunk, joining bytes changes nothing and the replacement characters stay: spec §4.2
-/// says not to repair them.
+/// The venue cuts `sBody` into 100-byte CP949 chunks and decodes each alone (spec §4.2); `T3102BodyRepair`
+/// puts the text back together and marks each lost character with U+FFFD. Why the chunks are kept as bytes:
+/// a server that writes the raw partial bytes of a split UTF-8 character into each chunk (the simulator can)
+/// is joined as bytes and decoded once, so those characters come out whole.
 enum T3102Reply {
     /// The not-found text that comes with `rsp_cd 00000` (spec §4.2, §7.6).
     static let notFoundMessage = "해당자료가 없습니다"
@@ -16,7 +15,7 @@ enum T3102Reply {
         var code = ""
         var message = ""
         var tickers: [Ticker] = []
-        var body: [UInt8] = []
+        var chunks: [[UInt8]] = []
         var title: [UInt8]?
         var sawBody = false
         let ok: Bool = bytes.withUnsafeBufferPointer { buffer in
@@ -46,7 +45,9 @@ enum T3102Reply {
                         try eachObject(&s) { (s, k, v) throws(LSJSONSyntaxError) in
                             guard s.equals(k, "sBody"), case .string(let r, let e) = v else { return }
                             sawBody = true
-                            try s.unescapedBytes(r, escaped: e, into: &body)
+                            var chunk: [UInt8] = []
+                            try s.unescapedBytes(r, escaped: e, into: &chunk)
+                            chunks.append(chunk)
                         }
                     } else if s.equals(key, "t3102OutBlock2") {
                         try eachObject(&s) { (s, k, v) throws(LSJSONSyntaxError) in
@@ -71,9 +72,22 @@ enum T3102Reply {
         if message.contains(notFoundMessage) || (!sawBody && tickers.isEmpty && title == nil) {
             throw NewsBodyError.notFound
         }
-        let text = stripLabel(String(decoding: body, as: UTF8.self), label: "t3102OutBlock1")
+        let text = stripLabel(joinChunks(chunks), label: "t3102OutBlock1")
         let cleanTitle = title.map { stripLabel(String(decoding: $0, as: UTF8.self), label: "t3102OutBlock2") }
         return NewsBody(id: id, title: cleanTitle.flatMap { $0.isEmpty ? nil : $0 }, body: text, tickers: tickers)
+    }
+
+    /// The body text from its chunks: repaired per CP949 chunk when every chunk is text, joined as bytes when
+    /// a chunk holds part of a UTF-8 character.
+    static func joinChunks(_ chunks: [[UInt8]]) -> String {
+        var texts: [String] = []
+        for chunk in chunks {
+            guard let text = String(validating: chunk, as: UTF8.self) else {
+                return String(decoding: chunks.joined(), as: UTF8.self)
+            }
+            texts.append(text)
+        }
+        return T3102BodyRepair.join(texts)
     }
 
     /// Visits every member of an object, or of every object in an array (LS uses both shapes for blocks).

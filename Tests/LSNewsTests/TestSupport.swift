@@ -44,12 +44,12 @@ let testLogger: Logger = {
 
 /// A listener configuration pointing at a running simulator, with short test timings.
 func listenerConfiguration(
-    for simulator: LSSimulator, idle: Duration = .seconds(30), ping: Duration = .seconds(10), tls: Bool = false
+    for simulator: LSSimulator, ping: Duration = .seconds(10), tls: Bool = false
 ) async throws -> LSConfiguration {
     var configuration = LSConfiguration(
         baseURL: try await simulator.baseURL(), webSocketURL: try await simulator.webSocketURL(),
         appKey: "PSsimulatorappkey000000000000000000", appSecret: "simulatorsecret0000000000000000000000",
-        connectTimeout: .seconds(10), idleTimeout: idle, pingInterval: ping,
+        connectTimeout: .seconds(10), pingInterval: ping,
         backoffInitial: .milliseconds(200), backoffCap: .seconds(2))
     if tls {
         configuration.trustedCAPEM = try Fixture.text("test-only-ca.pem")

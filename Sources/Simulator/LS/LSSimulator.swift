@@ -63,6 +63,12 @@ public final class LSSimulator: Service, Sendable {
         await state.stallOpenConnections(until: ContinuousClock.now + duration)
     }
 
+    /// The sockets open now go dead behind their open TCP connections: nothing more is read from them (so
+    /// protocol pings go unanswered) and nothing is sent; they stay open until the simulator stops.
+    public func freezeConnections() async {
+        await state.freezeOpenConnections()
+    }
+
     /// Expires every issued token: new registrations and t3102 calls get `IGW00121`.
     public func expireTokens() async {
         for outbound in await state.expireTokens() { try? await outbound.close(.goingAway, reason: "token expired") }
@@ -76,7 +82,7 @@ public final class LSSimulator: Service, Sendable {
     /// Publishes a headline of your choosing to every subscriber at the next tick; returns its realkey.
     @discardableResult
     public func publish(title: String, tickers: [Ticker]) async -> String {
-        await state.enqueue(title: title, tickers: tickers, now: Date())
+        await state.enqueue(title: title, tickers: tickers, now: self.configuration.now())
     }
 
     /// Sends an earlier headline's frame again, byte for byte; false when it is no longer kept.
@@ -159,7 +165,7 @@ public final class LSSimulator: Service, Sendable {
             let elapsed = now - last
             last = now
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            let (targets, frames) = await state.tick(elapsed: seconds, now: Date())
+            let (targets, frames) = await state.tick(elapsed: seconds, now: self.configuration.now())
             for outbound in targets {
                 for frame in frames {
                     do {
@@ -189,6 +195,28 @@ public final class LSSimulator: Service, Sendable {
     private func serveSocket(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
         let id = await state.open(outbound)
         do {
+            let frozen = try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask { try await self.readRegistrations(connection: id, inbound: inbound, outbound: outbound); return false }
+                group.addTask {
+                    while !(await self.state.isFrozen(id)) { try await Task.sleep(for: .milliseconds(20)) }
+                    return true
+                }
+                defer { group.cancelAll() }
+                return try await group.next() ?? false
+            }
+            // Why cancelling the reader freezes the socket: the library answers pings only while the inbound
+            // stream is read, and a cancelled read leaves the channel open with reading stopped for good.
+            if frozen { try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(86_400 * 365)) } }
+        } catch {
+            await state.close(id)
+            throw error
+        }
+        await state.close(id)
+    }
+
+    /// Answers registrations until the client closes.
+    private func readRegistrations(connection id: Int, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
+        do {
             for try await message in inbound.messages(maxSize: 1 << 16) {
                 guard case .text(let text) = message,
                       let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
@@ -196,15 +224,11 @@ public final class LSSimulator: Service, Sendable {
                 else { continue }
                 let (ack, replay) = await state.register(
                     connection: id, token: header["token"] as? String ?? "", trType: "\(header["tr_type"] ?? "")",
-                    trCode: body["tr_cd"] as? String ?? "", trKey: body["tr_key"] as? String ?? "", now: Date())
+                    trCode: body["tr_cd"] as? String ?? "", trKey: body["tr_key"] as? String ?? "", now: self.configuration.now())
                 try await outbound.writeTextMessage(ack)
                 for frame in replay { try await outbound.writeTextMessage(frame) }
             }
-        } catch {
-            await state.close(id)
-            throw error
         }
-        await state.close(id)
     }
 
     // MARK: - REST
@@ -218,7 +242,7 @@ public final class LSSimulator: Service, Sendable {
             else {
                 return Self.json(.forbidden, LST3102Response.gateway(code: "IGW00105", message: "유효하지 않은 AppSecret입니다."))
             }
-            let (token, expiresIn) = await self.state.issueToken(appKey: appKey, now: Date())
+            let (token, expiresIn) = await self.state.issueToken(appKey: appKey, now: self.configuration.now())
             let body = #"{"access_token":""# + token + #"","scope":"oob","token_type":"Bearer","expires_in":\#(expiresIn)}"#
             return Self.json(.ok, Array(body.utf8))
         }
@@ -233,7 +257,7 @@ public final class LSSimulator: Service, Sendable {
             if let name = HTTPField.Name("tr_cont_key") { headers[name] = "" }
             let authorization = request.headers[.authorization] ?? ""
             guard authorization.hasPrefix("Bearer "),
-                  let appKey = await self.state.validate(token: String(authorization.dropFirst(7)), now: Date())
+                  let appKey = await self.state.validate(token: String(authorization.dropFirst(7)), now: self.configuration.now())
             else {
                 return Self.json(.internalServerError, LST3102Response.gateway(code: "IGW00121", message: self.configuration.refusalMessage), headers)
             }

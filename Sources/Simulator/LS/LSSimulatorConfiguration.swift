@@ -1,11 +1,16 @@
+import Foundation
 import SokboCore
 
 /// Settings of the simulated LS venue.
 public struct LSSimulatorConfiguration: Sendable {
     /// How t3102 cuts bodies into 100-byte `sBody` chunks.
     public enum Chunking: String, Sendable {
-        /// The documented venue behaviour (spec §4.2): each 100-byte slice is decoded on its own, so a character
-        /// split at a boundary becomes U+FFFD on both sides. Default.
+        /// The venue (spec §4.2, the portal's own t3102 example): the body is CP949, each 100-byte slice is
+        /// decoded on its own (a byte that cannot pair becomes a full-width `？`, so a split character leaves a
+        /// `？` and the next chunk reads out of step until an ASCII byte) and spaces at its ends are trimmed.
+        /// Default.
+        case cp949
+        /// Each 100-byte UTF-8 slice is decoded on its own, so a split character becomes U+FFFD on both sides.
         case lossy
         /// Each chunk is an exact 100-byte slice written unescaped into the JSON; a split character's bytes
         /// straddle two JSON strings (each invalid UTF-8 alone, valid once joined as bytes).
@@ -66,13 +71,16 @@ public struct LSSimulatorConfiguration: Sendable {
     public var oversizedFrameBytes: Int
     /// Serve https/wss instead of http/ws.
     public var tls: TLS?
+    /// The venue's wall clock: tokens expire at the next 07:00 KST by it (spec §2.3), and after that
+    /// registrations and t3102 calls with them are refused with `IGW00121` (spec §8). Tests move it by hand.
+    public var now: @Sendable () -> Date
 
     /// Creates a configuration.
     public init(
         host: String = "127.0.0.1", port: Int = 0, webSocketPort: Int = 0, framesPerSecond: Double = 5, stockNewsShare: Double = 0.6,
         tradeableShare: Double = 0.3, multiCodeShare: Double = 0.05, extraFieldShare: Double = 0.3, seed: UInt64 = 42,
         universe: [KRXListing] = KRXUniverse.listings, frameLimit: Int? = nil, replayOnSubscribe: Int = 0,
-        chunking: Chunking = .lossy, t3102CallsPerSecond: Int = 1, refusalCode: String = "IGW00121",
+        chunking: Chunking = .cp949, t3102CallsPerSecond: Int = 1, refusalCode: String = "IGW00121",
         refusalMessage: String = "유효하지 않은 토큰입니다.", closeSocketsOnExpiry: Bool = false,
         oversizedFrameBytes: Int = 80 * 1024, tls: TLS? = nil
     ) {
@@ -95,6 +103,7 @@ public struct LSSimulatorConfiguration: Sendable {
         self.closeSocketsOnExpiry = closeSocketsOnExpiry
         self.oversizedFrameBytes = oversizedFrameBytes
         self.tls = tls
+        self.now = { Date() }
     }
 }
 

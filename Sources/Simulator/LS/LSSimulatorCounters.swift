@@ -20,6 +20,8 @@ public struct LSSimulatorCounters: Sendable, Codable, Equatable {
     public var garbageSent: [String: Int] = [:]
     /// Connections dropped on purpose.
     public var drops = 0
+    /// Sockets frozen by `freezeConnections()`.
+    public var freezes = 0
     /// t3102 calls answered (any outcome).
     public var t3102Calls = 0
     /// t3102 calls refused by the rate limit.

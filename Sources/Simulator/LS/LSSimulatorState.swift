@@ -15,6 +15,7 @@ actor LSSimulatorState {
         let outbound: WebSocketOutboundWriter
         var subscribed = false
         var stalledUntil: ContinuousClock.Instant?
+        var frozen = false
     }
 
     struct TokenInfo {
@@ -139,13 +140,20 @@ actor LSSimulatorState {
 
     func refuse(_ count: Int) { refuseRemaining += count }
 
+    func freezeOpenConnections() {
+        for key in connections.keys { connections[key]?.frozen = true }
+        counters.freezes += connections.count
+    }
+
+    func isFrozen(_ id: Int) -> Bool { connections[id]?.frozen ?? false }
+
     // MARK: - Stream
 
     /// Produces the frames due after `elapsed` seconds and the sockets to send them to.
     func tick(elapsed: Double, now: Date) -> (targets: [WebSocketOutboundWriter], frames: [LSWireFrame]) {
         let instant = ContinuousClock.now
         let targets = connections.values.filter { c in
-            c.subscribed && (c.stalledUntil.map { instant >= $0 } ?? true)
+            c.subscribed && !c.frozen && (c.stalledUntil.map { instant >= $0 } ?? true)
         }.map(\.outbound)
         guard !targets.isEmpty else {
             due = 0

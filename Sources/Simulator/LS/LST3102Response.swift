@@ -17,13 +17,16 @@ enum LST3102Response {
             out += Array("],".utf8)
         }
         out += Array(#""t3102OutBlock1":["#.utf8)
-        let chunks = split(bodyBytes, chunking: chunking)
+        let cp949Bytes = chunking == .cp949 ? String(decoding: bodyBytes, as: UTF8.self).data(using: LSCP949Chunks.encoding) : nil
+        let chunks = cp949Bytes.map { split(Array($0), chunking: chunking) } ?? split(bodyBytes, chunking: chunking)
         for (i, chunk) in chunks.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
             out += Array(#"{"sBody":""#.utf8)
             switch chunking {
-            case .lossy:
-                // Each piece decoded on its own: split characters become U+FFFD, as on the venue.
+            case .cp949 where cp949Bytes != nil:
+                appendEscaped(Array(LSCP949Chunks.decodeAlone(chunk).utf8), to: &out)
+            case .lossy, .cp949:
+                // Each piece decoded on its own as UTF-8: split characters become U+FFFD.
                 appendEscaped(Array(String(decoding: chunk, as: UTF8.self).utf8), to: &out)
             case .rawBytes, .characterAligned:
                 appendEscaped(chunk, to: &out)

@@ -14,7 +14,7 @@ import SokboCore
 /// | `LS_WS_URL`               | LS WebSocket URL |
 /// | `LS_APPKEY` (secret)      | LS app key |
 /// | `LS_APPSECRETKEY` (secret)| LS app secret |
-/// | `LS_IDLE_TIMEOUT_MS`      | reconnect after this long without a frame |
+/// | `LS_PING_INTERVAL_MS`     | WebSocket ping period (default 20000); a ping unanswered by the next one replaces the socket; silence never does |
 /// | `KIWOOM_BASE_URL`         | Kiwoom REST base (`https://api.kiwoom.com`, mock `https://mockapi.kiwoom.com`) |
 /// | `KIWOOM_APPKEY` (secret)  | Kiwoom app key |
 /// | `KIWOOM_SECRETKEY` (secret)| Kiwoom secret key |
@@ -74,8 +74,8 @@ struct VenueSettings: Sendable {
         ls.webSocketURL = try lsConfig.parse("ws.url", default: ls.webSocketURL, Self.webSocketURL)
         ls.appKey = lsConfig.string(forKey: "appkey", isSecret: true) ?? ls.appKey
         ls.appSecret = lsConfig.string(forKey: "appsecretkey", isSecret: true) ?? ls.appSecret
-        let idleMs = try lsConfig.parse("idle.timeout.ms", default: Int(ls.idleTimeout.milliseconds)) { Int($0).flatMap { $0 >= 100 ? $0 : nil } }
-        ls.idleTimeout = .milliseconds(idleMs)
+        let pingMs = try lsConfig.parse("ping.interval.ms", default: Int(ls.pingInterval.milliseconds)) { Int($0).flatMap { $0 >= 100 ? $0 : nil } }
+        ls.pingInterval = .milliseconds(pingMs)
         if mode != .simulate, ls.appKey.isEmpty || ls.appSecret.isEmpty {
             throw SettingsError(key: "ls.appkey", message: "\(mode.rawValue) mode needs LS_APPKEY and LS_APPSECRETKEY")
         }
