@@ -45,7 +45,7 @@ import Testing
         // One per scope: each must be reported under the name the user set, not under `SOKBO_…`.
         ("SOKBO_COOLDOWN_SECONDS", "-1", "sokbo.cooldown.seconds"),
         ("SOKBO_SIMULATOR_NEWS_PER_SECOND", "abc", "sokbo.simulator.news.per.second"),
-        ("LS_IDLE_TIMEOUT_MS", "abc", "ls.idle.timeout.ms"),
+        ("LS_PING_INTERVAL_MS", "abc", "ls.ping.interval.ms"),
         ("KIWOOM_QUERIES_PER_SECOND", "abc", "kiwoom.queries.per.second"),
         ("DART_BASE_URL", "ftp://example.test", "dart.base.url"),
     ])
