@@ -22,21 +22,20 @@ import Testing
     @Test func aBurstOfQueriesAcrossApiIdsNeverMeetsA429WithTheDefaults() async throws {
         try await withSimulator { sim, url in
             let client = KiwoomClient(configuration: testConfiguration(url))
-            let codes = KiwoomSimulator.universe.prefix(3).map(\.code)
-            // Three calls of each of five api-ids at once: more than the venue's burst of two per api-id.
+            let codes = KiwoomSimulator.universe.prefix(5).map(\.code)
+            // Five calls of each of three api-ids at once. Paced only by category (5/s), the fifteen would
+            // leave within about 2.4 s, five of an api-id where the venue takes at most 2 + 2.4: a 429 for sure.
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for code in codes {
                     group.addTask { _ = try await client.ka10001(stockCode: code) }
                     group.addTask { _ = try await client.ka10004(stockCode: code) }
-                    group.addTask { _ = try await client.ka10100(stockCode: code) }
                     group.addTask { _ = try await client.kt00011(stockCode: code) }
-                    group.addTask { _ = try await client.kt00018() }
                 }
                 try await group.waitForAll()
             }
             #expect(sim.rateLimitedReplies == 0)
-            for api in ["ka10001", "ka10004", "ka10100", "kt00011", "kt00018"] {
-                #expect(sim.requestCount(api) == 3, "\(api): one request per call, none refused")
+            for api in ["ka10001", "ka10004", "kt00011"] {
+                #expect(sim.requestCount(api) == 5, "\(api): one request per call, none refused")
             }
         }
     }
@@ -97,6 +96,20 @@ import Testing
             #expect(await served.names == ["trading", "lookup"])
             #expect(sim.rateLimitedReplies == 0)
         }
+    }
+
+    @Test func aCancelledWaiterLeavesAtOnceAndItsSlotGoesToTheNext() async throws {
+        let limiter = KiwoomRateLimiter(limits: KiwoomRateLimits(perAPIID: .init(perSecond: 0.5, burst: 1)))
+        let start = ContinuousClock.now
+        try await limiter.acquire(.ka10001, purpose: .trading, notAfter: start + .seconds(60))
+        let cancelled = Task { try await limiter.acquire(.ka10001, purpose: .trading, notAfter: start + .seconds(60)) }
+        let queued = try await eventually { await limiter.waitingCount == 1 }
+        try #require(queued)
+        cancelled.cancel()
+        await #expect(throws: CancellationError.self) { try await cancelled.value }
+        #expect(await limiter.waitingCount == 0)
+        // The slot at about 2 s is free again: a caller bound to 3 s gets it (the one after would be at 4 s).
+        try await limiter.acquire(.ka10001, purpose: .trading, notAfter: start + .seconds(3))
     }
 
     @Test func afterA429WithRetryAfterNothingIsSentOnThatBucketUntilItPasses() async throws {
