@@ -73,7 +73,9 @@ struct CapturingLogHandler: LogHandler {
             "sokbo.database.url": urlString(url),
             "sokbo.http.port": "0",
             "sokbo.flush.interval.ms": "100",
-            "sokbo.simulator.news.per.second": "20",
+            // News flows, but slower than the venue's pacing serves trades: at 20 headlines/s the trading path
+            // spends the whole query budget and the stock lookups below wait (429) for most of a minute.
+            "sokbo.simulator.news.per.second": "2",
             "sokbo.api.token": Self.apiToken,
             "kiwoom.appkey": Self.kiwoomAppKey,
             "kiwoom.secretkey": Self.kiwoomSecretKey,
