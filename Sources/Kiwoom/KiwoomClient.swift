@@ -94,7 +94,7 @@ public final class KiwoomClient: Sendable {
                     await rateLimited(api, reply: reply)
                     throw error
                 }
-                if attempt > 0 { await limiter.succeeded(api) }
+                await limiter.succeeded(api)
                 let more = reply.header("cont-yn")?.uppercased() == "Y"
                 let key = reply.header("next-key").flatMap(KiwoomValue.text)
                 return Page(value: value, hasMore: more && key != nil, nextKey: key)

@@ -123,14 +123,15 @@ public struct KiwoomRateLimits: Sendable {
     /// Pause of a bucket after a 429 that carries no `Retry-After`, doubled for each 429 in a row
     /// (`KIWOOM_RATE_LIMIT_BACKOFF_MS`, default 1 s: one refill of the venue's per-api-id bucket).
     public var backoff: Duration
-    /// Longest such pause (default 60 s).
+    /// Longest such pause (default 8 s: the venue's per-api-id bucket refills in about a second, and a
+    /// longer pause would refuse every trade of that api-id on one unlucky burst).
     public var maxBackoff: Duration
 
     /// Creates limits.
     public init(queries: Bucket = .init(perSecond: 5, burst: 3), orders: Bucket = .init(perSecond: 5, burst: 3),
                 perAPIID: Bucket? = .init(perSecond: 1, burst: 1), apiIDOverrides: [String: Bucket] = [:],
                 maxWait: Duration = .seconds(10), lookupMaxWait: Duration = .seconds(2),
-                backoff: Duration = .seconds(1), maxBackoff: Duration = .seconds(60)) {
+                backoff: Duration = .seconds(1), maxBackoff: Duration = .seconds(8)) {
         self.queries = queries
         self.orders = orders
         self.perAPIID = perAPIID

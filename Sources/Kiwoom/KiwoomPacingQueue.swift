@@ -139,7 +139,7 @@ struct KiwoomPacingQueue: Sendable {
         return now.duration(to: until)
     }
 
-    /// After a readable reply on `api`: the next 429 starts the back-off afresh.
+    /// After a reply on `api` that was not a 429: the next 429 starts the back-off afresh.
     mutating func succeeded(_ api: KiwoomAPI) {
         let key = penaltyKey(for: api)
         if buckets[key]?.strikes ?? 0 > 0 { buckets[key]?.strikes = 0 }
