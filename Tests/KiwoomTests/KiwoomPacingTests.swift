@@ -7,10 +7,10 @@ import Testing
 
 /// The client's pacing against the simulator enforcing the live venue's limits, over loopback.
 @Suite struct KiwoomPacingTests {
-    /// A client whose api-ids each allow one request every two seconds, so that queues form and stay.
-    func slowClient(_ url: String, lookupMaxWait: Duration = .seconds(1)) -> KiwoomClient {
+    /// A client whose api-ids each allow one request every `interval` seconds, so that queues form and stay.
+    func slowClient(_ url: String, interval: Double = 2, lookupMaxWait: Duration = .seconds(1)) -> KiwoomClient {
         KiwoomClient(configuration: testConfiguration(url, rateLimits: KiwoomRateLimits(
-            perAPIID: .init(perSecond: 0.5, burst: 1), lookupMaxWait: lookupMaxWait)))
+            perAPIID: .init(perSecond: 1 / interval, burst: 1), lookupMaxWait: lookupMaxWait)))
     }
 
     /// Waits until `count` requests wait in the client's limiter.
@@ -42,10 +42,10 @@ import Testing
 
     @Test func aLookupThatWouldWaitPastItsBoundIsRefusedAtOnceAndTakesNoSlot() async throws {
         try await withSimulator { sim, url in
-            let client = slowClient(url)
-            let start = ContinuousClock.now
+            let client = slowClient(url, interval: 4)
             _ = try await client.ka10001(stockCode: "005930")
-            // The next ka10001 slot is about 2 s away, the one after about 4 s.
+            // Its slot was at or before `start`; the next ka10001 slot is 4 s after it, the one after 8 s.
+            let start = ContinuousClock.now
             let queued = Task { try await client.ka10001(stockCode: "000660") }
             try await waitForQueue(client, 1)
             let refusal = await #expect(throws: KiwoomError.self) {
@@ -58,8 +58,9 @@ import Testing
             // At once: the queued trading query has not left yet, and the lookup sent nothing.
             #expect(await client.limiter.waitingCount == 1)
             #expect(sim.requestCount("ka10001") == 1)
-            // Nothing was reserved for it: the call after the queued one still gets the slot at about 4 s.
-            let next = try await BrokerCallContext.$current.withValue(BrokerCallContext(purpose: .trading, deadline: start + .seconds(5))) {
+            // Nothing was reserved for it: the call after the queued one still gets the slot 8 s after the first
+            // (within 10 s of `start`), not 12 s after (past it, unless that first call took over 2 s).
+            let next = try await BrokerCallContext.$current.withValue(BrokerCallContext(purpose: .trading, deadline: start + .seconds(10))) {
                 try await client.ka10001(stockCode: "005380")
             }
             #expect(next.stk_nm == "현대차")
@@ -70,7 +71,7 @@ import Testing
 
     @Test func anOrderIsServedBeforeQueuedQueriesAndTradingBeforeLookups() async throws {
         try await withSimulator { sim, url in
-            let client = slowClient(url, lookupMaxWait: .seconds(10))
+            let client = slowClient(url, interval: 4, lookupMaxWait: .seconds(10))
             let served = ServedOrder()
             _ = try await client.ka10001(stockCode: "005930")
             let lookup = Task {
