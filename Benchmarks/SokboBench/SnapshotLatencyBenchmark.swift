@@ -20,7 +20,7 @@ enum SnapshotLatencyBenchmark: BenchmarkCase {
         // Cancelling the servers at the end logs an error from the framework; keep the table readable.
         logger.logLevel = .critical
         // The venue's and our own rate limits are off: this measures round trips, not pacing.
-        let simulator = KiwoomSimulator(configuration: .init(rateLimit: nil), logger: logger)
+        let simulator = KiwoomSimulator(configuration: .init(rateLimit: nil, queryRateLimit: nil, orderRateLimit: nil), logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await simulator.run() }
             let url = try await simulator.baseURL()

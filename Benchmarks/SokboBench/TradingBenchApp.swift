@@ -5,8 +5,9 @@ import SokboApp
 import SokboCore
 
 /// The app as the trading benchmarks run it: simulate mode, a quiet news simulator, one rule that buys every
-/// 공급계약 headline, and limits, budgets and the client's Kiwoom pacing lifted so that a sustained stream
-/// of orders measures the path, not the limiter. In a temporary data directory removed on exit.
+/// 공급계약 headline, risk limits and budgets lifted, and, unless `paced`, the client's Kiwoom pacing and
+/// the simulator's rate limits lifted too, so that a sustained stream of orders measures the path, not the
+/// limiter (such a benchmark says so). In a temporary data directory removed on exit.
 struct TradingBenchApp {
     /// The app.
     let sokbo: Sokbo
@@ -14,7 +15,7 @@ struct TradingBenchApp {
     let venues: SimulatedVenues
 
     /// Builds the app with `extra` settings over the benchmark's, runs `body` while it serves, then removes its data.
-    static func with<T: Sendable>(extra: [String: String] = [:], logLevel: Logger.Level = .error,
+    static func with<T: Sendable>(extra: [String: String] = [:], paced: Bool = false, logLevel: Logger.Level = .error,
                                   _ body: @Sendable (TradingBenchApp, Int) async throws -> T) async throws -> T {
         let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("sokbo-bench-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dataDirectory) }
@@ -33,9 +34,14 @@ struct TradingBenchApp {
             "sokbo.simulator.news.per.second": "0.001", "sokbo.simulator.cash": "1000000000000",
             "sokbo.rules.file": rules, "sokbo.daily.budget": "1000000000000", "sokbo.max.per.order": "2000000",
             "sokbo.max.orders.per.day": "1000000", "sokbo.buys.per.ticker.per.day": "1000000", "sokbo.cooldown.seconds": "0",
-            // The client's own Kiwoom pacing (5 queries/s by default) would measure the limiter, not the path.
-            "kiwoom.queries.per.second": "100000", "kiwoom.orders.per.second": "100000",
         ]
+        if !paced {
+            // The client's own Kiwoom pacing (1 request/s per api-id by default) would measure the limiter, not the path.
+            for key in ["queries", "orders", "api.id"] {
+                values["kiwoom.\(key).per.second"] = "100000"
+                values["kiwoom.\(key).burst"] = "100000"
+            }
+        }
         values.merge(extra) { _, new in new }
         let reader = ConfigReader(provider: InMemoryProvider(values: Dictionary(uniqueKeysWithValues: values.map {
             (AbsoluteConfigKey(stringLiteral: $0.key), ConfigValue(.string($0.value), isSecret: false))
@@ -44,6 +50,8 @@ struct TradingBenchApp {
         logger.logLevel = logLevel
         let sokbo = try await buildApplication(reader: reader, logger: logger)
         guard let venues = sokbo.simulated else { throw BenchError("not in simulate mode") }
+        // Unpaced runs lift the simulator's venue limits as well (simulate mode keeps them on).
+        if !paced { venues.kiwoom.setRateLimitsEnabled(false) }
         let app = TradingBenchApp(sokbo: sokbo, venues: venues)
         return try await sokbo.withRunning { port in
             try await app.waitUntilReady()

@@ -330,10 +330,13 @@ public final class KiwoomBroker: Broker {
     /// Maps a Kiwoom failure onto the venue-neutral error.
     static func brokerError(_ error: any Error) -> any Error {
         guard let e = error as? KiwoomError else { return error }
+        if e.category == .paced {
+            return BrokerError(.rateLimited, code: e.code, message: e.description, isRetryable: true, retryAfter: e.retryAfter)
+        }
         let kind: BrokerError.Kind = switch e.category {
         case .invalidRequest, .input, .batchTooLarge: .invalidInput
         case .symbolNotFound: .notFound
-        case .rateLimited: .rateLimited
+        case .rateLimited, .paced: .rateLimited
         case .credentials, .token, .modeMismatch, .device: .authentication
         case .unsupported: .unsupported
         case .service, .rejected, .marketClosed, .http, .transport, .decoding: .unavailable

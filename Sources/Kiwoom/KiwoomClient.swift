@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import SokboCore
 
 /// The raw Kiwoom REST client: one method per api-id (see `KiwoomClient+TRs.swift`), the venue's own
 /// wire models in and out. Queries are paced, re-issue the token once on [8005] and back off on 429,
@@ -72,19 +73,40 @@ public final class KiwoomClient: Sendable {
     // MARK: - Queries
 
     /// Sends a query with pacing, one token re-issue on [8005] and back-off on retryable failures.
+    /// Its urgency and bound come from `BrokerCallContext.current` (see `pacingBound`); the bound covers
+    /// the retries too, so a lookup never waits past its own.
     func query<Body: Encodable & Sendable, Value: Decodable & Sendable>(
         _ api: KiwoomAPI, _ body: Body, as: Value.Type, contYn: Bool = false, nextKey: String? = nil
     ) async throws -> Page<Value> {
         let data = try Self.encode(body)
+        let (purpose, notAfter) = pacingBound(api)
         var reissued = false
         var attempt = 0
+        var lastFailure: KiwoomError?
         while true {
-            try await limiter.acquire(api)
+            // The token and the URL first: the request leaves as soon as it has its slot, so a slow token
+            // issue cannot bunch requests granted apart into one burst at the venue.
             let token = try await tokens.token()
+            let baseURL = try await configuration.currentBaseURL()
             do {
-                let reply = try await Self.send(http: http, baseURL: try await configuration.currentBaseURL(), api: api, body: data, token: token,
+                try await limiter.acquire(api, purpose: purpose, notAfter: notAfter)
+            } catch let paced as KiwoomError where paced.category == .paced {
+                // A retry after a 5xx or a transport failure that finds no slot in time reports that
+                // failure; after a 429 (or on the first try) the refusal itself, with its retry-after.
+                if let lastFailure, lastFailure.category != .rateLimited { throw lastFailure }
+                throw paced
+            }
+            do {
+                let reply = try await Self.send(http: http, baseURL: baseURL, api: api, body: data, token: token,
                                                 contYn: contYn ? "Y" : nil, nextKey: nextKey, timeout: configuration.queryTimeout)
-                let value = try Self.decode(Value.self, api: api, status: reply.status, body: reply.body)
+                let value: Value
+                do {
+                    value = try Self.decode(Value.self, api: api, status: reply.status, body: reply.body)
+                } catch let error as KiwoomError where error.category == .rateLimited {
+                    await rateLimited(api, reply: reply)
+                    throw error
+                }
+                await limiter.succeeded(api)
                 let more = reply.header("cont-yn")?.uppercased() == "Y"
                 let key = reply.header("next-key").flatMap(KiwoomValue.text)
                 return Page(value: value, hasMore: more && key != nil, nextKey: key)
@@ -97,11 +119,53 @@ public final class KiwoomClient: Sendable {
                 }
                 guard error.isRetryable, !error.requiresNewToken, attempt < configuration.maxQueryRetries else { throw error }
                 attempt += 1
+                lastFailure = error
+                // After a 429 the bucket's pause, shared by every caller, is the wait: the retry queues
+                // for its slot like any request (and is refused if that is past the bound).
+                if error.category == .rateLimited { continue }
                 let delay = backoff(attempt: attempt)
+                guard ContinuousClock.now + delay < notAfter else { throw error }
                 logger.debug("retrying after back-off", metadata: ["api-id": "\(api.rawValue)", "error": "\(error.category.rawValue)", "attempt": "\(attempt)"])
                 try await Task.sleep(for: delay)
             }
         }
+    }
+
+    /// The urgency and the latest departure of a request of `api`: orders are always `.order`; queries
+    /// take the task's `BrokerCallContext` (trading unless a route marked them `.lookup`). The bound is
+    /// the context's deadline, capped by `maxWait` (`lookupMaxWait` for lookups).
+    func pacingBound(_ api: KiwoomAPI) -> (BrokerCallContext.Purpose, ContinuousClock.Instant) {
+        let context = BrokerCallContext.current
+        let purpose: BrokerCallContext.Purpose = api.isOrder ? .order : context.purpose
+        let wait = purpose == .lookup ? limiter.limits.lookupMaxWait : limiter.limits.maxWait
+        let bound = ContinuousClock.now + wait
+        return (purpose, context.deadline.map { min($0, bound) } ?? bound)
+    }
+
+    /// A 429 (or `[1700]`) reply: pauses the api-id's bucket for every caller, honouring `Retry-After`.
+    func rateLimited(_ api: KiwoomAPI, reply: Reply) async {
+        let retryAfter = Self.retryAfter(reply.header("retry-after"))
+        let pause = await limiter.penalize(api, retryAfter: retryAfter)
+        logger.notice("rate-limited by the venue; pausing its bucket", metadata: [
+            "api-id": "\(api.rawValue)", "retry-after": "\(retryAfter.map { "\($0)" } ?? "-")", "pause": "\(pause)",
+        ])
+    }
+
+    /// `Retry-After` as delay-seconds or an HTTP date; nil when absent or unreadable. Capped at one hour.
+    static func retryAfter(_ raw: String?, now: Date = Date()) -> Duration? {
+        guard let raw = raw?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+        let seconds: Double
+        if let value = Double(raw), value.isFinite, value >= 0 {
+            seconds = value
+        } else {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "GMT")
+            formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+            guard let date = formatter.date(from: raw) else { return nil }
+            seconds = max(0, date.timeIntervalSince(now))
+        }
+        return .milliseconds(Int64(min(seconds, 3_600) * 1_000))
     }
 
     /// Exponential back-off with jitter: base · 2^(attempt−1) · [0.5, 1.0).
@@ -146,8 +210,8 @@ public final class KiwoomClient: Sendable {
         let baseURL: String
         do {
             baseURL = try await configuration.currentBaseURL()
-            try await limiter.acquire(api)
             token = try await tokens.token()
+            try await limiter.acquire(api, purpose: .order, notAfter: pacingBound(api).1)
         } catch {
             // Nothing was sent: the order is definitely not placed.
             let e = error as? KiwoomError ?? KiwoomError(.transport, apiID: api.rawValue, message: "not sent: \(error)")
@@ -161,6 +225,8 @@ public final class KiwoomClient: Sendable {
             return (.unknown("\(api.rawValue): no reply after sending (\(error)); reconcile before acting"), false)
         }
         guard (200..<300).contains(reply.status) else {
+            // A 429 still slows the next orders; this one is never re-sent.
+            if reply.status == 429 { await rateLimited(api, reply: reply) }
             return (.unknown("\(api.rawValue): HTTP \(reply.status) after sending; reconcile before acting"), false)
         }
         guard let envelope = try? JSONDecoder().decode(KiwoomEnvelope.self, from: reply.body), let code = envelope.return_code else {
@@ -169,6 +235,7 @@ public final class KiwoomClient: Sendable {
         guard code == 0 else {
             let error = KiwoomError.classify(apiID: api.rawValue, returnCode: code, message: envelope.return_msg ?? "", httpStatus: reply.status)
             if error.category == .rateLimited {
+                await rateLimited(api, reply: reply)
                 return (.unknown("\(api.rawValue): rate-limit reply after sending (\(error.message)); reconcile before acting"), false)
             }
             if error.requiresNewToken {

@@ -13,9 +13,10 @@ public struct KiwoomConfiguration: Sendable, CustomStringConvertible {
     public var orderTimeout: Duration
     /// A token is renewed this long before its `expires_dt`.
     public var tokenRenewalMargin: Duration
-    /// Client-side pacing, so the venue's 429 stays rare.
+    /// Client-side pacing, so the venue's 429 stays rare (defaults and their sources on the type).
     public var rateLimits: KiwoomRateLimits
-    /// Retries of a query after 429/1700, 5xx or a transport failure (orders are never retried).
+    /// Retries of a query after 429/1700, 5xx or a transport failure (orders are never retried); after a
+    /// 429 the retry waits for the pause of its bucket, shared by every caller.
     public var maxQueryRetries: Int
     /// First back-off delay; doubled on each retry, with jitter.
     public var retryBaseDelay: Duration
@@ -66,9 +67,7 @@ public struct KiwoomConfiguration: Sendable, CustomStringConvertible {
         case "live", "real":
             return KiwoomConfiguration(baseURL: "https://api.kiwoom.com", appKey: "", secretKey: "")
         case "mock":
-            // The ToS quote allows 1 query per second on the mock host.
-            return KiwoomConfiguration(baseURL: "https://mockapi.kiwoom.com", appKey: "", secretKey: "",
-                                       rateLimits: KiwoomRateLimits(queries: .init(perSecond: 1, burst: 3)))
+            return KiwoomConfiguration(baseURL: "https://mockapi.kiwoom.com", appKey: "", secretKey: "", rateLimits: .mockHost)
         default:
             return KiwoomConfiguration(baseURL: "http://127.0.0.1", appKey: simulatorAppKey, secretKey: simulatorSecretKey)
         }
@@ -78,8 +77,19 @@ public struct KiwoomConfiguration: Sendable, CustomStringConvertible {
     public var description: String { "KiwoomConfiguration(baseURL: \(baseURL), appKey: <redacted>, secretKey: <redacted>)" }
 }
 
-/// Token-bucket limits per api-id group: queries and orders have separate buckets (the venue limits
-/// them separately), and any api-id may get a bucket of its own.
+/// Client-side pacing: token buckets per category and per api-id, bounds on waiting, and the back-off
+/// after a 429 (`kiwoom-rest.md` §7).
+///
+/// Kiwoom's limits are known only partly: the terms of service (as quoted by third parties) allow 5
+/// queries/s and 5 orders/s, 1 query/s on the mock host; measurements show about 1 request/s *per
+/// api-id* with a burst of about 2, per TR, orders and queries apart. Every request therefore takes a
+/// token from its category's bucket *and* from its api-id's own bucket, so both readings hold.
+///
+/// Why each burst is below the venue's: a request leaves a little after its slot, and the gaps between
+/// requests shrink on the way (scheduling, a fresh TLS connection for one request and a reused one for the
+/// next). A client bucket `k` tokens smaller than the venue's, at the same rate, is accepted as long as
+/// that skew stays under `k` refill intervals: per api-id one token below the measured burst of 2 (1 s of
+/// skew), per category two below the presumed 5 (400 ms of skew).
 public struct KiwoomRateLimits: Sendable {
     /// One bucket: a sustained rate and a burst.
     public struct Bucket: Sendable, Hashable {
@@ -95,22 +105,47 @@ public struct KiwoomRateLimits: Sendable {
         }
     }
 
-    /// All query api-ids share this bucket (default 5/s, burst 4: one snapshot is four queries).
+    /// All query api-ids together: 5/s, burst 3 (terms: 조회 5/s; `KIWOOM_QUERIES_PER_SECOND`, `KIWOOM_QUERIES_BURST`).
     public var queries: Bucket
-    /// All order api-ids share this bucket (default 5/s, burst 2).
+    /// All order api-ids together: 5/s, burst 3 (terms: 주문 5/s; `KIWOOM_ORDERS_PER_SECOND`, `KIWOOM_ORDERS_BURST`).
     public var orders: Bucket
-    /// Api-ids with a bucket of their own instead of their group's.
-    public var perAPIID: [String: Bucket]
+    /// Each api-id on its own, on top of its category: 1/s, burst 1 (measured ≈1/s, burst ≈2, §7;
+    /// `KIWOOM_API_ID_PER_SECOND`, `KIWOOM_API_ID_BURST`); nil: no per-api-id bucket.
+    public var perAPIID: Bucket?
+    /// Api-ids whose own bucket differs from `perAPIID`.
+    public var apiIDOverrides: [String: Bucket]
+    /// Longest a trading query or an order waits for its slot when its caller set no deadline; a
+    /// request whose slot would come later is refused at once (`KIWOOM_MAX_WAIT_MS`, default 10 s).
+    public var maxWait: Duration
+    /// Longest a lookup for an HTTP client waits; Sokbo answers 429 with `Retry-After` instead
+    /// (`KIWOOM_LOOKUP_MAX_WAIT_MS`, default 2 s).
+    public var lookupMaxWait: Duration
+    /// Pause of a bucket after a 429 that carries no `Retry-After`, doubled for each 429 in a row
+    /// (`KIWOOM_RATE_LIMIT_BACKOFF_MS`, default 1 s: one refill of the venue's per-api-id bucket).
+    public var backoff: Duration
+    /// Longest such pause (default 8 s: the venue's per-api-id bucket refills in about a second, and a
+    /// longer pause would refuse every trade of that api-id on one unlucky burst).
+    public var maxBackoff: Duration
 
     /// Creates limits.
-    public init(queries: Bucket = .init(perSecond: 5, burst: 4), orders: Bucket = .init(perSecond: 5, burst: 2),
-                perAPIID: [String: Bucket] = [:]) {
+    public init(queries: Bucket = .init(perSecond: 5, burst: 3), orders: Bucket = .init(perSecond: 5, burst: 3),
+                perAPIID: Bucket? = .init(perSecond: 1, burst: 1), apiIDOverrides: [String: Bucket] = [:],
+                maxWait: Duration = .seconds(10), lookupMaxWait: Duration = .seconds(2),
+                backoff: Duration = .seconds(1), maxBackoff: Duration = .seconds(8)) {
         self.queries = queries
         self.orders = orders
         self.perAPIID = perAPIID
+        self.apiIDOverrides = apiIDOverrides
+        self.maxWait = maxWait
+        self.lookupMaxWait = lookupMaxWait
+        self.backoff = backoff
+        self.maxBackoff = maxBackoff
     }
 
-    /// No client-side pacing (benchmarks and tests of the venue's own 429).
+    /// The mock host: the terms quote 1 query/s there (`kiwoom-rest.md` §7, §9), taken as a bucket of one.
+    public static let mockHost = KiwoomRateLimits(queries: .init(perSecond: 1, burst: 1))
+
+    /// No client-side pacing: only for a benchmark that measures the client alone, which must say so.
     public static let unlimited = KiwoomRateLimits(queries: .init(perSecond: 1_000_000, burst: 1_000_000),
-                                                   orders: .init(perSecond: 1_000_000, burst: 1_000_000))
+                                                   orders: .init(perSecond: 1_000_000, burst: 1_000_000), perAPIID: nil)
 }

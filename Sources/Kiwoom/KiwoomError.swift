@@ -13,6 +13,9 @@ public struct KiwoomError: Error, Sendable, CustomStringConvertible {
         case symbolNotFound
         /// Too many requests (HTTP 429, 1700, class 5).
         case rateLimited
+        /// Not sent: our own pacing could not give the request a slot before the caller's bound
+        /// (`retryAfter` says when one may be free). Nothing was consumed and nothing left.
+        case paced
         /// Batch too large (1634): same text as a rate limit, but retrying never helps.
         case batchTooLarge
         /// App key or secret refused (8001, 8002, 8011, 8012).
@@ -51,6 +54,8 @@ public struct KiwoomError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// The HTTP status, when a reply arrived.
     public var httpStatus: Int?
+    /// For `.paced`: how long until a slot may be free.
+    public var retryAfter: Duration?
 
     /// Creates an error.
     public init(_ category: Category, apiID: String, returnCode: Int? = nil, code: String? = nil, message: String, httpStatus: Int? = nil) {
@@ -60,6 +65,14 @@ public struct KiwoomError: Error, Sendable, CustomStringConvertible {
         self.code = code
         self.message = message
         self.httpStatus = httpStatus
+    }
+
+    /// A request refused by our own pacing before it was sent.
+    public static func paced(apiID: String, retryAfter: Duration) -> KiwoomError {
+        var error = KiwoomError(.paced, apiID: apiID, code: "paced",
+                                message: "not sent: no request slot within the caller's bound; retry after \(retryAfter)")
+        error.retryAfter = retryAfter
+        return error
     }
 
     /// True when the same query may succeed later (after back-off or a token re-issue).

@@ -335,7 +335,10 @@ public final class KiwoomRealtimeService: Service, Sendable {
                         continue
                     }
                     do {
-                        try await broker.refreshReference(ticker)
+                        // Upkeep: the trading path's queries and HTTP lookups go first.
+                        try await BrokerCallContext.$current.withValue(BrokerCallContext(purpose: .background)) {
+                            try await broker.refreshReference(ticker)
+                        }
                         update { $0.referencesRefreshed += 1 }
                     } catch {
                         logger.debug("reference refresh failed", metadata: ["ticker": "\(ticker)", "error": "\(error)"])

@@ -212,6 +212,7 @@ public enum OpenAPIDocument {
           "400": { "$ref": "#/components/responses/BadRequest" },
           "401": { "$ref": "#/components/responses/Unauthorized" },
           "404": { "$ref": "#/components/responses/NotFound" },
+          "429": { "$ref": "#/components/responses/TooManyRequests" },
           "502": { "$ref": "#/components/responses/BadGateway" },
           "503": { "$ref": "#/components/responses/ServiceUnavailable" }
         }
@@ -251,6 +252,7 @@ public enum OpenAPIDocument {
           "400": { "$ref": "#/components/responses/BadRequest" },
           "401": { "$ref": "#/components/responses/Unauthorized" },
           "404": { "$ref": "#/components/responses/NotFound" },
+          "429": { "$ref": "#/components/responses/TooManyRequests" },
           "502": { "$ref": "#/components/responses/BadGateway" },
           "503": { "$ref": "#/components/responses/ServiceUnavailable" }
         }

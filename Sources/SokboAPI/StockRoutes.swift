@@ -4,7 +4,10 @@ import SokboCore
 
 /// `GET /api/stocks/{code}` (the broker's snapshot), `GET /api/stocks/{code}/chart?interval=day|minute&from=&to=`
 /// and `GET /api/account`. Inputs are validated before the broker is called (400 with the `APIError`
-/// envelope); venue failures answer 502, venue throttling 503.
+/// envelope); venue failures answer 502, venue throttling 503. The stock and chart lookups run as
+/// `BrokerCallContext` `.lookup`: behind the trading path's calls for the venue's request budget, and
+/// answered 429 with `Retry-After` at once when their requests could not leave within the venue
+/// client's lookup bound, rather than queued.
 public struct StockRoutes: Sendable {
     let broker: any Broker
 
@@ -17,12 +20,12 @@ public struct StockRoutes: Sendable {
     public func register(on group: RouterGroup<SokboRequestContext>) {
         group.get("stocks/:code") { _, context in
             let ticker = try Self.ticker(context.parameters.get("code"))
-            return JSONResponse(try await Self.venue { try await broker.snapshot(ticker) })
+            return JSONResponse(try await Self.lookup { try await broker.snapshot(ticker) })
         }
         group.get("stocks/:code/chart") { request, context in
             let ticker = try Self.ticker(context.parameters.get("code"))
             let query = try Self.chartQuery(request.uri.queryParameters)
-            let candles = try await Self.venue { try await broker.chart(ticker, interval: query.interval, from: query.from, to: query.to) }
+            let candles = try await Self.lookup { try await broker.chart(ticker, interval: query.interval, from: query.from, to: query.to) }
             return JSONResponse(ChartReply(ticker: ticker, interval: query.interval, candles: candles))
         }
         group.get("account") { _, _ in
@@ -77,12 +80,25 @@ public struct StockRoutes: Sendable {
         return try? Date(raw, strategy: .iso8601)
     }
 
+    /// Runs a broker call as a lookup (see the type's documentation).
+    static func lookup<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        try await BrokerCallContext.$current.withValue(BrokerCallContext(purpose: .lookup)) {
+            try await venue(body)
+        }
+    }
+
     /// Runs a broker call, mapping its failure to the envelope: bad input 400, unknown stock 404,
-    /// throttled 503, anything else from the venue 502.
+    /// not sent for lack of request budget 429 with `Retry-After`, throttled 503, anything else 502.
     static func venue<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch let error as BrokerError {
+            if let retryAfter = error.retryAfter {
+                // Whole seconds, rounded up: a client that waits this long finds a slot.
+                let seconds = max(1, Int((Double(retryAfter.components.seconds) + Double(retryAfter.components.attoseconds) / 1e18).rounded(.up)))
+                throw APIError(.tooManyRequests, code: "rate_limited",
+                               message: "the venue's request budget is spent for now; retry after \(seconds) s", headers: [.retryAfter: "\(seconds)"])
+            }
             switch error.kind {
             case .invalidInput: throw APIError.badRequest(error.message, code: "invalid_parameter")
             case .notFound: throw APIError.notFound(error.message)

@@ -109,10 +109,10 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
         // The simulated venues accept the configured keys, so a test can prove no key reaches the logs.
         dartOptions.apiKeys = [venues.dart.apiKey]
         let dartSimulator = DARTSimulator(options: dartOptions, logger: logger)
-        // No simulated rate limit: the client's own limiter paces calls, and paper trading should not
-        // be slowed by the venue's mock-host limit.
+        // The live venue's rate limits stay on (the simulator's defaults): paper trading shows what the
+        // pacing costs, instead of hiding it.
         let kiwoomSimulator = KiwoomSimulator(configuration: KiwoomSimulatorConfiguration(
-            appKey: venues.kiwoom.appKey, secretKey: venues.kiwoom.secretKey, seed: simulatorSettings.seed, rateLimit: nil,
+            appKey: venues.kiwoom.appKey, secretKey: venues.kiwoom.secretKey, seed: simulatorSettings.seed,
             startingCash: simulatorSettings.startingCash),
                                               port: 0, logger: logger)
         named.append(("simulator-ls", lsSimulator))

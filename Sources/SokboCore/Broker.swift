@@ -267,13 +267,17 @@ public struct BrokerError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// True when trying again later may succeed.
     public var isRetryable: Bool
+    /// Set when the call was refused without being sent because the venue's request budget is spent
+    /// for longer than the caller would wait: try again after this long.
+    public var retryAfter: Duration?
 
     /// Creates an error.
-    public init(_ kind: Kind, code: String? = nil, message: String, isRetryable: Bool = false) {
+    public init(_ kind: Kind, code: String? = nil, message: String, isRetryable: Bool = false, retryAfter: Duration? = nil) {
         self.kind = kind
         self.code = code
         self.message = message
         self.isRetryable = isRetryable
+        self.retryAfter = retryAfter
     }
 
     /// `kind[code]: message`.

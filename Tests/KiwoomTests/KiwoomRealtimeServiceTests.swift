@@ -12,7 +12,7 @@ import Testing
     let hynix = Ticker("000660")!
 
     /// Runs a broker with a quote book and its realtime service (watching `watchlist`) beside the simulator.
-    func withRealtime(_ configuration: KiwoomSimulatorConfiguration = .init(rateLimit: nil, realtimeMarketStep: nil),
+    func withRealtime(_ configuration: KiwoomSimulatorConfiguration = .init(realtimeMarketStep: nil),
                       watchlist: [Ticker],
                       _ body: @Sendable @escaping (KiwoomSimulator, KiwoomBroker, KiwoomRealtimeService) async throws -> Void) async throws {
         try await withSimulator(configuration) { sim, url in
@@ -52,7 +52,7 @@ import Testing
             #expect(live.marginRatePercent != nil)
 
             // A REST query moves the simulated market (ka10001 steps the price); the push follows.
-            for _ in 0..<20 { _ = try await broker.client.ka10001(stockCode: "005930") }
+            for _ in 0..<3 { _ = try await broker.client.ka10001(stockCode: "005930") }
             let moved = sim.price("005930")
             let settled2 = try await eventually { try await broker.snapshot(samsung).price == moved }
             #expect(settled2)
@@ -79,7 +79,7 @@ import Testing
     }
 
     @Test func pingsAreEchoedUnchanged() async throws {
-        try await withRealtime(.init(rateLimit: nil, realtimePingInterval: .milliseconds(50), realtimeMarketStep: nil), watchlist: [samsung]) { sim, _, service in
+        try await withRealtime(.init(realtimePingInterval: .milliseconds(50), realtimeMarketStep: nil), watchlist: [samsung]) { sim, _, service in
             let settled4 = try await eventually { await sim.realtimePingsEchoed() >= 3 }
             #expect(settled4)
             #expect(service.status().pingsEchoed >= 3)
@@ -104,7 +104,7 @@ import Testing
     }
 
     @Test func theMarketsOwnMotionIsPushed() async throws {
-        try await withRealtime(.init(rateLimit: nil, realtimeMarketStep: .milliseconds(20)), watchlist: [samsung]) { sim, broker, _ in
+        try await withRealtime(.init(realtimeMarketStep: .milliseconds(20)), watchlist: [samsung]) { sim, broker, _ in
             let pushedBefore = await sim.realtimeItemsPushed()
             let settled6 = try await eventually { await sim.realtimeItemsPushed() > pushedBefore + 10 }
             #expect(settled6)

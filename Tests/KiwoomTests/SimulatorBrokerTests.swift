@@ -10,25 +10,32 @@ import Testing
 @Suite struct SimulatorBrokerTests {
     let samsung = Ticker("005930")!
 
-    @Test func tokenExpiryMidRunCausesExactlyOneReissueFor50ConcurrentQueries() async throws {
+    @Test func tokenExpiryMidRunCausesExactlyOneReissueForConcurrentQueries() async throws {
         try await withSimulator { sim, url in
             let client = KiwoomClient(configuration: testConfiguration(url))
             _ = try await client.ka10001(stockCode: "005930")
             #expect(sim.tokenIssuances == 1)
             sim.expireTokens()
             let before = sim.requestCount("au10001")
-            try await withThrowingTaskGroup(of: String?.self) { group in
-                for i in 0..<50 {
+            // Two calls of each query api-id at once (the venue's pace is about one per api-id per second).
+            try await withThrowingTaskGroup(of: Bool.self) { group in
+                for i in 0..<8 {
                     let code = KiwoomSimulator.universe[i % KiwoomSimulator.universe.count].code
-                    group.addTask { try await client.ka10001(stockCode: code).stk_nm }
+                    switch i % 4 {
+                    case 0: group.addTask { try await client.ka10001(stockCode: code).stk_nm != nil }
+                    case 1: group.addTask { try await !client.ka10004(stockCode: code).sel.isEmpty }
+                    case 2: group.addTask { try await client.ka10100(stockCode: code).state != nil }
+                    default: group.addTask { try await client.kt00011(stockCode: code).stk_profa_rt != nil }
+                    }
                 }
-                var names = 0
-                for try await name in group where name != nil { names += 1 }
-                #expect(names == 50)
+                var answered = 0
+                for try await ok in group where ok { answered += 1 }
+                #expect(answered == 8)
             }
             #expect(sim.tokenIssuances == 2)
             #expect(sim.requestCount("au10001") - before == 1)
             #expect(await client.tokens.issuances == 2)
+            #expect(sim.rateLimitedReplies == 0)
         }
     }
 
@@ -49,10 +56,17 @@ import Testing
     @Test func theVenuesOwnRateLimitIsHonouredByBackingOff() async throws {
         let config = KiwoomSimulatorConfiguration(rateLimit: .init(perSecond: 2, burst: 1))
         try await withSimulator(config) { sim, url in
-            let client = KiwoomClient(configuration: testConfiguration(url))
-            for _ in 0..<4 { _ = try await client.ka10100(stockCode: "000660") }
-            // More requests than calls: the venue answered 429 and the client backed off and retried.
+            // A client paced faster than the venue allows (a wrong setting): the venue's 429s pause the
+            // api-id's bucket, and every call still gets its answer.
+            let client = KiwoomClient(configuration: testConfiguration(url, rateLimits: KiwoomRateLimits(
+                perAPIID: .init(perSecond: 50, burst: 4), backoff: .milliseconds(250))))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<4 { group.addTask { _ = try await client.ka10100(stockCode: "000660") } }
+                try await group.waitForAll()
+            }
+            // More requests than calls: the venue answered 429 and the client paused and retried.
             #expect(sim.requestCount("ka10100") > 4)
+            #expect(sim.rateLimitedReplies == sim.requestCount("ka10100") - 4)
         }
     }
 
@@ -126,7 +140,7 @@ import Testing
     }
 
     @Test func dailyChartPagesThroughContYnAndNextKey() async throws {
-        let config = KiwoomSimulatorConfiguration(rateLimit: nil, dailyPageSize: 100, historyDays: 350)
+        let config = KiwoomSimulatorConfiguration(dailyPageSize: 100, historyDays: 350)
         try await withSimulator(config) { sim, url in
             let client = KiwoomClient(configuration: testConfiguration(url))
             let rows = try await client.ka10081Pages(stockCode: "005930", baseDate: KST.dayString(Date()))
@@ -247,7 +261,6 @@ extension OrderSubmission {
     @Test func theBaseURLCanBeResolvedOnceTheSimulatorListens() async throws {
         try await withSimulator { sim, url in
             var config = KiwoomConfiguration.defaults(for: "simulate")
-            config.rateLimits = .unlimited
             config.resolveBaseURL = { try await sim.baseURL() }
             let snapshot = try await KiwoomBroker(configuration: config).snapshot(Ticker("000660")!)
             #expect(snapshot.name == "SK하이닉스" && url.hasPrefix("http://127.0.0.1:"))
@@ -262,7 +275,7 @@ extension OrderSubmission {
     ])
     func ordersOutsideTheSessionAreRefusedWhenHoursAreEnforced(day: String, time: String, code: String?) async throws {
         let instant = try #require(KST.date(yyyymmdd: day, hhmmss: time))
-        let config = KiwoomSimulatorConfiguration(rateLimit: nil, enforceMarketHours: true, marketClock: { instant })
+        let config = KiwoomSimulatorConfiguration(enforceMarketHours: true, marketClock: { instant })
         try await withSimulator(config) { sim, url in
             let client = KiwoomClient(configuration: testConfiguration(url))
             let outcome = await client.kt10000(stockCode: "005930", quantity: 1, price: nil)

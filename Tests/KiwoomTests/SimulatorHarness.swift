@@ -3,9 +3,10 @@ import Kiwoom
 import Logging
 import Simulator
 
-/// Runs a `KiwoomSimulator` on a free loopback port for the duration of `body`.
+/// Runs a `KiwoomSimulator` on a free loopback port for the duration of `body`, with the live venue's
+/// rate limits on (the simulator's defaults).
 func withSimulator<T: Sendable>(
-    _ configuration: KiwoomSimulatorConfiguration = .init(rateLimit: nil),
+    _ configuration: KiwoomSimulatorConfiguration = .init(),
     _ body: @Sendable (KiwoomSimulator, String) async throws -> T
 ) async throws -> T {
     var logger = Logger(label: "test.simulator")
@@ -25,8 +26,10 @@ func withSimulator<T: Sendable>(
     }
 }
 
-/// A client configuration for tests: no client-side pacing, quick back-off.
-func testConfiguration(_ url: String, orderTimeout: Duration = .seconds(10), retries: Int = 8) -> KiwoomConfiguration {
+/// A client configuration for tests: the default pacing, with quick back-offs (after a transport failure,
+/// and after a 429 that names no `Retry-After`) so tests of failures stay short.
+func testConfiguration(_ url: String, orderTimeout: Duration = .seconds(10), retries: Int = 8,
+                       rateLimits: KiwoomRateLimits = KiwoomRateLimits(backoff: .milliseconds(250))) -> KiwoomConfiguration {
     KiwoomConfiguration(baseURL: url, appKey: KiwoomConfiguration.simulatorAppKey, secretKey: KiwoomConfiguration.simulatorSecretKey,
-                        orderTimeout: orderTimeout, rateLimits: .unlimited, maxQueryRetries: retries, retryBaseDelay: .milliseconds(40))
+                        orderTimeout: orderTimeout, rateLimits: rateLimits, maxQueryRetries: retries, retryBaseDelay: .milliseconds(40))
 }

@@ -19,7 +19,7 @@ import Testing
         var logger = Logger(label: "crash-test")
         logger.logLevel = .warning
         let ls = LSSimulator(configuration: LSSimulatorConfiguration(framesPerSecond: 0.001), logger: logger)
-        let kiwoom = KiwoomSimulator(configuration: KiwoomSimulatorConfiguration(rateLimit: nil), logger: logger)
+        let kiwoom = KiwoomSimulator(configuration: KiwoomSimulatorConfiguration(), logger: logger)
         let dart = DARTSimulator(logger: logger)
         let group = ServiceGroup(configuration: .init(services: [ls, kiwoom, dart], logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { tasks in

@@ -16,13 +16,13 @@ import Trading
     @Test func theJournalIsEmptiedOnceEveryOrderInItIsStored() async throws {
         var logger = Logger(label: "journal-test")
         logger.logLevel = .warning
-        let kiwoom = KiwoomSimulator(configuration: KiwoomSimulatorConfiguration(rateLimit: nil), logger: logger)
+        let kiwoom = KiwoomSimulator(configuration: KiwoomSimulatorConfiguration(), logger: logger)
         let group = ServiceGroup(configuration: .init(services: [kiwoom], logger: logger))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
             let client = KiwoomClient(configuration: KiwoomConfiguration(
                 baseURL: try await kiwoom.baseURL(), appKey: KiwoomConfiguration.simulatorAppKey,
-                secretKey: KiwoomConfiguration.simulatorSecretKey, rateLimits: .unlimited))
+                secretKey: KiwoomConfiguration.simulatorSecretKey))
             let directory = TestStores.temporaryDirectory()
             let store = try await TestStores.open(.sqlite(path: directory + "/sokbo.sqlite"))
             let journal = try FileOrderJournal(path: directory + "/journal/orders.jsonl")

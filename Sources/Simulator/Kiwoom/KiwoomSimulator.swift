@@ -110,9 +110,10 @@ public final class KiwoomSimulator: Service, Sendable {
     }
 
     /// Answers the next `count` requests (of `apiIDs`, or of any TR when nil) with `status`
-    /// (429 carries the `[1700]` body); the request is counted but not processed.
-    public func inject(status: Int, count: Int, apiIDs: Set<String>? = nil) {
-        core.state.withLock { $0.injections.append(.init(status: status, remaining: count, apiIDs: apiIDs)) }
+    /// (429 carries the `[1700]` body, and `Retry-After` when `retryAfter` is set); the request is
+    /// counted but not processed.
+    public func inject(status: Int, count: Int, apiIDs: Set<String>? = nil, retryAfter: Duration? = nil) {
+        core.state.withLock { $0.injections.append(.init(status: status, remaining: count, apiIDs: apiIDs, retryAfter: retryAfter)) }
     }
 
     /// Sets the injected latency of one api-id, or the default when `apiID` is nil.
@@ -128,6 +129,10 @@ public final class KiwoomSimulator: Service, Sendable {
         core.state.withLock { $0.holds[apiID] = count > 0 ? (count, limit) : nil }
     }
 
+    /// Lifts (false) or restores (true) the configured rate limits: for a benchmark that measures the path
+    /// rather than the pacing, which must say so. Tests and simulate mode keep them on.
+    public func setRateLimitsEnabled(_ enabled: Bool) { core.state.withLock { $0.rateLimitsEnabled = enabled } }
+
     /// Lets every held request be answered now.
     public func releaseHeld() { core.state.withLock { $0.releases += 1 } }
 
@@ -135,13 +140,17 @@ public final class KiwoomSimulator: Service, Sendable {
     public func requestCount(_ apiID: String) -> Int { core.state.withLock { $0.counts[apiID] ?? 0 } }
     /// All requests received.
     public var totalRequests: Int { core.state.withLock { $0.total } }
+    /// Requests the rate limit answered 429 (injected 429s not included).
+    public var rateLimitedReplies: Int { core.state.withLock { $0.rateLimited } }
+    /// When the latest requests of one api-id arrived (up to 256), oldest first.
+    public func arrivals(of apiID: String) -> [ContinuousClock.Instant] { core.state.withLock { $0.arrivals[apiID] ?? [] } }
     /// Order requests received (kt10000–kt10003), whatever the answer.
     public var orderRequests: Int { core.state.withLock { $0.orderRequests } }
     /// Tokens issued (successful `au10001` answers that created a new token).
     public var tokenIssuances: Int { core.state.withLock { $0.issuances } }
     /// Resets every counter.
     public func resetCounters() {
-        core.state.withLock { s in s.counts = [:]; s.total = 0; s.orderRequests = 0; s.issuances = 0 }
+        core.state.withLock { s in s.counts = [:]; s.total = 0; s.orderRequests = 0; s.issuances = 0; s.rateLimited = 0; s.arrivals = [:] }
     }
     /// The simulated account's cash, won.
     public var cash: Int { core.state.withLock { $0.market.cash } }

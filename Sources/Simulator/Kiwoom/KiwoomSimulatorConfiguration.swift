@@ -36,8 +36,13 @@ public struct KiwoomSimulatorConfiguration: Sendable {
     public var latency: [String: Duration]
     /// Latency for api-ids not in `latency`.
     public var defaultLatency: Duration
-    /// The per-api-id token bucket; nil turns the venue's rate limit off.
+    /// The per-api-id token bucket, 1/s with a burst of 2 as measured (`kiwoom-rest.md` §7; §10 and §11
+    /// "Simulator must" 5); nil turns it off.
     public var rateLimit: Bucket?
+    /// All query api-ids together, 5/s with a burst of 5 (terms of service: 조회 5/s, §7); nil turns it off.
+    public var queryRateLimit: Bucket?
+    /// All order api-ids together, 5/s with a burst of 5 (terms of service: 주문 5/s, §7); nil turns it off.
+    public var orderRateLimit: Bucket?
     /// Token lifetime (`expires_dt` = issue time + this).
     public var tokenLifetime: Duration
     /// Rows per `ka10081` page.
@@ -63,6 +68,7 @@ public struct KiwoomSimulatorConfiguration: Sendable {
     public init(appKey: String = "sokbo-simulator-appkey", secretKey: String = "sokbo-simulator-secretkey",
                 profile: Profile = .mock, seed: UInt64 = 20_260_101, latency: [String: Duration] = [:],
                 defaultLatency: Duration = .zero, rateLimit: Bucket? = Bucket(perSecond: 1, burst: 2),
+                queryRateLimit: Bucket? = Bucket(perSecond: 5, burst: 5), orderRateLimit: Bucket? = Bucket(perSecond: 5, burst: 5),
                 tokenLifetime: Duration = .seconds(86_400), dailyPageSize: Int = 600, minutePageSize: Int = 900,
                 historyDays: Int = 1_000, enforceMarketHours: Bool = false, startingCash: Int = 100_000_000,
                 marketClock: @escaping @Sendable () -> Date = Date.init,
@@ -74,6 +80,8 @@ public struct KiwoomSimulatorConfiguration: Sendable {
         self.latency = latency
         self.defaultLatency = defaultLatency
         self.rateLimit = rateLimit
+        self.queryRateLimit = queryRateLimit
+        self.orderRateLimit = orderRateLimit
         self.tokenLifetime = tokenLifetime
         self.dailyPageSize = dailyPageSize
         self.minutePageSize = minutePageSize

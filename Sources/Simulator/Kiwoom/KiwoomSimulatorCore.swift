@@ -12,6 +12,7 @@ final class KiwoomSimulatorCore: Sendable {
         var status: Int
         var remaining: Int
         var apiIDs: Set<String>?
+        var retryAfter: Duration?
     }
 
     struct State {
@@ -25,6 +26,12 @@ final class KiwoomSimulatorCore: Sendable {
         var latency: [String: Duration]
         var defaultLatency: Duration
         var buckets: [String: (tokens: Double, last: ContinuousClock.Instant)] = [:]
+        /// 429 replies of the rate limit itself (not injected ones).
+        var rateLimited = 0
+        /// False while a benchmark has lifted the configured limits (`setRateLimitsEnabled`).
+        var rateLimitsEnabled = true
+        /// The latest arrivals per api-id (at most `arrivalsKept`), oldest first.
+        var arrivals: [String: [ContinuousClock.Instant]] = [:]
         var rng: SimRandom
         /// Requests of an api-id still to be held, and for how long at most.
         var holds: [String: (count: Int, limit: Duration)] = [:]
@@ -68,6 +75,8 @@ final class KiwoomSimulatorCore: Sendable {
         let (latency, hold) = state.withLock { s -> (Duration, (release: Int, until: ContinuousClock.Instant)?) in
             s.total += 1
             s.counts[apiID, default: 0] += 1
+            s.arrivals[apiID, default: []].append(clock.now)
+            if s.arrivals[apiID]!.count > Self.arrivalsKept { s.arrivals[apiID]!.removeFirst() }
             if Self.orderIDs.contains(apiID) { s.orderRequests += 1 }
             var hold: (release: Int, until: ContinuousClock.Instant)?
             if let held = s.holds[apiID] {
@@ -82,8 +91,8 @@ final class KiwoomSimulatorCore: Sendable {
                 try await Task.sleep(for: .milliseconds(5))
             }
         }
-        if let status = takeInjection(apiID) {
-            if status == 429 { return rateLimited(apiID) }
+        if let (status, retryAfter) = takeInjection(apiID) {
+            if status == 429 { return rateLimited(apiID, retryAfter: retryAfter) }
             return Response(status: .init(code: status), headers: [.contentType: "text/html"],
                             body: .init(byteBuffer: ByteBuffer(string: "<html><body>\(status) injected</body></html>")))
         }
@@ -106,7 +115,10 @@ final class KiwoomSimulatorCore: Sendable {
         guard expected == category else {
             return reply(failure(2, "입력 값 오류입니다[1504:해당 URI에서는 지원하는 API ID가 아닙니다. API ID=\(apiID), URI=/api/dostk/\(category)]"), apiID: apiID)
         }
-        guard takeRateToken(apiID) else { return rateLimited(apiID) }
+        guard takeRateToken(apiID) else {
+            state.withLock { $0.rateLimited += 1 }
+            return rateLimited(apiID)
+        }
         guard let body = json else {
             return reply(failure(2, "입력 값 오류입니다[1511:필수 입력 값에 값이 존재하지 않습니다. 필수입력 파라미터=body]"), apiID: apiID)
         }
@@ -114,13 +126,13 @@ final class KiwoomSimulatorCore: Sendable {
         return route(apiID: apiID, body: body, nextKey: paging)
     }
 
-    func takeInjection(_ apiID: String) -> Int? {
+    func takeInjection(_ apiID: String) -> (status: Int, retryAfter: Duration?)? {
         state.withLock { s in
             guard let i = s.injections.firstIndex(where: { $0.remaining > 0 && ($0.apiIDs?.contains(apiID) ?? true) }) else { return nil }
             s.injections[i].remaining -= 1
-            let status = s.injections[i].status
+            let injection = s.injections[i]
             if s.injections[i].remaining == 0 { s.injections.remove(at: i) }
-            return status
+            return (injection.status, injection.retryAfter)
         }
     }
 
@@ -134,21 +146,39 @@ final class KiwoomSimulatorCore: Sendable {
         }
     }
 
+    /// Takes a token from the api-id's bucket and from its category's (queries or orders), or from
+    /// neither when either is empty: a refused request costs nothing, as with a token bucket.
     func takeRateToken(_ apiID: String) -> Bool {
-        guard let bucket = configuration.rateLimit else { return true }
+        var limits: [(key: String, bucket: KiwoomSimulatorConfiguration.Bucket)] = []
+        if let bucket = configuration.rateLimit { limits.append((apiID, bucket)) }
+        let isOrder = Self.orderIDs.contains(apiID)
+        if let bucket = isOrder ? configuration.orderRateLimit : configuration.queryRateLimit {
+            limits.append((isOrder ? "category:orders" : "category:queries", bucket))
+        }
+        guard !limits.isEmpty else { return true }
         let now = clock.now
         return state.withLock { s in
-            var b = s.buckets[apiID] ?? (Double(bucket.burst), now)
-            let elapsed = b.last.duration(to: now).components
-            let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
-            b.tokens = min(Double(bucket.burst), b.tokens + seconds * bucket.perSecond)
-            b.last = now
-            guard b.tokens >= 1 else { s.buckets[apiID] = b; return false }
-            b.tokens -= 1
-            s.buckets[apiID] = b
-            return true
+            guard s.rateLimitsEnabled else { return true }
+            var refilled: [(String, (tokens: Double, last: ContinuousClock.Instant))] = []
+            for (key, bucket) in limits {
+                var b = s.buckets[key] ?? (Double(bucket.burst), now)
+                let elapsed = b.last.duration(to: now).components
+                let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+                b.tokens = min(Double(bucket.burst), b.tokens + seconds * bucket.perSecond)
+                b.last = now
+                refilled.append((key, b))
+            }
+            let granted = refilled.allSatisfy { $0.1.tokens >= 1 }
+            for (key, var b) in refilled {
+                if granted { b.tokens -= 1 }
+                s.buckets[key] = b
+            }
+            return granted
         }
     }
+
+    /// Arrivals kept per api-id for `arrivals(of:)`.
+    static let arrivalsKept = 256
 
     // MARK: - Token
 
@@ -187,8 +217,15 @@ final class KiwoomSimulatorCore: Sendable {
         ["return_code": returnCode, "return_msg": message]
     }
 
-    func rateLimited(_ apiID: String) -> Response {
-        reply(failure(5, "허용된 요청 개수를 초과하였습니다[1700:허용된 요청 개수를 초과하였습니다. API ID=\(apiID)]"), apiID: apiID, status: .tooManyRequests)
+    /// The venue's 429: `return_code` 5 and `[1700:…API ID=<id>]` (§3.4, §7). The live venue is not known to
+    /// send `Retry-After`; an injected 429 may carry one (whole seconds, rounded up).
+    func rateLimited(_ apiID: String, retryAfter: Duration? = nil) -> Response {
+        var response = reply(failure(5, "허용된 요청 개수를 초과하였습니다[1700:허용된 요청 개수를 초과하였습니다. API ID=\(apiID)]"), apiID: apiID, status: .tooManyRequests)
+        if let retryAfter {
+            let seconds = Double(retryAfter.components.seconds) + Double(retryAfter.components.attoseconds) / 1e18
+            response.headers[.retryAfter] = String(Int(seconds.rounded(.up)))
+        }
+        return response
     }
 
     func reply(_ body: [String: Any], apiID: String, status: HTTPResponse.Status = .ok, contYn: Bool = false, nextKey: String = "") -> Response {

@@ -18,8 +18,12 @@ import SokboCore
 /// | `KIWOOM_BASE_URL`         | Kiwoom REST base (`https://api.kiwoom.com`, mock `https://mockapi.kiwoom.com`) |
 /// | `KIWOOM_APPKEY` (secret)  | Kiwoom app key |
 /// | `KIWOOM_SECRETKEY` (secret)| Kiwoom secret key |
-/// | `KIWOOM_QUERIES_PER_SECOND` | client-side query pace (default 5, burst 4; mock 1, burst 3) |
-/// | `KIWOOM_ORDERS_PER_SECOND`  | client-side order pace (default 5, burst 2) |
+/// | `KIWOOM_QUERIES_PER_SECOND`, `KIWOOM_QUERIES_BURST` | all queries together (default 5/s, burst 3: terms 조회 5/s; mock 1/s, burst 1: terms, mock host) |
+/// | `KIWOOM_ORDERS_PER_SECOND`, `KIWOOM_ORDERS_BURST`   | all orders together (default 5/s, burst 3: terms 주문 5/s) |
+/// | `KIWOOM_API_ID_PER_SECOND`, `KIWOOM_API_ID_BURST`   | each api-id on its own, on top of its category (default 1/s, burst 1: measured ≈1/s, burst ≈2) |
+/// | `KIWOOM_MAX_WAIT_MS`        | longest a trading query or order waits for its slot, else refused unsent (default 10000) |
+/// | `KIWOOM_LOOKUP_MAX_WAIT_MS` | longest an HTTP lookup waits, else Sokbo answers 429 with `Retry-After` (default 2000) |
+/// | `KIWOOM_RATE_LIMIT_BACKOFF_MS` | pause of a bucket after a 429 without `Retry-After`, doubled per 429 in a row (default 1000) |
 /// | `KIWOOM_WS_URL`           | Kiwoom realtime WebSocket (`wss://api.kiwoom.com:10000/api/dostk/websocket`) |
 /// | `KIWOOM_REALTIME_WATCHLIST` | codes to watch live (`005930,000660`), or `none`; watched stocks are sized from the live book, without a round trip (default: none; simulate mode: the simulated universe) |
 /// | `DART_BASE_URL`           | Open DART API base |
@@ -86,13 +90,22 @@ struct VenueSettings: Sendable {
         kiwoom.baseURL = try kiwoomConfig.parse("base.url", default: kiwoom.baseURL, Self.httpURL)
         kiwoom.appKey = kiwoomConfig.string(forKey: "appkey", isSecret: true) ?? kiwoom.appKey
         kiwoom.secretKey = kiwoomConfig.string(forKey: "secretkey", isSecret: true) ?? kiwoom.secretKey
-        let rate: (String) -> Double? = { Double($0).flatMap { $0 > 0 ? $0 : nil } }
-        if let queries = try kiwoomConfig.parse("queries.per.second", default: Double?.none, rate) {
-            kiwoom.rateLimits.queries = .init(perSecond: queries, burst: max(kiwoom.rateLimits.queries.burst, Int(queries.rounded(.up))))
-        }
-        if let orders = try kiwoomConfig.parse("orders.per.second", default: Double?.none, rate) {
-            kiwoom.rateLimits.orders = .init(perSecond: orders, burst: max(kiwoom.rateLimits.orders.burst, Int(orders.rounded(.up))))
-        }
+        // Pacing (defaults and their sources on `KiwoomRateLimits`).
+        var limits = kiwoom.rateLimits
+        let rate: (String) -> Double? = { Double($0).flatMap { $0 > 0 && $0 <= 1_000_000 ? $0 : nil } }
+        let burst: (String) -> Int? = { Int($0).flatMap { $0 >= 1 && $0 <= 1_000_000 ? $0 : nil } }
+        let millis: (String) -> Int? = { Int($0).flatMap { $0 >= 0 && $0 <= 3_600_000 ? $0 : nil } }
+        limits.queries = .init(perSecond: try kiwoomConfig.parse("queries.per.second", default: limits.queries.perSecond, rate),
+                               burst: try kiwoomConfig.parse("queries.burst", default: limits.queries.burst, burst))
+        limits.orders = .init(perSecond: try kiwoomConfig.parse("orders.per.second", default: limits.orders.perSecond, rate),
+                              burst: try kiwoomConfig.parse("orders.burst", default: limits.orders.burst, burst))
+        let apiID = limits.perAPIID ?? .init(perSecond: 1, burst: 1)
+        limits.perAPIID = .init(perSecond: try kiwoomConfig.parse("api.id.per.second", default: apiID.perSecond, rate),
+                                burst: try kiwoomConfig.parse("api.id.burst", default: apiID.burst, burst))
+        limits.maxWait = .milliseconds(try kiwoomConfig.parse("max.wait.ms", default: Int(limits.maxWait.milliseconds), millis))
+        limits.lookupMaxWait = .milliseconds(try kiwoomConfig.parse("lookup.max.wait.ms", default: Int(limits.lookupMaxWait.milliseconds), millis))
+        limits.backoff = .milliseconds(try kiwoomConfig.parse("rate.limit.backoff.ms", default: Int(limits.backoff.milliseconds), millis))
+        kiwoom.rateLimits = limits
         if mode != .simulate, kiwoom.appKey.isEmpty || kiwoom.secretKey.isEmpty {
             throw SettingsError(key: "kiwoom.appkey", message: "\(mode.rawValue) mode needs KIWOOM_APPKEY and KIWOOM_SECRETKEY")
         }
