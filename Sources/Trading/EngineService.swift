@@ -3,7 +3,8 @@ import ServiceLifecycle
 import SokboCore
 
 /// Runs the engine: reads headlines from its inbox and tries each plan in a child task of its own (so a
-/// slow broker never delays the next headline), and reconciles unknown orders on a schedule.
+/// slow broker never delays the next headline), and reconciles on a schedule (a tick with nothing unsettled
+/// makes no venue call).
 public struct EngineService: Service {
     let engine: TradingEngine
     let inbox: AsyncStream<NewsItem>
@@ -21,6 +22,8 @@ public struct EngineService: Service {
     /// Until graceful shutdown; orders already sent finish recording their outcome first.
     public func run() async throws {
         try await engine.restore()
+        // Cash and positions for sizing; afterwards the account is read only while something is unsettled.
+        await engine.readAccount()
         await withDiscardingTaskGroup { group in
             group.addTask {
                 while !Task.isCancelled, !Task.isShuttingDownGracefully {

@@ -130,11 +130,13 @@ public final class KiwoomSimulator: Service, Sendable {
     public var totalRequests: Int { core.state.withLock { $0.total } }
     /// Order requests received (kt10000–kt10003), whatever the answer.
     public var orderRequests: Int { core.state.withLock { $0.orderRequests } }
+    /// HTTP 429 replies sent, the rate limit's and injected ones.
+    public var rateLimitedReplies: Int { core.state.withLock { $0.rateLimitedReplies } }
     /// Tokens issued (successful `au10001` answers that created a new token).
     public var tokenIssuances: Int { core.state.withLock { $0.issuances } }
     /// Resets every counter.
     public func resetCounters() {
-        core.state.withLock { s in s.counts = [:]; s.total = 0; s.orderRequests = 0; s.issuances = 0 }
+        core.state.withLock { s in s.counts = [:]; s.total = 0; s.orderRequests = 0; s.issuances = 0; s.rateLimitedReplies = 0 }
     }
     /// The simulated account's cash, won.
     public var cash: Int { core.state.withLock { $0.market.cash } }

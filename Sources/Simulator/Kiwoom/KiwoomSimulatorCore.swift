@@ -21,6 +21,8 @@ final class KiwoomSimulatorCore: Sendable {
         var counts: [String: Int] = [:]
         var total = 0
         var orderRequests = 0
+        /// HTTP 429 replies sent (the rate limit's and injected ones).
+        var rateLimitedReplies = 0
         var injections: [Injection] = []
         var latency: [String: Duration]
         var defaultLatency: Duration
@@ -176,7 +178,8 @@ final class KiwoomSimulatorCore: Sendable {
     }
 
     func rateLimited(_ apiID: String) -> Response {
-        reply(failure(5, "허용된 요청 개수를 초과하였습니다[1700:허용된 요청 개수를 초과하였습니다. API ID=\(apiID)]"), apiID: apiID, status: .tooManyRequests)
+        state.withLock { $0.rateLimitedReplies += 1 }
+        return reply(failure(5, "허용된 요청 개수를 초과하였습니다[1700:허용된 요청 개수를 초과하였습니다. API ID=\(apiID)]"), apiID: apiID, status: .tooManyRequests)
     }
 
     func reply(_ body: [String: Any], apiID: String, status: HTTPResponse.Status = .ok, contYn: Bool = false, nextKey: String = "") -> Response {
