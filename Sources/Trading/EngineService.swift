@@ -22,10 +22,11 @@ public struct EngineService: Service {
     /// Until graceful shutdown; orders already sent finish recording their outcome first.
     public func run() async throws {
         try await engine.restore()
-        // Cash and positions for sizing; afterwards the account is read only while something is unsettled.
-        await engine.readAccount()
         await withDiscardingTaskGroup { group in
             group.addTask {
+                // Cash and positions for sizing, beside the inbox (a headline must not wait for it); afterwards
+                // the account is read only while something is unsettled.
+                await engine.readAccount()
                 while !Task.isCancelled, !Task.isShuttingDownGracefully {
                     await engine.reconcile()
                     try? await Task.sleep(for: reconcileInterval)

@@ -4,11 +4,12 @@ import Simulator
 import SokboCore
 import Testing
 
-/// A client paced as the venue limits it (about 1 request/s per api-id, burst 2, `kiwoom-rest.md` §7; 20 %
-/// under it so that arrival jitter on a loaded machine never meets the simulator's bucket a token short), so
+/// A client paced as the venue limits it (about 1 request/s per api-id, burst 2, `kiwoom-rest.md` §7; half
+/// its rate: the client's clock starts at the reservation, the venue's at arrival, and on a loaded machine the
+/// gap between them must never leave the simulator's bucket a token short), so
 /// a test against the simulator with its limits on meets no 429 and counts exactly the calls it made.
 func venuePacedConfiguration(_ url: String) -> KiwoomConfiguration {
-    let venue = KiwoomRateLimits.Bucket(perSecond: 0.8, burst: 2)
+    let venue = KiwoomRateLimits.Bucket(perSecond: 0.5, burst: 2)
     return KiwoomConfiguration(baseURL: url, appKey: KiwoomConfiguration.simulatorAppKey, secretKey: KiwoomConfiguration.simulatorSecretKey,
                                rateLimits: KiwoomRateLimits(perAPIID: Dictionary(uniqueKeysWithValues: KiwoomAPI.allCases.map { ($0.rawValue, venue) })),
                                retryBaseDelay: .milliseconds(100))
