@@ -1,4 +1,5 @@
 import Foundation
+import Simulator
 import SokboCore
 
 /// A sustained stream of trading headlines on the REST path against a venue enforcing its limits: every
@@ -10,7 +11,8 @@ enum EntryPacingBenchmark: BenchmarkCase {
     static func run(arguments: [String]) async throws {
         let perSecond = arguments.first.flatMap(Double.init) ?? 4
         let seconds = arguments.dropFirst().first.flatMap(Double.init) ?? 60
-        let tickers = KRXUniverse.listings.map(\.ticker)
+        // Every stock the simulated venue lists, round robin.
+        let tickers = KiwoomSimulator.universe.compactMap { Ticker($0.code) }
         try await PacedVenue.with(warm: tickers) { venue in
             let count = Int(perSecond * seconds)
             let start = ContinuousClock.now
@@ -35,7 +37,7 @@ enum EntryBurstBenchmark: BenchmarkCase {
 
     static func run(arguments: [String]) async throws {
         let count = arguments.first.flatMap(Int.init) ?? 10
-        let tickers = Array(KRXUniverse.listings.map(\.ticker).prefix(count))
+        let tickers = Array(KiwoomSimulator.universe.compactMap { Ticker($0.code) }.prefix(count))
         try await PacedVenue.with(warm: tickers) { venue in
             let start = ContinuousClock.now
             let firstAt = Date()
