@@ -151,7 +151,7 @@ let package = Package(
         .executableTarget(
             name: "SokboBench",
             dependencies: [
-                "SokboCore", "Storage", "SokboApp", "SokboAPI", "Kiwoom", "Simulator",
+                "SokboCore", "Storage", "SokboApp", "SokboAPI", "Kiwoom", "Simulator", "Trading",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Configuration", package: "swift-configuration"),

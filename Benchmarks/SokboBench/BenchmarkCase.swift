@@ -20,6 +20,8 @@ let allBenchmarkCases: [any BenchmarkCase.Type] = {
         LoopbackFloorBenchmark.self,
         SlowBrokerBenchmark.self,
         OrderWriteBenchmark.self,
+        EntryPacingBenchmark.self,
+        EntryBurstBenchmark.self,
     ]
     #if MySQL
     cases.append(MySQLFlushBenchmark.self)

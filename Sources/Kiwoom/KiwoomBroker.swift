@@ -5,149 +5,238 @@ import Synchronization
 
 /// The `Broker` on Kiwoom's REST API.
 ///
-/// ## Snapshot: one round trip, and what may be missing
-/// `snapshot` sends its queries at once (`async let`): `ka10001` (price, base price, limits),
-/// `ka10004` (ten-level book), `kt00011` (margin rate) and `ka10100` (`state`: halt flag, and the margin
-/// rate again as the fallback when `kt00011` fails or is unsupported, e.g. RC9000 on the mock host).
-/// `ka10100` is fetched up front rather than after a `kt00011` failure so that the fallback never costs a
-/// second round trip. Its reply (a day-level designation that changes rarely) is reused for
-/// `stateTTL` (default 30 s), so most snapshots are three concurrent calls: a halt is seen within that
-/// time, and an order sent meanwhile is refused by the venue (a rejection, not an unknown outcome).
+/// ## What a snapshot costs: the day's reference, read once
+/// Name, base price and limits (`ka10001`), the margin rate (`kt00011`, or `ka10100`'s `state` as the
+/// fallback when `kt00011` fails or is unsupported, e.g. RC9000 on the mock host) and the halt designation
+/// (`ka10100`) change at most once a trading day. They form the stock's *day reference*, read once per stock
+/// per trading day (three concurrent queries) on its first use, or ahead of time through
+/// `warmDayReferences` (the realtime service does it for the watchlist when it subscribes), and reused by
+/// every later snapshot that day. The venue allows about one request per second per api-id (`kiwoom-rest.md`
+/// §7), so queries not spent on a headline are what lets the next one through in time.
+/// - An entry (`entrySnapshot`) costs **one** query, `ka10004` (the book), when the reference is held;
+///   four concurrent queries (one round trip) the first time a stock is seen that day; **none** for a stock
+///   the realtime feed covers. `ka10004` carries no last price (§6.3): the entry's `price` is the best ask,
+///   which is what sizing pays; with no ask at all the price counts as the upper limit (nothing offered: the
+///   stock is pinned there or has no sellers, so sizing does not buy).
+/// - A lookup (`snapshot`, for `GET /api/stocks/{code}` and manual orders) costs two (`ka10001` for the last
+///   price, open, high, low and volume, and `ka10004`), four the first time.
+///
+/// Trade-off: a halt designated, or a margin rate changed, after the day's read is not seen until the next
+/// trading day's read. An order sent meanwhile is refused by the venue: a rejection, never an unknown
+/// outcome, and no money moves. A reference lacking the halt state or the margin rate is never kept: it
+/// serves the snapshot that read it (with `missing` set) and the next snapshot asks again.
+///
+/// A trading day starts at `dayStart` KST (08:00, when NXT's pre-market opens: the day's base prices and
+/// limits are set before the first session; the spec does not say when Kiwoom turns its day over), so a
+/// reference read the evening before is never used for the next session.
 ///
 /// Partial-failure policy:
-/// - `ka10001` is required: without price and limits no decision can be made, so its failure fails the
-///   snapshot (the error of `ka10001` is thrown; the other calls are still awaited, never leaked).
-/// - The book may be missing (`missing` has `.orderBook`, `book` nil): a decision may still use limit
-///   orders at the last price, but must not send market orders or size against depth.
+/// - `ka10001` is required for the day's reference and for a lookup: its error is thrown (the other calls
+///   are still awaited, never leaked).
+/// - An entry needs its book: a failed `ka10004` fails the entry snapshot (there is no price without it).
+///   A lookup may lack the book (`missing` has `.orderBook`, `book` nil).
 /// - The margin rate may be missing (`.marginRate`, nil): treat the stock as 100 % cash-only.
-/// - The halt status may be missing (`.haltStatus`, `halted` nil): treat as unknown and do not open new
-///   positions until a later snapshot has it.
+/// - The halt status may be missing (`.haltStatus`, `halted` nil): treat as unknown.
 ///
 /// ## Realtime snapshots: no round trip for watched stocks
-/// With a quote book (fed by `KiwoomRealtimeService` from the `0B`/`0D` pushes), a stock that has a
-/// live quote and a complete *day reference* is answered locally: price and book from the pushes; name,
-/// base price, limits, margin rate and halt state from the reference, which is the last complete REST
-/// snapshot of the stock taken within `referenceTTL` (the service re-reads watched stocks on a schedule).
-/// Trade-off: a halt or margin-rate change made since the reference is not seen until the next refresh;
-/// an order sent meanwhile is refused by the venue — a rejection, never an unknown outcome. Anything
-/// missing (no live quote, socket down, reference old, incomplete or from another day) falls back to REST.
+/// With a quote book (fed by `KiwoomRealtimeService` from the `0B`/`0D` pushes), a stock that has a live
+/// quote and a complete day reference is answered locally: price and book from the pushes; name, base
+/// price, limits, margin rate and halt state from the reference. Anything missing (no live quote, socket
+/// down, no reference for the day) falls back to REST.
 public final class KiwoomBroker: Broker {
     /// The raw client.
     public let client: KiwoomClient
-    private let limitsCache = Mutex<[Ticker: (day: String, limits: DailyLimits)]>([:])
-    private let stateCache = Mutex<[Ticker: (at: ContinuousClock.Instant, state: KA10100Response)]>([:])
-    private let stateTTL: Duration
+    private let references = Mutex<[Ticker: (readAt: ContinuousClock.Instant, reference: KiwoomDayReference)]>([:])
+    private let dayStart: Duration
     private let logger: Logger
     /// Live quotes from the realtime feed, when one runs.
     public let quotes: KiwoomQuoteBook?
-    private let references = Mutex<[Ticker: (at: ContinuousClock.Instant, day: String, snapshot: StockSnapshot)]>([:])
-    private let referenceTTL: Duration
 
-    /// Creates a broker over a raw client; `stateTTL` is how long a `ka10100` reply is reused; with
-    /// `quotes`, watched stocks are answered from the realtime feed (see the type's documentation).
-    public init(client: KiwoomClient, stateTTL: Duration = .seconds(30), quotes: KiwoomQuoteBook? = nil,
-                referenceTTL: Duration = .seconds(600), logger: Logger = Logger(label: "kiwoom.broker")) {
+    /// Creates a broker over a raw client; with `quotes`, watched stocks are answered from the realtime feed;
+    /// `dayStart` is when a trading day's references begin, KST (see the type's documentation).
+    public init(client: KiwoomClient, quotes: KiwoomQuoteBook? = nil, dayStart: Duration = .seconds(8 * 3600),
+                logger: Logger = Logger(label: "kiwoom.broker")) {
         self.client = client
-        self.stateTTL = stateTTL
         self.quotes = quotes
-        self.referenceTTL = referenceTTL
+        self.dayStart = dayStart
         self.logger = logger
     }
 
     /// Creates a broker from a configuration with the shared HTTP client.
-    public convenience init(configuration: KiwoomConfiguration, stateTTL: Duration = .seconds(30), logger: Logger = Logger(label: "kiwoom.broker")) {
-        self.init(client: KiwoomClient(configuration: configuration, logger: logger), stateTTL: stateTTL, logger: logger)
+    public convenience init(configuration: KiwoomConfiguration, logger: Logger = Logger(label: "kiwoom.broker")) {
+        self.init(client: KiwoomClient(configuration: configuration, logger: logger), logger: logger)
     }
 
     // MARK: - Snapshot
 
-    /// Price, limits, halt status, margin rate and book, from concurrent queries (one round trip).
+    /// Price, limits, halt status, margin rate and book: from the realtime feed when it covers the stock,
+    /// otherwise `ka10001` and `ka10004` with the day's reference (read with them when not held yet).
     public func snapshot(_ ticker: Ticker) async throws -> StockSnapshot {
         if let live = realtimeSnapshot(ticker) { return live }
-        return try await restSnapshot(ticker)
+        return try await restSnapshot(ticker).snapshot
     }
 
-    /// Re-reads a stock over REST: its day reference, and the live quote's seed when no push has arrived
-    /// since the request left (the realtime service calls this after subscribing and on a schedule).
+    /// The book with the day's reference: no query for a watched stock, one (`ka10004`) once the reference
+    /// is held, four the first time the stock is seen that day.
+    public func entrySnapshot(_ ticker: Ticker) async throws -> EntrySnapshot {
+        if let live = realtimeSnapshot(ticker) { return EntrySnapshot(snapshot: live, queries: 0) }
+        let code = ticker.code
+        if let reference = dayReference(ticker) {
+            let book = try await mapped { try await self.client.ka10004(stockCode: code) }
+            return EntrySnapshot(snapshot: try bookSnapshot(ticker, reference: reference, book: book), queries: 1)
+        }
+        async let bookReply = Self.result { try await self.client.ka10004(stockCode: code) }
+        let reference = try await readDayReference(ticker)
+        let book = try await bookReply.mapError(Self.brokerError).get()
+        return EntrySnapshot(snapshot: try bookSnapshot(ticker, reference: reference, book: book), queries: 4)
+    }
+
+    /// Reads the day's reference of each stock that has none for today, one stock at a time (three queries
+    /// each); returns how many were read and kept. Failures are logged and left to the stock's first use.
+    @discardableResult
+    public func warmDayReferences(_ tickers: [Ticker]) async -> Int {
+        var read = 0
+        for ticker in tickers where dayReference(ticker) == nil {
+            if Task.isCancelled { break }
+            do {
+                if try await readDayReference(ticker).isComplete { read += 1 }
+            } catch {
+                logger.debug("day reference not read", metadata: ["ticker": "\(ticker)", "error": "\(error)"])
+            }
+        }
+        return read
+    }
+
+    /// Keeps a watched stock ready for realtime snapshots (the realtime service calls this after subscribing
+    /// and on a schedule): the day's reference when it has none for today, and the live quote's seed over
+    /// REST when no push has built it yet. A stock with a live quote and today's reference costs nothing.
     public func refreshReference(_ ticker: Ticker) async throws {
+        if quotes?.quote(ticker) != nil {
+            if dayReference(ticker) == nil { _ = try await readDayReference(ticker) }
+            return
+        }
         let requestedAt = Date()
-        let snapshot = try await restSnapshot(ticker)
+        let snapshot = try await restSnapshot(ticker).snapshot
         quotes?.seed(snapshot, requestedAt: requestedAt)
     }
 
-    /// How old a stock's day reference is (nil when there is none for today).
+    /// How long ago the stock's day reference was read (nil when there is none for today).
     public func referenceAge(_ ticker: Ticker, now: Date = Date()) -> Duration? {
-        references.withLock { references in
-            guard let reference = references[ticker], reference.day == KST.dayString(now) else { return nil }
-            return reference.at.duration(to: .now)
-        }
+        guard let held = references.withLock({ $0[ticker] }),
+              held.reference.session == KiwoomDayReference.session(of: now, dayStart: dayStart) else { return nil }
+        return held.readAt.duration(to: .now)
     }
 
-    /// The snapshot from the live quote and the day reference, or nil when either is missing or old.
+    /// How many stocks have today's reference.
+    public func dayReferenceCount(now: Date = Date()) -> Int {
+        let session = KiwoomDayReference.session(of: now, dayStart: dayStart)
+        return references.withLock { $0.values.count { $0.reference.session == session } }
+    }
+
+    /// Today's complete reference of a stock, or nil.
+    func dayReference(_ ticker: Ticker, now: Date = Date()) -> KiwoomDayReference? {
+        guard let held = references.withLock({ $0[ticker] }),
+              held.reference.session == KiwoomDayReference.session(of: now, dayStart: dayStart) else { return nil }
+        return held.reference
+    }
+
+    /// The snapshot from the live quote and the day's reference, or nil when either is missing.
     func realtimeSnapshot(_ ticker: Ticker, now: Date = Date()) -> StockSnapshot? {
-        guard let quotes, let live = quotes.quote(ticker), let price = live.lastPrice, let book = live.book else { return nil }
-        guard let reference = references.withLock({ $0[ticker] }), reference.at.duration(to: .now) < referenceTTL,
-              reference.day == KST.dayString(now) else { return nil }
-        var snapshot = reference.snapshot
-        snapshot.price = price
-        snapshot.change = price - snapshot.basePrice
-        snapshot.changePercent = snapshot.basePrice > 0 ? Double(price - snapshot.basePrice) * 100 / Double(snapshot.basePrice) : 0
-        snapshot.high = snapshot.high.map { max($0, price) } ?? price
-        snapshot.low = snapshot.low.map { min($0, price) } ?? price
-        snapshot.book = book
-        snapshot.asOf = live.updatedAt
+        guard let quotes, let live = quotes.quote(ticker), let price = live.lastPrice, let book = live.book,
+              let reference = dayReference(ticker, now: now) else { return nil }
+        var snapshot = Self.snapshot(ticker, reference: reference, price: price, book: book, asOf: live.updatedAt)
         snapshot.source = .realtime
         return snapshot
     }
 
-    /// Price, limits, halt status, margin rate and book over REST, from concurrent queries (one round trip).
-    /// A complete reply also becomes the stock's day reference for realtime snapshots.
-    public func restSnapshot(_ ticker: Ticker) async throws -> StockSnapshot {
-        let snapshot = try await queriedSnapshot(ticker)
-        // Only a complete snapshot may stand in for the day: a realtime answer must never lack the halt
-        // state or the margin rate that a REST answer would have had.
-        if snapshot.missing.isEmpty, snapshot.halted != nil, snapshot.marginRatePercent != nil {
-            references.withLock { $0[ticker] = (.now, KST.dayString(snapshot.asOf), snapshot) }
-        }
-        return snapshot
-    }
-
-    private func queriedSnapshot(_ ticker: Ticker) async throws -> StockSnapshot {
+    /// `ka10001` and `ka10004` with the day's reference (read in the same round trip when not held), and
+    /// how many queries it took.
+    func restSnapshot(_ ticker: Ticker) async throws -> (snapshot: StockSnapshot, queries: Int) {
         let code = ticker.code
         async let info = Self.result { try await self.client.ka10001(stockCode: code) }
         async let book = Self.result { try await self.client.ka10004(stockCode: code) }
+        if let reference = dayReference(ticker) {
+            let (infoR, bookR) = await (info, book)
+            let basic = try infoR.mapError(Self.brokerError).get()
+            return (try snapshot(ticker, info: basic, reference: reference, book: try? bookR.get()), 2)
+        }
         async let margin = Self.result { try await self.client.kt00011(stockCode: code) }
-        async let state = stockState(ticker)
+        async let state = Self.result { try await self.client.ka10100(stockCode: code) }
         let (infoR, bookR, marginR, stateR) = await (info, book, margin, state)
         let basic = try infoR.mapError(Self.brokerError).get()
-        return try assemble(ticker: ticker, info: basic, book: try? bookR.get(), margin: try? marginR.get(), state: try? stateR.get())
+        return (try assemble(ticker: ticker, info: basic, book: try? bookR.get(), margin: try? marginR.get(), state: try? stateR.get()), 4)
     }
 
-    /// Builds the snapshot; exposed to tests through fixtures.
+    /// Reads the day's reference (`ka10001`, `kt00011`, `ka10100` at once) and keeps it when complete.
+    private func readDayReference(_ ticker: Ticker) async throws -> KiwoomDayReference {
+        let code = ticker.code
+        async let info = Self.result { try await self.client.ka10001(stockCode: code) }
+        async let margin = Self.result { try await self.client.kt00011(stockCode: code) }
+        async let state = Self.result { try await self.client.ka10100(stockCode: code) }
+        let (infoR, marginR, stateR) = await (info, margin, state)
+        let basic = try infoR.mapError(Self.brokerError).get()
+        return try keep(reference(ticker, info: basic, margin: try? marginR.get(), state: try? stateR.get()))
+    }
+
+    /// Builds the snapshot and keeps the day's reference from the same replies; exposed to tests through fixtures.
     func assemble(ticker: Ticker, info: KA10001Response, book: KA10004Response?, margin: KT00011Response?, state: KA10100Response?) throws -> StockSnapshot {
-        guard let price = KiwoomValue.price(info.cur_prc), let base = KiwoomValue.price(info.base_pric), base > 0 else {
-            throw BrokerError(.unavailable, message: "ka10001 for \(ticker) has no cur_prc/base_pric")
+        let reference = keep(try reference(ticker, info: info, margin: margin, state: state))
+        return try snapshot(ticker, info: info, reference: reference, book: book)
+    }
+
+    private func keep(_ reference: KiwoomDayReference) -> KiwoomDayReference {
+        if reference.isComplete { references.withLock { $0[reference.ticker] = (.now, reference) } }
+        return reference
+    }
+
+    private func reference(_ ticker: Ticker, info: KA10001Response, margin: KT00011Response?, state: KA10100Response?) throws -> KiwoomDayReference {
+        guard let base = KiwoomValue.price(info.base_pric), base > 0 else {
+            throw BrokerError(.unavailable, message: "ka10001 for \(ticker) has no base_pric")
         }
-        let computed = KRXTick.dailyLimits(basePrice: base) ?? DailyLimits(upper: price, lower: price)
+        let computed = KRXTick.dailyLimits(basePrice: base) ?? DailyLimits(upper: base, lower: base)
         let limits = DailyLimits(upper: KiwoomValue.price(info.upl_pric) ?? computed.upper,
                                  lower: KiwoomValue.price(info.lst_pric) ?? computed.lower)
-        let now = Date()
-        limitsCache.withLock { $0[ticker] = (KST.dayString(now), limits) }
-        var missing = Set<StockSnapshot.Part>()
+        return KiwoomDayReference(
+            ticker: ticker, session: KiwoomDayReference.session(of: Date(), dayStart: dayStart),
+            name: KiwoomValue.text(info.stk_nm) ?? ticker.code, basePrice: base, limits: limits,
+            halted: state.map { ($0.state ?? "").contains("거래정지") },
+            marginRatePercent: KiwoomValue.percent(margin?.stk_profa_rt) ?? KiwoomValue.marginRate(inState: state?.state))
+    }
+
+    /// A lookup's snapshot: the last price and the day's figures from `ka10001`, the rest from the reference.
+    private func snapshot(_ ticker: Ticker, info: KA10001Response, reference: KiwoomDayReference, book: KA10004Response?) throws -> StockSnapshot {
+        guard let price = KiwoomValue.price(info.cur_prc) else {
+            throw BrokerError(.unavailable, message: "ka10001 for \(ticker) has no cur_prc")
+        }
         let orderBook = book.map(Self.orderBook)
-        if orderBook == nil { missing.insert(.orderBook) }
-        let rate = KiwoomValue.percent(margin?.stk_profa_rt) ?? KiwoomValue.marginRate(inState: state?.state)
-        if rate == nil { missing.insert(.marginRate) }
-        let halted = state.map { ($0.state ?? "").contains("거래정지") }
-        if halted == nil { missing.insert(.haltStatus) }
+        var snapshot = Self.snapshot(ticker, reference: reference, price: price, book: orderBook, asOf: Date())
+        if orderBook == nil { snapshot.missing.insert(.orderBook) }
+        snapshot.change = KiwoomValue.signedInt(info.pred_pre) ?? price - reference.basePrice
+        snapshot.changePercent = KiwoomValue.decimal(info.flu_rt) ?? snapshot.changePercent
+        snapshot.open = KiwoomValue.price(info.open_pric).flatMap { $0 > 0 ? $0 : nil }
+        snapshot.high = KiwoomValue.price(info.high_pric).flatMap { $0 > 0 ? $0 : nil }
+        snapshot.low = KiwoomValue.price(info.low_pric).flatMap { $0 > 0 ? $0 : nil }
+        snapshot.volume = KiwoomValue.signedInt(info.trde_qty) ?? 0
+        return snapshot
+    }
+
+    /// An entry's snapshot from the book alone: the best ask stands for the price (`ka10004` has no last price).
+    private func bookSnapshot(_ ticker: Ticker, reference: KiwoomDayReference, book wire: KA10004Response) throws -> StockSnapshot {
+        let book = Self.orderBook(wire)
+        // No ask but bids: nothing is offered, as at the upper limit; sizing then does not buy.
+        guard let price = book.asks.first?.price ?? (book.bids.isEmpty ? nil : reference.limits.upper) else {
+            throw BrokerError(.unavailable, message: "ka10004 for \(ticker) has an empty book")
+        }
+        return Self.snapshot(ticker, reference: reference, price: price, book: book, asOf: Date())
+    }
+
+    private static func snapshot(_ ticker: Ticker, reference: KiwoomDayReference, price: Int, book: OrderBook?, asOf: Date) -> StockSnapshot {
+        let base = reference.basePrice
         return StockSnapshot(
-            ticker: ticker, name: KiwoomValue.text(info.stk_nm) ?? ticker.code, price: price, basePrice: base,
-            change: KiwoomValue.signedInt(info.pred_pre) ?? price - base, changePercent: KiwoomValue.decimal(info.flu_rt) ?? 0,
-            open: KiwoomValue.price(info.open_pric).flatMap { $0 > 0 ? $0 : nil },
-            high: KiwoomValue.price(info.high_pric).flatMap { $0 > 0 ? $0 : nil },
-            low: KiwoomValue.price(info.low_pric).flatMap { $0 > 0 ? $0 : nil },
-            volume: KiwoomValue.signedInt(info.trde_qty) ?? 0, limits: limits, halted: halted,
-            marginRatePercent: rate, book: orderBook, missing: missing, asOf: now)
+            ticker: ticker, name: reference.name, price: price, basePrice: base, change: price - base,
+            changePercent: base > 0 ? Double(price - base) * 100 / Double(base) : 0, open: nil, high: nil, low: nil, volume: 0,
+            limits: reference.limits, halted: reference.halted, marginRatePercent: reference.marginRatePercent, book: book,
+            missing: reference.missing, asOf: asOf)
     }
 
     /// The ten levels, best first, empty levels dropped; prices lose their direction sign.
@@ -164,23 +253,14 @@ public final class KiwoomBroker: Broker {
                          time: KiwoomValue.text(wire.bid_req_base_tm))
     }
 
-    /// `ka10100`, from the cache while fresh.
-    private func stockState(_ ticker: Ticker) async -> Result<KA10100Response, any Error> {
-        let now = ContinuousClock.now
-        if let cached = stateCache.withLock({ $0[ticker] }), cached.at.duration(to: now) < stateTTL { return .success(cached.state) }
-        let result = await Self.result { try await self.client.ka10100(stockCode: ticker.code) }
-        if case .success(let state) = result { stateCache.withLock { $0[ticker] = (now, state) } }
-        return result
-    }
-
     private static func result<T: Sendable>(_ body: @Sendable () async throws -> T) async -> Result<T, any Error> {
         do { return .success(try await body()) } catch { return .failure(error) }
     }
 
     // MARK: - Orders
 
-    /// Checks the order, then sends `kt10000`/`kt10001` once. The daily limits come from the latest
-    /// snapshot of the day, or from one `ka10001` when there is none (a query, never the order).
+    /// Checks the order, then sends `kt10000`/`kt10001` once. The daily limits come from the day's
+    /// reference, read first when not held (queries, never the order).
     public func submit(_ order: OrderRequest) async -> OrderSubmission {
         let api: KiwoomAPI = order.side == .buy ? .kt10000 : .kt10001
         var price: Int?
@@ -218,16 +298,10 @@ public final class KiwoomBroker: Broker {
         }
     }
 
+    /// Today's limits: from the day's reference, read (three queries) when not held.
     func dailyLimits(_ ticker: Ticker) async throws -> DailyLimits {
-        let today = KST.dayString(Date())
-        if let cached = limitsCache.withLock({ $0[ticker] }), cached.day == today { return cached.limits }
-        let info = try await client.ka10001(stockCode: ticker.code)
-        guard let base = KiwoomValue.price(info.base_pric), let computed = KRXTick.dailyLimits(basePrice: base) else {
-            throw BrokerError(.unavailable, message: "ka10001 without base_pric")
-        }
-        let limits = DailyLimits(upper: KiwoomValue.price(info.upl_pric) ?? computed.upper, lower: KiwoomValue.price(info.lst_pric) ?? computed.lower)
-        limitsCache.withLock { $0[ticker] = (today, limits) }
-        return limits
+        if let reference = dayReference(ticker) { return reference.limits }
+        return try await readDayReference(ticker).limits
     }
 
     // MARK: - Reconciliation and account

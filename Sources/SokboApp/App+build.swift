@@ -153,7 +153,7 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
         calendar.holidays = []
     }
     let engine = TradingEngine(
-        settings: .init(limits: trading.limits, calendar: calendar, startHalted: trading.startHalted),
+        settings: .init(limits: trading.limits, calendar: calendar, startHalted: trading.startHalted, entryDeadline: trading.entryDeadline),
         rules: trading.rules, broker: broker, store: store, records: buffer,
         journal: try FileOrderJournal(path: settings.orderJournalPath), events: events, logger: logger,
         disclosures: { ticker, pattern, date in await disclosureIndex.confirms(ticker, pattern: pattern, at: date) },

@@ -8,6 +8,10 @@ import Foundation
 public protocol Broker: Sendable {
     /// Price, limits, halt status, margin rate and book of one stock, fetched in one round trip.
     func snapshot(_ ticker: Ticker) async throws -> StockSnapshot
+    /// What an entry needs to size a buy, at the least venue cost: the live book and the day's reference
+    /// (limits, base price, margin rate, halt state). `price` may be the best ask rather than the last
+    /// trade, and the day's open, high, low and volume may be absent.
+    func entrySnapshot(_ ticker: Ticker) async throws -> EntrySnapshot
     /// Places an order once. Invalid input is refused before anything is sent (`.rejected`).
     func submit(_ order: OrderRequest) async -> OrderSubmission
     /// Cancels the unfilled remainder of an order once; same outcome rules as `submit`.
@@ -18,6 +22,13 @@ public protocol Broker: Sendable {
     func account() async throws -> AccountSnapshot
     /// Candles of one stock between two instants, oldest first.
     func chart(_ ticker: Ticker, interval: CandleInterval, from: Date?, to: Date?) async throws -> [Candle]
+}
+
+extension Broker {
+    /// The full snapshot, uncounted, for brokers with no cheaper entry path.
+    public func entrySnapshot(_ ticker: Ticker) async throws -> EntrySnapshot {
+        EntrySnapshot(snapshot: try await snapshot(ticker), queries: nil)
+    }
 }
 
 /// Buy or sell.

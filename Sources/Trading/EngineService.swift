@@ -3,7 +3,8 @@ import ServiceLifecycle
 import SokboCore
 
 /// Runs the engine: reads headlines from its inbox and tries each plan in a child task of its own (so a
-/// slow broker never delays the next headline), and reconciles unknown orders on a schedule.
+/// slow broker never delays the next headline), and reconciles on a schedule (a tick with nothing unsettled
+/// makes no venue call).
 public struct EngineService: Service {
     let engine: TradingEngine
     let inbox: AsyncStream<NewsItem>
@@ -23,6 +24,9 @@ public struct EngineService: Service {
         try await engine.restore()
         await withDiscardingTaskGroup { group in
             group.addTask {
+                // Cash and positions for sizing, beside the inbox (a headline must not wait for it); afterwards
+                // the account is read only while something is unsettled.
+                await engine.readAccount()
                 while !Task.isCancelled, !Task.isShuttingDownGracefully {
                     await engine.reconcile()
                     try? await Task.sleep(for: reconcileInterval)

@@ -22,15 +22,23 @@ public actor TradingEngine {
         public var notFoundAfterAttempts: Int
         /// The order journal is emptied once it has this many lines and every order in it is in the store.
         public var journalCompactionLines: Int
+        /// How long after its headline reached the listener an entry's order may still leave (`EntryDeadline`).
+        public var entryDeadline: Duration
+
+        /// The default entry deadline: 3 s, room for one order-book query behind the venue's pacing of about
+        /// one request per second per api-id (burst 2, `kiwoom-rest.md` §7), and far inside the minute after
+        /// which a headline's buy is a different trade.
+        public static let defaultEntryDeadline = Duration.seconds(3)
 
         /// Creates settings.
         public init(limits: RiskLimits, calendar: MarketCalendar, startHalted: Bool = false, notFoundAfterAttempts: Int = 3,
-                    journalCompactionLines: Int = 1_000) {
+                    journalCompactionLines: Int = 1_000, entryDeadline: Duration = Settings.defaultEntryDeadline) {
             self.limits = limits
             self.calendar = calendar
             self.startHalted = startHalted
             self.notFoundAfterAttempts = notFoundAfterAttempts
             self.journalCompactionLines = journalCompactionLines
+            self.entryDeadline = entryDeadline
         }
     }
 
@@ -63,6 +71,8 @@ public actor TradingEngine {
     private let logger: Logger
     private let now: @Sendable () -> Date
     private var settings: Settings
+    /// `settings.entryDeadline`, readable off the actor.
+    private nonisolated let entryDeadline: Duration
     private var rules: RuleSet
     private var halted: Bool
     private var ledger: RiskLedger
@@ -72,6 +82,8 @@ public actor TradingEngine {
     private var orderedNewsIDs: Set<String> = []
     private var reconcileAttempts: [String: Int] = [:]
     private var account: AccountSnapshot?
+    /// Orders answered since the account was last read: their effect on cash and positions is not seen yet.
+    private var sentSinceAccountRead = 0
     private var counters = Counters()
     private var latencies = LatencyRecorder()
     private let disclosures: (@Sendable (Ticker, String, Date) async -> Bool)?
@@ -89,7 +101,15 @@ public actor TradingEngine {
         public var skipped = 0
         /// Orders sent.
         public var ordersSent = 0
-        /// Orders by final or current state.
+        /// Plans skipped because their order could not leave within the entry deadline (also in `skipped`).
+        public var deadlineSkipped = 0
+        /// Entry snapshots taken (one per plan that reached the broker).
+        public var entrySnapshots = 0
+        /// Venue queries those snapshots cost (0 each from the realtime feed, 1 with the day's reference held).
+        public var entryQueries = 0
+        /// Account reads (cash and positions): once at start, then only while something is unsettled.
+        public var accountReads = 0
+        /// Today's orders by current state, every state listed (counted from the orders when asked).
         public var byState: [String: Int] = [:]
     }
 
@@ -102,6 +122,7 @@ public actor TradingEngine {
                 resolveTickers: (@Sendable (_ title: String, _ codes: [Ticker]) async -> TickerResolution)? = nil,
                 now: @escaping @Sendable () -> Date = { Date() }) {
         self.settings = settings
+        self.entryDeadline = settings.entryDeadline
         self.rules = rules
         self.broker = broker
         self.store = store
@@ -237,19 +258,40 @@ public actor TradingEngine {
                     evaluationStarted: started, decidedAt: Date())
     }
 
-    /// Carries a plan out: snapshot (one round trip), sizing, risk, store, send, record. Runs off the actor
+    /// Carries a plan out: snapshot (one query, or none), sizing, risk, store, send, record. Runs off the actor
     /// except for short state updates.
+    ///
+    /// A plan that cannot leave within the entry deadline (counted from the headline's receipt) is skipped
+    /// with that reason: the snapshot is abandoned when it is not back in time, and the order is checked
+    /// once more just before it is stored and sent.
     public nonisolated func execute(_ plan: Plan) async {
         let executionStarted = Date()
-        let snapshot: StockSnapshot
+        let deadline = EntryDeadline(receivedAt: plan.news.receivedAt, limit: entryDeadline, now: executionStarted,
+                                     monotonicNow: .now)
+        // Every venue call of this entry carries its deadline: the venue client's pacer refuses, unsent, a
+        // request that could only leave after it, instead of queueing it into a stale trade.
+        await BrokerCallContext.$current.withValue(BrokerCallContext(purpose: .trading, deadline: deadline.instant)) {
+            await execute(plan, deadline: deadline, executionStarted: executionStarted)
+        }
+    }
+
+    private nonisolated func execute(_ plan: Plan, deadline: EntryDeadline, executionStarted: Date) async {
+        let entry: EntrySnapshot
         do {
-            snapshot = try await broker.snapshot(plan.ticker)
+            let broker = broker
+            let ticker = plan.ticker
+            guard let taken = try await deadline.run({ try await broker.entrySnapshot(ticker) }) else {
+                await abandon(plan, reason: deadline.reason("no stock snapshot"), deadlineMissed: true)
+                return
+            }
+            entry = taken
         } catch {
             await abandon(plan, reason: "stock snapshot failed: \(error)")
             return
         }
+        let snapshot = entry.snapshot
         let snapshotAt = Date()
-        guard let (prepared, journaledRow) = await prepare(plan, snapshot: snapshot) else { return }
+        guard let (prepared, journaledRow) = await prepare(plan, snapshot: snapshot, queries: entry.queries, deadline: deadline) else { return }
         let sentAt = Date()
         await noteSent(NewsToOrderStages(received: plan.news.receivedAt, evaluationStarted: plan.evaluationStarted, decided: plan.decidedAt,
                                          executionStarted: executionStarted, snapshotReturned: snapshotAt, sent: sentAt,
@@ -259,7 +301,9 @@ public actor TradingEngine {
 
     /// Sizes and risk-checks on the actor; stores the order as submitted; returns it ready to send, with the
     /// row the journal holds when there is one (the store gets that same row while the request is out).
-    private func prepare(_ plan: Plan, snapshot: StockSnapshot) async -> (order: Order, journaledRow: Row?)? {
+    private func prepare(_ plan: Plan, snapshot: StockSnapshot, queries: Int?, deadline: EntryDeadline) async -> (order: Order, journaledRow: Row?)? {
+        counters.entrySnapshots += 1
+        counters.entryQueries += queries ?? 0
         let at = now()
         let decision = Sizing.buy(rule: plan.rule, snapshot: snapshot, budgetLeft: ledger.budgetLeft(settings.limits),
                                   maxPerOrder: settings.limits.maxPerOrder, orderableCash: account?.orderableCash)
@@ -270,6 +314,12 @@ public actor TradingEngine {
         if halted { await abandon(plan, reason: "trading was halted while sizing"); return nil }
         if amount > ledger.budgetLeft(settings.limits) {
             await abandon(plan, reason: "amount \(amount) above what is left of the daily budget")
+            return nil
+        }
+        // The last check before the order is stored and sent: what follows (signal, journal write) takes
+        // microseconds. The client's own order pacing after this is not bounded here.
+        if deadline.hasPassed(at: .now) {
+            await abandon(plan, reason: deadline.reason("not ready to send"), deadlineMissed: true)
             return nil
         }
         var order = Order(id: plan.orderID, newsID: plan.news.id, rule: plan.rule.name, ticker: plan.ticker, side: .buy,
@@ -335,6 +385,8 @@ public actor TradingEngine {
     }
 
     private func record(_ outcome: OrderSubmission, for id: String) async {
+        // Answered (or given up on): the venue has seen it, so the next account read shows its effect.
+        sentSinceAccountRead += 1
         guard let order = orders[id] else { return }
         switch outcome {
         case .accepted(let number):
@@ -451,24 +503,35 @@ public actor TradingEngine {
 
     /// What the engine has done, for `/api/status`.
     public func status() -> EngineStatus {
-        EngineStatus(halted: halted, rules: rules.rules.count, counters: counters, committedToday: ledger.committed,
+        EngineStatus(halted: halted, rules: rules.rules.count, counters: decisionCounters(), committedToday: ledger.committed,
                      budgetLeft: ledger.budgetLeft(settings.limits), openUnknown: orders.values.filter { $0.state == .unknown }.count,
                      newsToOrder: latencies.summary())
     }
 
     /// The decision counts alone: cheap enough to poll (`status()` also sorts the latency samples).
-    public func decisionCounters() -> Counters { counters }
+    public func decisionCounters() -> Counters {
+        // Counted from today's orders rather than kept by transitions: an order enters the map in several
+        // ways (sizing, restore, manual), and a count kept per transition went negative for those it missed.
+        var counted = counters
+        counted.byState = Dictionary(uniqueKeysWithValues: OrderState.allCases.map { ($0.rawValue, 0) })
+        for order in orders.values where order.quantity > 0 { counted.byState[order.state.rawValue, default: 0] += 1 }
+        return counted
+    }
 
     /// The raw news-to-order latencies with their stages (benchmarks).
     public func latencySamples() -> [NewsToOrderStages] { latencies.samples }
 
     // MARK: - Reconciliation
 
-    /// Settles unknown orders from the broker's open orders and positions; refreshes the cached account.
+    /// Settles unknown orders from the broker's open orders and positions. The account (cash and positions)
+    /// is read only when something is unsettled: an order whose outcome is unknown, or orders sent since the
+    /// last read, whose effect on cash (sizing) and positions (an unknown order's baseline) is not seen yet.
+    /// Otherwise a tick makes no call: the venue's request budget is left to entries.
     public nonisolated func reconcile() async {
-        let account = try? await broker.account()
-        if let account { await setAccount(account) }
-        for order in await unknownOrders() {
+        let (unknown, accountStale) = await unsettled()
+        guard !unknown.isEmpty || accountStale else { return }
+        let account = await readAccount()
+        for order in unknown {
             let open: [BrokerOrder]
             do {
                 open = try await broker.openOrdersAndFills(order.ticker)
@@ -480,9 +543,29 @@ public actor TradingEngine {
         }
     }
 
-    private func setAccount(_ account: AccountSnapshot) { self.account = account }
+    /// Reads cash and positions for sizing (the engine service calls it once at start); nil when it failed.
+    @discardableResult
+    public nonisolated func readAccount() async -> AccountSnapshot? {
+        let sentBefore = await noteAccountRead()
+        guard let account = try? await broker.account() else { return nil }
+        await setAccount(account, sentBefore: sentBefore)
+        return account
+    }
 
-    private func unknownOrders() -> [Order] { orders.values.filter { $0.state == .unknown } }
+    private func noteAccountRead() -> Int {
+        counters.accountReads += 1
+        return sentSinceAccountRead
+    }
+
+    /// Orders sent while the read was out stay unseen.
+    private func setAccount(_ account: AccountSnapshot, sentBefore: Int) {
+        self.account = account
+        sentSinceAccountRead = max(0, sentSinceAccountRead - sentBefore)
+    }
+
+    private func unsettled() -> (unknown: [Order], accountStale: Bool) {
+        (orders.values.filter { $0.state == .unknown }, sentSinceAccountRead > 0)
+    }
 
     private func settle(_ order: Order, open: [BrokerOrder], account: AccountSnapshot?) async {
         guard let current = orders[order.id], current.state == .unknown else { return }
@@ -523,8 +606,9 @@ public actor TradingEngine {
         return nil
     }
 
-    private func abandon(_ plan: Plan, reason: String) async {
+    private func abandon(_ plan: Plan, reason: String, deadlineMissed: Bool = false) async {
         counters.skipped += 1
+        if deadlineMissed { counters.deadlineSkipped += 1 }
         orders[plan.orderID] = nil
         orderedNewsIDs.remove(plan.news.id)
         ledger.unrecord(ticker: plan.ticker)
@@ -567,8 +651,6 @@ public actor TradingEngine {
                 }
             }
             orders[next.id] = next
-            counters.byState[order.state.rawValue, default: 0] -= order.quantity > 0 ? 1 : 0
-            counters.byState[next.state.rawValue, default: 0] += 1
             await records.append(OrderEventRecord(orderID: next.id, sequence: next.eventCount, kind: event.name,
                                                   detail: next.reason ?? next.state.rawValue, createdAt: next.updatedAt))
             if effects.contains(.notify) { events?.publish(kind: "order", payload: next) }

@@ -28,7 +28,8 @@ import Trading
             let journal = try FileOrderJournal(path: directory + "/journal/orders.jsonl")
             let engine = TradingEngine(
                 settings: .init(limits: RiskLimits(dailyBudget: 100_000_000, maxOrdersPerDay: 100, cooldownSeconds: 0),
-                                calendar: MarketCalendar(holidays: [], entryStart: 0, entryEnd: 86_400), journalCompactionLines: 3),
+                                calendar: MarketCalendar(holidays: [], entryStart: 0, entryEnd: 86_400), journalCompactionLines: 3,
+                                entryDeadline: .seconds(600)),
                 rules: try RuleSet([Rule(name: "supply", anyKeywords: ["공급계약"], budget: 2_000_000)]),
                 broker: KiwoomBroker(client: client, logger: logger), store: store, records: RowBuffer(capacity: 10_000),
                 journal: journal, events: nil, logger: logger)

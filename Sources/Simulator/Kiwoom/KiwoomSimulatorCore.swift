@@ -22,6 +22,7 @@ final class KiwoomSimulatorCore: Sendable {
         var counts: [String: Int] = [:]
         var total = 0
         var orderRequests = 0
+        /// HTTP 429 replies sent (the rate limit's and injected ones).
         var injections: [Injection] = []
         var latency: [String: Duration]
         var defaultLatency: Duration

@@ -1,6 +1,7 @@
 import Configuration
 import Foundation
 import SokboCore
+import Trading
 
 /// The engine's settings (scope `sokbo.trading`).
 ///
@@ -15,12 +16,14 @@ import SokboCore
 /// | `SOKBO_MAX_ORDERS_PER_DAY`        | 20                 | |
 /// | `SOKBO_BUYS_PER_TICKER_PER_DAY`   | 1                  | |
 /// | `SOKBO_COOLDOWN_SECONDS`          | 300                | per ticker |
+/// | `SOKBO_ENTRY_DEADLINE_MS`         | 3000               | an entry's order leaves within this of its headline's receipt, or the entry is skipped |
 struct TradingSettings: Sendable {
     var rules: RuleSet
     var calendar: MarketCalendar
     var alwaysOpen: Bool
     var startHalted: Bool
     var limits: RiskLimits
+    var entryDeadline: Duration
 
     init(reader: ConfigReader, mode: TradingMode) throws(SettingsError) {
         let config = reader.settingsScope("sokbo")
@@ -70,6 +73,8 @@ struct TradingSettings: Sendable {
             maxOrdersPerDay: try config.parse("max.orders.per.day", default: defaults.maxOrdersPerDay, positive),
             buysPerTickerPerDay: try config.parse("buys.per.ticker.per.day", default: defaults.buysPerTickerPerDay, positive),
             cooldownSeconds: try config.parse("cooldown.seconds", default: defaults.cooldownSeconds) { Int($0).flatMap { $0 >= 0 ? $0 : nil } })
+        let defaultDeadline = Int(TradingEngine.Settings.defaultEntryDeadline.components.seconds * 1000)
+        entryDeadline = .milliseconds(try config.parse("entry.deadline.ms", default: defaultDeadline, positive))
     }
 
     /// `HH:MM-HH:MM` → seconds since midnight; `always` → the whole day.
