@@ -8,6 +8,7 @@ import SokboCore
 @testable import Storage
 import Testing
 @testable import Trading
+import Yams
 
 /// Every answer the routes send, and every live event, validated against the OpenAPI document's schema
 /// for it. Each sample sets every optional field (checked by reflection), so a property added to a type
@@ -135,6 +136,27 @@ import Testing
             let errors = validator.errors(json, schema)
             #expect(errors.isEmpty, "\(operation) \(status) does not match its schema:\n\(errors.joined(separator: "\n"))")
         }
+    }
+
+    @Test func theRulesFileServedConformsToItsDocumentedSchema() throws {
+        let rules = [
+            Rule(name: "every-field", enabled: false, anyKeywords: ["공급계약"], allKeywords: ["체결"], vetoKeywords: ["취소"],
+                 disclosurePattern: "단일판매ㆍ공급계약체결", budget: 1_000_000, orderType: .market, maxRisePercent: 15),
+        ]
+        let unset = Self.unsetOptionals(rules)
+        #expect(unset.isEmpty, "the sample leaves optionals unset: \(unset)")
+        let text = RulesYAML.render(rules)
+        let loaded = try Yams.load(yaml: text)
+        let json = try JSONValue.parse(JSONSerialization.data(withJSONObject: try #require(loaded)))
+        for (method, content) in [("get", "text/yaml"), ("put", "text/yaml")] {
+            let response = try #require(document["paths"]?["/api/rules"]?[method]?["responses"]?["200"])
+            let schema = try #require(response["content"]?[content]?["schema"], "\(method) /api/rules 200 \(content)")
+            let errors = validator.errors(json, schema)
+            #expect(errors.isEmpty, "\(method) /api/rules: \(errors)")
+        }
+        // What PUT takes is what GET serves.
+        let request = try #require(document["paths"]?["/api/rules"]?["put"]?["requestBody"]?["content"]?["text/yaml"]?["schema"])
+        #expect(validator.errors(json, request).isEmpty)
     }
 
     @Test func theErrorEnvelopeConformsToEveryDocumentedErrorResponse() throws {
