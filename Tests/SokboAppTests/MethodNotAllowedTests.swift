@@ -19,7 +19,7 @@ import Testing
     }
 
     @Test func everyPathAnswersAMethodItLacksWith405AndAllow() async throws {
-        let sokbo = try await makeSokbo()
+        let sokbo = try await makeSokbo("sqlite", TradingEndToEndTests.quiet)
         let byPath = Dictionary(grouping: try documentedOperations(), by: \.path)
         let methods: [HTTPMethod] = [.GET, .PUT, .POST, .DELETE, .PATCH]
         try await sokbo.withRunning { port in

@@ -21,7 +21,7 @@ import Testing
     }
 
     @Test func getServesTheRulesInForceAsYAMLThatPutTakesBack() async throws {
-        let sokbo = try await makeSokbo()
+        let sokbo = try await makeSokbo("sqlite", TradingEndToEndTests.quiet)
         try await sokbo.withRunning { port in
             var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/rules")
             request.headers.add(name: "Authorization", value: "Bearer \(testToken)")
