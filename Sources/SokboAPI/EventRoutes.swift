@@ -3,7 +3,8 @@ import Hummingbird
 import ServiceLifecycle
 import SokboCore
 
-/// `GET /api/events`: Server-Sent Events of news, signals, orders and connection changes.
+/// `GET /api/events`: Server-Sent Events, one per `LiveEvent.Kind` published (news, disclosures, signals,
+/// orders, the trading switch).
 /// Each client reads from its own bounded buffer in the hub, so a slow client loses its oldest events
 /// (and gets an `event: gap` with the count) instead of slowing the engine.
 struct EventRoutes {

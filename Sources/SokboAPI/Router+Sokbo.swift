@@ -74,6 +74,8 @@ public func buildRouter(_ deps: APIDependencies) -> Router<SokboRequestContext> 
     StockRoutes(broker: deps.broker).register(on: api)
     TradingRoutes(engine: deps.engine, store: deps.store).register(on: api)
     EventRoutes(hub: deps.events).register(on: api)
+    // Last, so it wraps only the not-found responder (see the type).
+    router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
     return router
 }
 
@@ -90,11 +92,16 @@ public struct JSONResponse: ResponseGenerator {
 
     /// Encodes the value.
     public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let data = try Self.encode(value)
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// The bytes every JSON answer is made of (the conformance test encodes through this too).
+    public static func encode(_ value: any Encodable) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        let data = try encoder.encode(value)
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return try encoder.encode(value)
     }
 }

@@ -71,7 +71,7 @@ struct TradingRoutes {
             }
         }
         group.get("rules") { _, _ in
-            JSONResponse(Listing(items: await engine.currentRules().rules))
+            RulesYAML(rules: await engine.currentRules().rules)
         }
         group.put("rules") { request, _ in
             let buffer = try await request.body.collect(upTo: 256 * 1024)
@@ -79,7 +79,7 @@ struct TradingRoutes {
             do {
                 let rules = try RuleFile.parse(text)
                 await engine.replaceRules(rules)
-                return JSONResponse(Listing(items: rules.rules))
+                return RulesYAML(rules: rules.rules)
             } catch let error as RuleFileError {
                 throw APIError(.unprocessableContent, code: "invalid_rules", message: error.description)
             }

@@ -484,7 +484,7 @@ public actor TradingEngine {
     public func setHalted(_ value: Bool) {
         halted = value
         logger.notice(value ? "trading halted" : "trading resumed")
-        events?.publish(kind: "trading", payload: ["halted": value])
+        events?.publish(kind: .trading, payload: ["halted": value])
     }
 
     /// Replaces the rules (already validated).
@@ -653,7 +653,7 @@ public actor TradingEngine {
             orders[next.id] = next
             await records.append(OrderEventRecord(orderID: next.id, sequence: next.eventCount, kind: event.name,
                                                   detail: next.reason ?? next.state.rawValue, createdAt: next.updatedAt))
-            if effects.contains(.notify) { events?.publish(kind: "order", payload: next) }
+            if effects.contains(.notify) { events?.publish(kind: .order, payload: next) }
             return (next, journaledRow)
         }
     }
@@ -661,7 +661,7 @@ public actor TradingEngine {
     private func signal(_ news: NewsItem, rule: String?, ticker: Ticker?, decision: SignalRecord.Decision, reason: String) async {
         let record = SignalRecord(newsID: news.id, rule: rule, ticker: ticker, decision: decision, reason: reason, createdAt: now())
         await records.append(record)
-        events?.publish(kind: "signal", payload: record)
+        events?.publish(kind: .signal, payload: record)
     }
 }
 

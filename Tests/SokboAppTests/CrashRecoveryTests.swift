@@ -29,6 +29,9 @@ import Testing
             let environment = [
                 "SOKBO_MODE": "mock", "SOKBO_DATA_DIR": dataDirectory, "SOKBO_API_TOKEN": "crash-test-token",
                 "SOKBO_TRADING_HOURS": "always",
+                // Mock mode paces queries at 1/s: a cold stock's first entry (its day reference and book,
+                // four queries) takes ~4 s, past the 3 s default deadline. This test is about the crash.
+                "SOKBO_ENTRY_DEADLINE_MS": "60000",
                 "LS_BASE_URL": try await ls.baseURL(), "LS_WS_URL": try await ls.webSocketURL(),
                 "LS_APPKEY": "PScrashtestappkey0000000000000000000", "LS_APPSECRETKEY": "crashtestsecret000000000000000000000",
                 "KIWOOM_BASE_URL": try await kiwoom.baseURL(),

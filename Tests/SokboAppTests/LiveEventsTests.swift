@@ -15,8 +15,8 @@ import Testing
             #expect(response.status == .ok)
             #expect(response.headers["content-type"].first == "text/event-stream")
             #expect(try await eventually { sokbo.events.subscriberCount == 1 })
-            sokbo.events.publish(LiveEvent(kind: "news", payload: ["title": "삼성전자 공급계약 체결"]))
-            sokbo.events.publish(LiveEvent(kind: "order", payload: ["state": "submitted"]))
+            sokbo.events.publish(LiveEvent(kind: .news, payload: ["title": "삼성전자 공급계약 체결"]))
+            sokbo.events.publish(LiveEvent(kind: .order, payload: ["state": "submitted"]))
             var received = ""
             for try await chunk in response.body {
                 received += String(buffer: chunk)

@@ -28,6 +28,7 @@ import Testing
         let sokbo = try await makeSokbo("sqlite", TradingEndToEndTests.quiet)
         try await sokbo.withRunning { port in
             let before = try await Self.call(port, .GET, "/api/rules")
+            let rulesBefore = await sokbo.engine.currentRules().rules
             let bad = try await Self.call(port, .PUT, "/api/rules", body: "rules:\n  - name: x\n    any: [공급계약]\n    budget: -1\n",
                                           contentType: "application/yaml")
             #expect(bad.status == 422)
@@ -35,7 +36,8 @@ import Testing
             #expect(error?["code"] as? String == "invalid_rules")
             #expect((error?["message"] as? String)?.hasPrefix("line 4:") == true)
             let after = try await Self.call(port, .GET, "/api/rules")
-            #expect((after.json["items"] as? [Any])?.count == (before.json["items"] as? [Any])?.count)
+            #expect(before.status == 200 && after.status == 200)
+            #expect(await sokbo.engine.currentRules().rules == rulesBefore, "the old rules stay in force")
             let good = try await Self.call(port, .PUT, "/api/rules", body: "rules:\n  - name: only\n    any: [신약]\n    budget: 500000\n",
                                            contentType: "application/yaml")
             #expect(good.status == 200)
@@ -58,6 +60,8 @@ import Testing
             let placed = try await Self.call(port, .POST, "/api/orders", body: #"{"ticker":"005930","side":"buy","quantity":3}"#)
             #expect(placed.status == 201)
             #expect(placed.json["quantity"] as? Int == 3)
+            #expect((placed.json["price"] as? [String: Any])?["type"] as? String == "limit")
+            #expect((placed.json["price"] as? [String: Any])?["value"] is Int)
             #expect(venues.kiwoom.orderRequests == 1)
             // One buy per ticker per day applies to manual orders too.
             let again = try await Self.call(port, .POST, "/api/orders", body: #"{"ticker":"005930","side":"buy","quantity":1}"#)

@@ -3,7 +3,7 @@ import Testing
 @testable import SokboCore
 
 @Suite struct EventHubTests {
-    func event(_ n: Int) -> LiveEvent { LiveEvent(kind: "news", payload: ["n": n]) }
+    func event(_ n: Int) -> LiveEvent { LiveEvent(kind: .news, payload: ["n": n]) }
 
     @Test func aFastSubscriberGetsEveryEventInOrder() async {
         let hub = EventHub(bufferSize: 8)

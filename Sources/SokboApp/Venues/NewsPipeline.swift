@@ -11,7 +11,7 @@ struct NewsPipeline: NewsConsumer {
     func consume(_ item: NewsItem) async {
         engineInbox?.yield(item)
         await buffer.append(item)
-        events.publish(kind: "news", payload: item)
+        events.publish(kind: .news, payload: item)
     }
 }
 
@@ -22,6 +22,6 @@ struct DisclosurePipeline: DisclosureConsumer {
 
     func consume(_ disclosure: DisclosureRecord) async {
         await buffer.append(disclosure)
-        events.publish(kind: "disclosure", payload: disclosure)
+        events.publish(kind: .disclosure, payload: disclosure)
     }
 }

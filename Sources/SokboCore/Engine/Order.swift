@@ -3,6 +3,49 @@ import Foundation
 extension OrderPrice {
     /// The limit price, if any.
     public var limitPrice: Int? { if case .limit(let p) = self { p } else { nil } }
+
+    private enum CodingKeys: String, CodingKey {
+        case type, value
+        /// The keys of the synthesised encoding that stores and journals wrote before: `{"limit":{"_0":39250}}`, `{"market":{}}`.
+        case legacyLimit = "limit", legacyMarket = "market"
+    }
+
+    private enum LegacyKeys: String, CodingKey {
+        case zero = "_0"
+    }
+
+    /// Reads `{"type":"limit","value":39250}` or `{"type":"market"}`, and the synthesised form older rows hold.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        if let type = try container.decodeIfPresent(String.self, forKey: .type) {
+            switch type {
+            case "limit": self = .limit(try container.decode(Int.self, forKey: .value))
+            case "market": self = .market
+            default:
+                throw DecodingError.dataCorruptedError(forKey: .type, in: container, debugDescription: "price type must be limit or market, not \(type)")
+            }
+        } else if container.contains(.legacyLimit) {
+            let legacy = try container.nestedContainer(keyedBy: LegacyKeys.self, forKey: .legacyLimit)
+            self = .limit(try legacy.decode(Int.self, forKey: .zero))
+        } else if container.contains(.legacyMarket) {
+            self = .market
+        } else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "a price needs a type"))
+        }
+    }
+
+    /// Writes `{"type":"limit","value":39250}` or `{"type":"market"}`: the form the API documents, stable
+    /// whatever the enum's case names become (a synthesised encoding would follow them).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .limit(let price):
+            try container.encode("limit", forKey: .type)
+            try container.encode(price, forKey: .value)
+        case .market:
+            try container.encode("market", forKey: .type)
+        }
+    }
 }
 
 /// One order as Sokbo tracks it, from intent to its end.

@@ -61,7 +61,7 @@ public final class EventHub: Sendable {
 
     /// Encodes and sends an event only when somebody listens: with no `/api/events` client, the news
     /// path pays no JSON encoding per headline (measured as the largest per-item cost under load).
-    public func publish<Payload: Encodable>(kind: String, payload: @autoclosure () -> Payload) {
+    public func publish<Payload: Encodable>(kind: LiveEvent.Kind, payload: @autoclosure () -> Payload) {
         guard subscriberCount > 0 else { return }
         publish(LiveEvent(kind: kind, payload: payload()))
     }

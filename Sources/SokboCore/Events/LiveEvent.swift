@@ -2,7 +2,7 @@ import Foundation
 
 /// Something a live client wants to see (`GET /api/events`).
 public struct LiveEvent: Sendable, Codable, Hashable {
-    /// The event kind: `news`, `signal`, `order`, `connection`, `disclosure`.
+    /// The event kind, one of `Kind` (the SSE `event:` field).
     public var kind: String
     /// When it happened.
     public var at: Date
@@ -10,13 +10,31 @@ public struct LiveEvent: Sendable, Codable, Hashable {
     public var json: String
 
     /// Creates an event from an encodable payload.
-    public init(kind: String, at: Date = Date(), payload: some Encodable) {
-        self.kind = kind
+    public init(kind: Kind, at: Date = Date(), payload: some Encodable) {
+        self.kind = kind.rawValue
         self.at = at
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         self.json = (try? encoder.encode(payload)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
+    }
+}
+
+extension LiveEvent {
+    /// Every kind of event `GET /api/events` sends, besides `gap`. The OpenAPI document lists the same
+    /// kinds with their payloads, and a test holds the two together: a new kind is added here, or it
+    /// cannot be published.
+    public enum Kind: String, Sendable, CaseIterable {
+        /// A headline as stored (`NewsItem`).
+        case news
+        /// A DART disclosure as stored (`DisclosureRecord`).
+        case disclosure
+        /// The engine's decision on a headline (`SignalRecord`).
+        case signal
+        /// An order after a change (`Order`).
+        case order
+        /// The kill switch turned on or off (`{"halted": Bool}`).
+        case trading
     }
 }
 

@@ -1,0 +1,253 @@
+@testable import DART
+import Foundation
+@testable import Kiwoom
+import LSNews
+@testable import SokboAPI
+@testable import SokboApp
+import SokboCore
+@testable import Storage
+import Testing
+@testable import Trading
+import Yams
+
+/// Every answer the routes send, and every live event, validated against the OpenAPI document's schema
+/// for it. Each sample sets every optional field (checked by reflection), so a property added to a type
+/// and not to the document fails here, as does a documented property the type no longer has (where the
+/// schema requires it) and any property the schema does not list (`additionalProperties: false`).
+@Suite struct OpenAPIConformanceTests {
+    static let at = Date(timeIntervalSince1970: 1_767_571_200)
+    static let ticker = Ticker("005930")!
+
+    let document: JSONValue
+    let validator: JSONSchemaValidator
+
+    init() throws {
+        document = try JSONValue.parse(Data(OpenAPIDocument.json.utf8))
+        validator = JSONSchemaValidator(document: document)
+    }
+
+    // MARK: - Samples, every optional set
+
+    static func order(_ price: OrderPrice) -> Order {
+        var order = Order(id: "n-202601050900001234567890-005930-buy", newsID: "202601050900001234567890", rule: "supply-contract",
+                          ticker: ticker, side: .buy, quantity: 25, price: price, createdAt: at)
+        order.state = .partiallyFilled
+        order.brokerOrderNo = "0000123"
+        order.filledQuantity = 10
+        order.averageFillPrice = 39_250.5
+        order.reason = "partly filled"
+        order.eventCount = 4
+        order.positionBefore = 0
+        order.updatedAt = at.addingTimeInterval(1)
+        return order
+    }
+
+    static let news = NewsItem(id: "202601050900001234567890", publishedAt: at, source: "한경", title: "삼성전자 공급계약 체결",
+                               tickers: [ticker], bodySize: 1200, category: "공시", receivedAt: at)
+    static let disclosure = DisclosureRecord(id: "20260105000123", corpCode: "00126380", corpName: "삼성전자", ticker: ticker,
+                                             reportName: "단일판매ㆍ공급계약체결", filer: "삼성전자", receivedDate: "20260105",
+                                             remark: "유", createdAt: at)
+    static let signal = SignalRecord(newsID: "202601050900001234567890", rule: "supply-contract", ticker: ticker, decision: .buy,
+                                     reason: "matched rule supply-contract", createdAt: at)
+    static let snapshot = StockSnapshot(
+        ticker: ticker, name: "삼성전자", price: 70_000, basePrice: 69_000, change: 1_000, changePercent: 1.45, open: 69_500,
+        high: 70_500, low: 69_000, volume: 1_234_567, limits: DailyLimits(upper: 89_700, lower: 48_300), halted: false,
+        marginRatePercent: 20,
+        book: OrderBook(asks: [BookLevel(price: 70_100, quantity: 10)], bids: [BookLevel(price: 70_000, quantity: 5)],
+                        totalAskQuantity: 10, totalBidQuantity: 5, time: "090001"),
+        missing: [.orderBook, .marginRate, .haltStatus], asOf: at, source: .realtime)
+    static let account = AccountSnapshot(
+        cash: 100_000_000, orderableCash: 90_000_000, totalPurchase: 700_000, totalValuation: 710_000, profitLoss: 10_000,
+        estimatedAssets: 100_710_000,
+        positions: [Position(ticker: ticker, name: "삼성전자", quantity: 10, sellableQuantity: 10, averagePrice: 70_000,
+                             currentPrice: 71_000, profitLoss: 10_000)])
+
+    static func flushReport() -> FlushService.Report {
+        FlushService.Report(at: at, rows: 3, attempted: 4, durationMs: 1.5, error: "database refused")
+    }
+
+    static func status() -> StatusReport {
+        var news = LSListenerStatus()
+        news.state = .connected
+        news.lastFrameAt = at
+        news.connectedSince = at
+        news.framesRejected = ["notJSON": 1]
+        news.lastError = "reset"
+        news.nextAttemptAt = at
+        var realtime = KiwoomRealtimeService.Status()
+        realtime.lastError = "reset"
+        realtime.subscribedSince = at
+        var dart = DARTStatus(state: "polling", mapSource: .cache, mapEntries: 3, mapListed: 2, pollsToday: 1,
+                              pollRequestsToday: 1, requestsToday: 2, budgetLeft: 100, pollBudgetLeft: 50, intervalMs: 3_000,
+                              delivered: 1)
+        dart.mapFetchedAt = at
+        dart.mapAgeSeconds = 60
+        dart.lastPollAt = at
+        dart.backoffUntil = at
+        dart.lastError = "020"
+        return StatusReport(
+            mode: "simulate", startedAt: at, uptimeSeconds: 1.5, services: ["engine": "running"],
+            buffer: RowBuffer.Stats(depth: ["news": 1], total: 1, capacity: 1_000_000, appended: 5, highWater: 2),
+            flush: FlushService.Status(lastFlush: flushReport(), lastError: flushReport(), consecutiveFailures: 1, rowsWritten: 3,
+                                       spilledRows: 0, rejectedRows: 0, intervalMs: 1_000),
+            database: .init(kind: "sqlite", url: "sqlite:///tmp/sokbo.sqlite"),
+            news: news,
+            engine: EngineStatus(halted: false, rules: 3,
+                                 counters: TradingEngine.Counters(evaluated: 5, noMatch: 1, vetoed: 1, skipped: 1, ordersSent: 2,
+                                                                  byState: ["accepted": 2]),
+                                 committedToday: 700_000, budgetLeft: 9_300_000, openUnknown: 0,
+                                 newsToOrder: LatencyRecorder.Summary(count: 2, p50: 0.4, p99: 0.5, max: 0.6)),
+            dart: DARTStatusReport(state: "running", poller: dart, warning: "the company map is a day old"),
+            kiwoomRealtime: realtime)
+    }
+
+    /// Every response body a route sends: the operation, its status, and the value the route encodes.
+    static func responses() -> [(operation: String, status: String, value: any Encodable & Sendable)] {
+        [
+            ("GET /health", "200", ["status": "ok"]),
+            ("GET /api/status", "200", status()),
+            ("POST /api/flush", "200", flushReport()),
+            ("GET /api/news", "200", Listing(items: [news])),
+            ("GET /api/news/{id}", "200", NewsBodyRoutes.NewsDetail(id: news.id, title: news.title, body: "본문", tickers: [ticker],
+                                                                     publishedAt: at)),
+            ("GET /api/disclosures", "200", Listing(items: [disclosure])),
+            ("GET /api/stocks/{code}", "200", snapshot),
+            ("GET /api/stocks/{code}/chart", "200", StockRoutes.ChartReply(
+                ticker: ticker, interval: .minute, candles: [Candle(time: at, open: 1, high: 2, low: 1, close: 2, volume: 3)])),
+            ("GET /api/account", "200", account),
+            ("GET /api/signals", "200", Listing(items: [signal])),
+            ("GET /api/orders", "200", Listing(items: [order(.limit(39_250)), order(.market)])),
+            ("POST /api/orders", "201", order(.limit(39_250))),
+            ("POST /api/orders", "201", order(.market)),
+            ("POST /api/orders/{id}/cancel", "200", order(.market)),
+            ("POST /api/trading/halt", "200", ["halted": true]),
+            ("POST /api/trading/resume", "200", ["halted": false]),
+        ]
+    }
+
+    // MARK: - Tests
+
+    @Test func everyResponseBodyConformsToItsDocumentedSchema() throws {
+        for (operation, status, value) in Self.responses() {
+            let unset = Self.unsetOptionals(value)
+            #expect(unset.isEmpty, "\(operation): the sample leaves optionals unset, so they go unchecked: \(unset)")
+            let schema = try #require(self.schema(operation, status), "\(operation) \(status) documents no JSON schema")
+            let json = try JSONValue.parse(JSONResponse.encode(value))
+            let errors = validator.errors(json, schema)
+            #expect(errors.isEmpty, "\(operation) \(status) does not match its schema:\n\(errors.joined(separator: "\n"))")
+        }
+    }
+
+    @Test func theRulesFileServedConformsToItsDocumentedSchema() throws {
+        let rules = [
+            Rule(name: "every-field", enabled: false, anyKeywords: ["공급계약"], allKeywords: ["체결"], vetoKeywords: ["취소"],
+                 disclosurePattern: "단일판매ㆍ공급계약체결", budget: 1_000_000, orderType: .market, maxRisePercent: 15),
+        ]
+        let unset = Self.unsetOptionals(rules)
+        #expect(unset.isEmpty, "the sample leaves optionals unset: \(unset)")
+        let text = RulesYAML.render(rules)
+        let loaded = try Yams.load(yaml: text)
+        let json = try JSONValue.parse(JSONSerialization.data(withJSONObject: try #require(loaded)))
+        for (method, content) in [("get", "text/yaml"), ("put", "text/yaml")] {
+            let response = try #require(document["paths"]?["/api/rules"]?[method]?["responses"]?["200"])
+            let schema = try #require(response["content"]?[content]?["schema"], "\(method) /api/rules 200 \(content)")
+            let errors = validator.errors(json, schema)
+            #expect(errors.isEmpty, "\(method) /api/rules: \(errors)")
+        }
+        // What PUT takes is what GET serves.
+        let request = try #require(document["paths"]?["/api/rules"]?["put"]?["requestBody"]?["content"]?["text/yaml"]?["schema"])
+        #expect(validator.errors(json, request).isEmpty)
+    }
+
+    @Test func theErrorEnvelopeConformsToEveryDocumentedErrorResponse() throws {
+        let json = try JSONValue.parse(APIError.body(code: "not_found", message: "no such order"))
+        let operations = try #require(document["paths"]?.object)
+        var checked = 0
+        for (path, item) in operations {
+            for (method, operation) in item.object ?? [:] {
+                for (status, _) in operation["responses"]?.object ?? [:] where (Int(status) ?? 0) >= 400 {
+                    let schema = try #require(self.schema("\(method.uppercased()) \(path)", status))
+                    #expect(validator.errors(json, schema).isEmpty, "\(method) \(path) \(status)")
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked > 40)
+    }
+
+    @Test func everyLiveEventKindIsDocumentedWithItsPayload() throws {
+        let kinds = try #require(document["paths"]?["/api/events"]?["get"]?["x-event-kinds"]?.object)
+        #expect(Set(kinds.keys) == Set(LiveEvent.Kind.allCases.map(\.rawValue) + ["gap"]),
+                "published kinds and the document's x-event-kinds differ")
+        for kind in LiveEvent.Kind.allCases {
+            // Exhaustive: a new kind does not compile here until it has a sample payload.
+            let event: LiveEvent = switch kind {
+            case .news: LiveEvent(kind: kind, payload: Self.news)
+            case .disclosure: LiveEvent(kind: kind, payload: Self.disclosure)
+            case .signal: LiveEvent(kind: kind, payload: Self.signal)
+            case .order: LiveEvent(kind: kind, payload: Self.order(.limit(39_250)))
+            case .trading: LiveEvent(kind: kind, payload: ["halted": true])
+            }
+            let schema = try #require(kinds[kind.rawValue])
+            let errors = validator.errors(try JSONValue.parse(Data(event.json.utf8)), schema)
+            #expect(errors.isEmpty, "event \(kind): \(errors)")
+        }
+        let gap = EventRoutes.frame(.gap(missed: 3))
+        let data = try #require(gap.split(separator: "\n").first { $0.hasPrefix("data: ") }?.dropFirst(6))
+        #expect(validator.errors(try JSONValue.parse(Data(data.utf8)), try #require(kinds["gap"])).isEmpty)
+    }
+
+    @Test func everyObjectSchemaIsClosed() throws {
+        var open: [String] = []
+        func visit(_ node: JSONValue, _ path: String) {
+            switch node {
+            case .object(let object):
+                if object["properties"] != nil, object["additionalProperties"] != .bool(false) { open.append(path) }
+                for (key, value) in object { visit(value, "\(path)/\(key)") }
+            case .array(let items):
+                for (index, item) in items.enumerated() { visit(item, "\(path)/\(index)") }
+            default:
+                break
+            }
+        }
+        visit(try #require(document["components"]), "#/components")
+        visit(try #require(document["paths"]), "#/paths")
+        #expect(open.isEmpty, "object schemas that let unknown properties through (schemathesis would too): \(open.sorted())")
+    }
+
+    @Test func theValidatorRefusesUnknownAndMissingPropertiesAndWrongTypes() throws {
+        let schema = JSONValue.object(["$ref": .string("#/components/schemas/BookLevel")])
+        #expect(validator.errors(.object(["price": .integer(1), "quantity": .integer(2)]), schema).isEmpty)
+        #expect(!validator.errors(.object(["price": .integer(1), "quantity": .integer(2), "extra": .null]), schema).isEmpty)
+        #expect(!validator.errors(.object(["price": .integer(1)]), schema).isEmpty)
+        #expect(!validator.errors(.object(["price": .number(1.5), "quantity": .integer(2)]), schema).isEmpty)
+        let price = JSONValue.object(["$ref": .string("#/components/schemas/OrderPrice")])
+        #expect(validator.errors(.object(["type": .string("market")]), price).isEmpty)
+        #expect(!validator.errors(.object(["limit": .object(["_0": .integer(39_250)])]), price).isEmpty)
+        #expect(!validator.errors(.object(["type": .string("limit")]), price).isEmpty)
+    }
+
+    // MARK: - Helpers
+
+    /// The JSON schema of one documented response, following `$ref`s to `components/responses`.
+    func schema(_ operation: String, _ status: String) -> JSONValue? {
+        let parts = operation.split(separator: " ", maxSplits: 1).map(String.init)
+        var response = document["paths"]?[parts[1]]?[parts[0].lowercased()]?["responses"]?[status]
+        if let ref = response?["$ref"]?.string { response = validator.resolve(ref) }
+        return response?["content"]?["application/json"]?["schema"]
+    }
+
+    /// Paths of optional properties that are nil anywhere in the value.
+    static func unsetOptionals(_ value: Any, at path: String = "$") -> [String] {
+        let mirror = Mirror(reflecting: value)
+        if mirror.displayStyle == .optional {
+            guard let wrapped = mirror.children.first?.value else { return [path] }
+            return unsetOptionals(wrapped, at: path)
+        }
+        guard mirror.displayStyle == .struct || mirror.displayStyle == .collection || mirror.displayStyle == .dictionary
+                || mirror.displayStyle == .set else { return [] }
+        return mirror.children.enumerated().flatMap { index, child in
+            unsetOptionals(child.value, at: "\(path).\(child.label ?? String(index))")
+        }
+    }
+}
