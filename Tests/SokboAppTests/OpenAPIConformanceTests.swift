@@ -77,6 +77,7 @@ import Yams
         var realtime = KiwoomRealtimeService.Status()
         realtime.lastError = "reset"
         realtime.subscribedSince = at
+        realtime.evictedUntil = at
         var dart = DARTStatus(state: "polling", mapSource: .cache, mapEntries: 3, mapListed: 2, pollsToday: 1,
                               pollRequestsToday: 1, requestsToday: 2, budgetLeft: 100, pollBudgetLeft: 50, intervalMs: 3_000,
                               delivered: 1)
@@ -85,6 +86,7 @@ import Yams
         dart.lastPollAt = at
         dart.backoffUntil = at
         dart.lastError = "020"
+        dart.lastFullyPolledDay = "20261201"
         return StatusReport(
             mode: "simulate", startedAt: at, uptimeSeconds: 1.5, services: ["engine": "running"],
             buffer: RowBuffer.Stats(depth: ["news": 1], total: 1, capacity: 1_000_000, appended: 5, highWater: 2),
