@@ -100,7 +100,9 @@ import Testing
     }
 
     @Test func aCancelledWaiterLeavesAtOnceAndItsSlotGoesToTheNext() async throws {
-        let limiter = KiwoomRateLimiter(limits: KiwoomRateLimits(perAPIID: .init(perSecond: 0.5, burst: 1)))
+        // One slot every 10 s: long enough that the second caller is still queued however late a loaded
+        // machine starts it (at 2 s apart it was sometimes granted at once, and the test's premise was gone).
+        let limiter = KiwoomRateLimiter(limits: KiwoomRateLimits(perAPIID: .init(perSecond: 0.1, burst: 1)))
         let start = ContinuousClock.now
         try await limiter.acquire(.ka10001, purpose: .trading, notAfter: start + .seconds(60))
         let cancelled = Task { try await limiter.acquire(.ka10001, purpose: .trading, notAfter: start + .seconds(60)) }
@@ -109,8 +111,8 @@ import Testing
         cancelled.cancel()
         await #expect(throws: CancellationError.self) { try await cancelled.value }
         #expect(await limiter.waitingCount == 0)
-        // The slot at about 2 s is free again: a caller bound to 3 s gets it (the one after would be at 4 s).
-        try await limiter.acquire(.ka10001, purpose: .trading, notAfter: start + .seconds(3))
+        // The slot at about 10 s is free again: a caller bound to 15 s gets it (the one after would be at 20 s).
+        try await limiter.acquire(.ka10001, purpose: .trading, notAfter: start + .seconds(15))
     }
 
     @Test func afterA429WithRetryAfterNothingIsSentOnThatBucketUntilItPasses() async throws {

@@ -94,7 +94,9 @@ import Testing
             await sim.dropRealtimeConnections()
             // The next LOGIN is refused with [8005]; the client drops its token and the following attempt gets a new one.
             // At least two LOGINs: on a starved machine a connect deadline may add one more, which must not re-issue.
-            let settled5 = try await eventually { await sim.realtimeLogins() >= 2 && service.status().liveQuotes == 1 }
+            // The quote comes back once the reference is re-read over REST, paced at the venue's 1/s per api-id
+            // behind any other request: an event to wait for, with room for a starved machine.
+            let settled5 = try await eventually(timeout: .seconds(60)) { await sim.realtimeLogins() >= 2 && service.status().liveQuotes == 1 }
             let logins = await sim.realtimeLogins()
             #expect(settled5, "logins \(logins), status \(service.status())")
             #expect(service.status().loginRefusals == 1)

@@ -80,6 +80,7 @@ import Testing
             defer { task.cancel() }
             #expect(try await eventually { service.status().liveQuotes == 1 })
             let price = try #require(sim.price("005930")) + 100
+            let appliedBefore = service.status().itemsApplied
             let frame = #"{"trnm":"REAL","data":[{"type":"0B","values":{"10":"+1"}},"#
                 + #"{"type":"0B","name":"주식체결","item":"005930","values":{"20":"093000","10":"+\#(price)","15":"+1"}},"#
                 + #"{"type":"0B","name":"주식체결","item":"000660","values":{"20":"093000","10":171000}}]}"#
@@ -87,7 +88,9 @@ import Testing
             let counted = try await eventually { service.status().malformedItems == 2 }
             #expect(counted, "status \(service.status())")
             #expect(service.status().malformedFrames == 0)
-            #expect(service.quotes.quote(samsung)?.lastPrice == price, "the good item of the frame was applied")
+            // Exactly the one good item was applied. (Its price is not compared afterwards: on a loaded machine the
+            // session may reconnect, which clears the book and seeds it from REST, legitimately.)
+            #expect(service.status().itemsApplied == appliedBefore + 1, "the good item of the frame was applied")
             task.cancel()
             _ = await task.result
         }
