@@ -42,6 +42,14 @@ let testLogger: Logger = {
     return logger
 }()
 
+/// The simulator's logger: its servers are cancelled at the end of each test, which HummingbirdCore logs at
+/// error level ("Waiting on child channel: CancellationError()"); expected, so kept out of a green run's output.
+let simulatorLogger: Logger = {
+    var logger = Logger(label: "lsnews-simulator")
+    logger.logLevel = .critical
+    return logger
+}()
+
 /// A listener configuration pointing at a running simulator, with short test timings.
 func listenerConfiguration(
     for simulator: LSSimulator, ping: Duration = .seconds(10), tls: Bool = false
@@ -62,7 +70,7 @@ func listenerConfiguration(
 func withSimulator<T: Sendable>(
     _ configuration: LSSimulatorConfiguration, _ body: @Sendable (LSSimulator) async throws -> T
 ) async throws -> T {
-    let simulator = LSSimulator(configuration: configuration, logger: testLogger)
+    let simulator = LSSimulator(configuration: configuration, logger: simulatorLogger)
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { try await simulator.run() }
         do {
