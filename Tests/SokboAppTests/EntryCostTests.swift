@@ -149,6 +149,24 @@ import Trading
         }
     }
 
+    /// The client's pacing has no `ka10004` slot before the entry's deadline: the book is refused unsent and
+    /// the entry is skipped for its deadline (counted, stored with that reason), not as a failed snapshot.
+    @Test func anEntryThePacingCannotServeInTimeIsSkippedForItsDeadline() async throws {
+        try await Self.withEngine(entryDeadline: .seconds(1)) { h in
+            #expect(await h.broker.warmDayReferences([Self.samsung]) == 1)
+            // The api-id's burst spent: its next slot is about 2 s away (0.5/s), past the 1 s deadline.
+            for _ in 0..<2 { _ = try await h.broker.client.ka10004(stockCode: Self.samsung.code) }
+            h.simulator.resetCounters()
+            let plan = try #require(await h.engine.evaluate(Self.headline(6)))
+            await h.engine.execute(plan)
+            #expect(h.simulator.totalRequests == 0, "nothing was sent")
+            let counters = await h.engine.status().counters
+            #expect(counters.deadlineSkipped == 1 && counters.skipped == 1 && counters.ordersSent == 0)
+            let signals = await h.signals()
+            #expect(signals.last?.reason.hasPrefix("entry deadline: no venue request slot") == true, "\(signals)")
+        }
+    }
+
     /// Reconciliation ticks read the account only while something is unsettled: none with nothing to settle;
     /// with an unknown order, the account and open orders until it is settled; none again afterwards.
     @Test func reconciliationReadsTheAccountOnlyWhileSomethingIsUnsettled() async throws {
