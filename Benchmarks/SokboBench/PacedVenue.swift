@@ -21,6 +21,8 @@ struct PacedVenue {
     let engine: TradingEngine
     /// The entry deadline in force.
     let deadline: Duration
+    /// The engine's records (signals), kept in memory: nothing flushes them during a benchmark.
+    let records: RowBuffer
     private let inbox: AsyncStream<NewsItem>.Continuation
 
     /// Runs `body` with the stack serving; `warm` stocks get their day reference first.
@@ -34,6 +36,7 @@ struct PacedVenue {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sokbo-bench-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
+        let records = RowBuffer(capacity: 1_000_000)
         let store = try await DatabaseURL.sqlite(path: directory + "/sokbo.sqlite").openStore(logger: logger)
         // The client's pacing at its defaults (per category and per api-id, bounded by each entry's deadline).
         let client = KiwoomClient(configuration: KiwoomConfiguration(
@@ -45,7 +48,7 @@ struct PacedVenue {
                                                buysPerTickerPerDay: 1_000_000, cooldownSeconds: 0),
                             calendar: MarketCalendar(holidays: [], entryStart: 0, entryEnd: 86_400), entryDeadline: deadline),
             rules: try RuleSet([Rule(name: "bench", anyKeywords: ["공급계약"], budget: 2_000_000, maxRisePercent: 30)]),
-            broker: broker, store: store, records: RowBuffer(capacity: 1_000_000),
+            broker: broker, store: store, records: records,
             journal: try FileOrderJournal(path: directory + "/journal/orders.jsonl"), events: nil, logger: logger)
         let (stream, inbox) = AsyncStream<NewsItem>.makeStream()
         let group = ServiceGroup(configuration: .init(
@@ -60,7 +63,7 @@ struct PacedVenue {
             // Let the start-up account read and the warm-up's buckets settle, then count the run alone.
             try await Task.sleep(for: .seconds(3))
             simulator.resetCounters()
-            try await body(PacedVenue(simulator: simulator, engine: engine, deadline: deadline, inbox: inbox))
+            try await body(PacedVenue(simulator: simulator, engine: engine, deadline: deadline, records: records, inbox: inbox))
             inbox.finish()
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
@@ -87,10 +90,14 @@ struct PacedVenue {
         throw BenchError("the headlines were not all decided within \(limit)")
     }
 
-    /// Figures of the run so far, as Markdown table rows.
-    func report(headlines: Int) async -> (lines: [String], orders: Int, late: Int, unknown: Int, rateLimited: Int) {
+    /// Figures of the run so far, as Markdown table rows; `firstAt` is when the first headline was published,
+    /// `warm` whether the day references were read before the run.
+    func report(headlines: Int, firstAt: Date, warm: Bool) async -> (lines: [String], orders: Int, late: Int, unknown: Int, rateLimited: Int) {
         let c = await engine.decisionCounters()
         let samples = await engine.latencySamples()
+        let states = OrderState.allCases.compactMap { state in
+            c.byState[state.rawValue].flatMap { $0 > 0 ? "\(state.rawValue) \($0)" : nil }
+        }.joined(separator: ", ")
         let late = samples.count { $0.total > deadline }
         let unknown = c.byState[OrderState.unknown.rawValue, default: 0]
         let queries = ["ka10004", "ka10001", "kt00011", "ka10100"].map { "\($0) \(simulator.requestCount($0))" }.joined(separator: ", ")
@@ -98,7 +105,9 @@ struct PacedVenue {
         let perEntry = c.entrySnapshots > 0 ? Double(c.entryQueries) / Double(c.entrySnapshots) : 0
         var lines = [
             "| headlines | \(headlines) |",
+            "| day references | \(warm ? "warm (read before the run: an entry costs 1 query)" : "cold (each stock's first entry reads it: 4 queries)") |",
             "| ordered (within the \(ms(deadline)) ms deadline) | \(c.ordersSent) |",
+            "| orders received by the venue (simulator count); engine states | \(simulator.orderRequests); \(states.isEmpty ? "none" : states) |",
             "| skipped for the entry deadline | \(c.deadlineSkipped) |",
             "| skipped for another reason | \(c.skipped - c.deadlineSkipped) |",
             "| ordered after the deadline | \(late) |",
@@ -111,6 +120,16 @@ struct PacedVenue {
             let sorted = samples.map(\.total).sorted()
             func q(_ p: Double) -> String { String(format: "%.1f", milliseconds(sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * p))])) }
             lines.append("| news-to-order over \(sorted.count) orders | p50 \(q(0.5)) ms, p99 \(q(0.99)) ms, max \(q(1)) ms |")
+        }
+        // Skip signals grouped by their reason, cut before the parts that vary (times, retry-after).
+        let skips = (await records.drain()[.signals] ?? []).compactMap(SignalRecord.init(row:)).filter { $0.decision == .skip }
+        let reasons = Dictionary(grouping: skips) { signal in
+            let cut = ["; retry after", " within ", "(HTTP"].compactMap { signal.reason.range(of: $0)?.lowerBound }.min() ?? signal.reason.endIndex
+            return String(signal.reason[..<cut].prefix(120))
+        }.map { "\($0.value.count) \"\($0.key)\"" }.sorted().joined(separator: "; ")
+        lines.append("| skip signals by reason | \(reasons.isEmpty ? "none" : reasons) |")
+        if let last = samples.map(\.sent).max() {
+            lines.append("| time from the first headline to the last order | \(String(format: "%.0f", last.timeIntervalSince(firstAt) * 1000)) ms |")
         }
         return (lines, c.ordersSent, late, unknown, simulator.rateLimitedReplies)
     }

@@ -22,6 +22,11 @@ public struct EntryDeadline: Sendable, Hashable {
     /// Whether `at` is past the deadline.
     public func hasPassed(at: ContinuousClock.Instant) -> Bool { at > instant }
 
+    /// Whether a call refused with "retry after `retryAfter`" (nil: no such hint) could only go after the deadline.
+    public func excludes(retryAfter: Duration?, now: ContinuousClock.Instant = .now) -> Bool {
+        retryAfter.map { hasPassed(at: now + $0) } ?? false
+    }
+
     /// The skip reason: "entry deadline: …".
     public func reason(_ what: String) -> String {
         "entry deadline: \(what) within \(limit.components.seconds * 1000 + limit.components.attoseconds / 1_000_000_000_000_000) ms of the headline"

@@ -285,6 +285,10 @@ public actor TradingEngine {
                 return
             }
             entry = taken
+        } catch let error as BrokerError where deadline.excludes(retryAfter: error.retryAfter) {
+            // Refused unsent: the venue's request budget has no slot for the snapshot before the deadline.
+            await abandon(plan, reason: deadline.reason("no venue request slot for the stock snapshot"), deadlineMissed: true)
+            return
         } catch {
             await abandon(plan, reason: "stock snapshot failed: \(error)")
             return

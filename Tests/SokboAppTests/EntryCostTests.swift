@@ -149,6 +149,26 @@ import Trading
         }
     }
 
+    /// The venue answers the book 429 with a `Retry-After` far past the entry's deadline: the client pauses
+    /// `ka10004` and refuses the retry unsent, and the entry is skipped for its deadline (counted, stored
+    /// with that reason), not as a failed snapshot. No timing matters: the pause (600 s) is far past the
+    /// deadline (120 s), and no order is sent.
+    @Test func anEntryThePacingCannotServeInTimeIsSkippedForItsDeadline() async throws {
+        try await Self.withEngine { h in
+            #expect(await h.broker.warmDayReferences([Self.samsung]) == 1)
+            h.simulator.resetCounters()
+            h.simulator.inject(status: 429, count: 1, apiIDs: ["ka10004"], retryAfter: .seconds(600))
+            let plan = try #require(await h.engine.evaluate(Self.headline(6)))
+            await h.engine.execute(plan)
+            #expect(h.simulator.requestCount("ka10004") == 1, "the book was asked for once, answered 429, not retried")
+            #expect(h.simulator.orderRequests == 0)
+            let counters = await h.engine.status().counters
+            #expect(counters.deadlineSkipped == 1 && counters.skipped == 1 && counters.ordersSent == 0)
+            let signals = await h.signals()
+            #expect(signals.last?.reason.hasPrefix("entry deadline: no venue request slot") == true, "\(signals)")
+        }
+    }
+
     /// Reconciliation ticks read the account only while something is unsettled: none with nothing to settle;
     /// with an unknown order, the account and open orders until it is settled; none again afterwards.
     @Test func reconciliationReadsTheAccountOnlyWhileSomethingIsUnsettled() async throws {
