@@ -1,4 +1,5 @@
 import Foundation
+import Kiwoom
 import Simulator
 import SokboCore
 
@@ -19,6 +20,9 @@ enum EntryPacingBenchmark: BenchmarkCase {
             let count = Int(perSecond * seconds)
             let start = ContinuousClock.now
             let firstAt = Date()
+            // Meanwhile, 4 stock lookups a second as `GET /api/stocks/{code}` makes them (the route's `.lookup`
+            // context, without the HTTP hop): each must be answered within its bound or refused (429).
+            let lookups = Task { await LookupSampler.run(broker: venue.broker, tickers: tickers, until: start + .seconds(seconds)) }
             for n in 0..<count {
                 try await Task.sleep(until: start + .milliseconds(Int(Double(n) * 1000 / perSecond)), clock: .continuous)
                 venue.publish(n, ticker: tickers[n % tickers.count])
@@ -27,6 +31,7 @@ enum EntryPacingBenchmark: BenchmarkCase {
             let figures = await venue.report(headlines: count, firstAt: firstAt, warm: warm)
             print("| \(count) headlines at \(perSecond)/s over \(seconds) s, \(tickers.count) stocks | |")
             figures.lines.forEach { print($0) }
+            print(await lookups.value.line)
             if figures.late > 0 { throw BenchError("\(figures.late) orders left after their deadline") }
         }
     }
@@ -57,5 +62,48 @@ enum EntryBurstBenchmark: BenchmarkCase {
                 throw BenchError("late \(figures.late), unknown \(figures.unknown), 429 \(figures.rateLimited)")
             }
         }
+    }
+}
+
+/// Stock lookups as `GET /api/stocks/{code}` makes them, 4 a second, timed to their answer or refusal.
+enum LookupSampler {
+    /// What the lookups met.
+    struct Result: Sendable {
+        var answered: [Double] = []
+        var refused: [Double] = []
+        var failed = 0
+
+        /// One table row.
+        var line: String {
+            func q(_ values: [Double]) -> String {
+                values.isEmpty ? "-" : String(format: "p50 %.0f / p99 %.0f / max %.0f ms", percentile(values, 0.5), percentile(values, 0.99), values.max() ?? 0)
+            }
+            return "| `GET /api/stocks/{code}` lookups during the run (4/s, `.lookup`, bound 2 s) | \(answered.count + refused.count + failed): "
+                + "\(answered.count) answered (\(q(answered))), \(refused.count) refused as 429 (\(q(refused)) to the refusal), \(failed) failed otherwise |"
+        }
+    }
+
+    static func run(broker: KiwoomBroker, tickers: [Ticker], until end: ContinuousClock.Instant) async -> Result {
+        var result = Result()
+        var n = 0
+        while ContinuousClock.now < end {
+            let ticker = tickers[(n * 7) % tickers.count]
+            n += 1
+            let started = ContinuousClock.now
+            do {
+                _ = try await BrokerCallContext.$current.withValue(BrokerCallContext(purpose: .lookup)) { try await broker.snapshot(ticker) }
+                result.answered.append(ms(started.duration(to: .now)))
+            } catch let error as BrokerError where error.kind == .rateLimited {
+                result.refused.append(ms(started.duration(to: .now)))
+            } catch {
+                result.failed += 1
+            }
+            try? await Task.sleep(until: started + .milliseconds(250), clock: .continuous)
+        }
+        return result
+    }
+
+    private static func ms(_ d: Duration) -> Double {
+        Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
     }
 }

@@ -19,6 +19,8 @@ struct PacedVenue {
     let simulator: KiwoomSimulator
     /// The engine.
     let engine: TradingEngine
+    /// The broker the engine trades through (also what `GET /api/stocks/{code}` asks).
+    let broker: KiwoomBroker
     /// The entry deadline in force.
     let deadline: Duration
     /// The engine's records (signals), kept in memory: nothing flushes them during a benchmark.
@@ -63,7 +65,7 @@ struct PacedVenue {
             // Let the start-up account read and the warm-up's buckets settle, then count the run alone.
             try await Task.sleep(for: .seconds(3))
             simulator.resetCounters()
-            try await body(PacedVenue(simulator: simulator, engine: engine, deadline: deadline, records: records, inbox: inbox))
+            try await body(PacedVenue(simulator: simulator, engine: engine, broker: broker, deadline: deadline, records: records, inbox: inbox))
             inbox.finish()
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
