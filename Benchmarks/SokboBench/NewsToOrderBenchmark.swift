@@ -54,7 +54,7 @@ enum NewsToOrderBenchmark: BenchmarkCase {
             }
             let sources = Dictionary(grouping: samples, by: \.snapshotSource).mapValues(\.count)
             let sourceText = sources.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }.joined(separator: ", ")
-            print("| news-to-order latency, simulate mode, \(samples.count) orders (snapshots: \(sourceText)) | \(percentiles(samples.map(\.total))) |")
+            print("| news-to-order latency, simulate mode, \(samples.count) orders (snapshots: \(sourceText); venue rate limits LIFTED — paced figures: entry-pacing) | \(percentiles(samples.map(\.total))) |")
             // Where the time goes: each step's own percentiles (they do not add up to the total's).
             for (index, name) in samples[0].steps.map(\.name).enumerated() {
                 print("|   step: \(name) | \(percentiles(samples.map { $0.steps[index].duration })) |")
