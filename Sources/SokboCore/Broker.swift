@@ -5,7 +5,7 @@ import Foundation
 /// The one rule that matters for money: `submit` and `cancel` never resend on their own. A reply that
 /// does not prove the outcome (timeout, disconnect, 5xx, rate limit after sending) is `.unknown`, and
 /// the caller reconciles it through `openOrdersAndFills`.
-public protocol Broker: Sendable {
+public protocol Broker: BrokerFeeds {
     /// Price, limits, halt status, margin rate and book of one stock, fetched in one round trip.
     func snapshot(_ ticker: Ticker) async throws -> StockSnapshot
     /// What an entry needs to size a buy, at the least venue cost: the live book and the day's reference
