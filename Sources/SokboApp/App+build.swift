@@ -90,11 +90,12 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
     let monitor = ServiceMonitor()
     let events = EventHub()
     let startedAt = Date()
+    let eventLoopLag = LastLag()
 
     var named: [(String, any Service)] = [
         ("store", StoreService(store: store, logger: logger)),
         ("flush", flusher),
-        ("event-loop-probe", EventLoopLagProbe(registry: metrics.registry)),
+        ("event-loop-probe", EventLoopLagProbe(registry: metrics.registry, last: eventLoopLag)),
     ]
 
     // The simulator's venues come before their clients, so they stop after them.
@@ -189,7 +190,8 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
             news: await listener.status(),
             engine: await engine.status(),
             dart: await dart.status(),
-            kiwoomRealtime: realtime?.status()
+            kiwoomRealtime: realtime?.status(),
+            eventLoopLagSeconds: eventLoopLag.seconds
         )
     }
     let router = buildRouter(APIDependencies(
@@ -244,4 +246,6 @@ struct StatusReport: Encodable, Sendable {
     let engine: EngineStatus
     let dart: DARTStatusReport
     let kiwoomRealtime: KiwoomRealtimeService.Status?
+    /// The last event-loop lag measured (max over the server's loops), nil before the first probe.
+    let eventLoopLagSeconds: Double?
 }
