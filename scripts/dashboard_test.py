@@ -144,6 +144,27 @@ class Run:
         expect(page.get_by_test_id("holdings")).to_have_attribute("data-available", "true")
         shot(page, "positions")
 
+    def cancel_asks_first_and_sends_one_request(self):
+        page = self.page
+        page.locator('#tabs button[data-view="orders"]').click()
+        button = page.locator("#order-rows tr").filter(has=page.get_by_test_id("cancel-order")).first
+        if button.count() == 0:
+            self.skipped.append("cancel: no open order to cancel in this run")
+            return
+        order_id = button.get_attribute("data-order-id")
+        sent = []
+        page.on("request", lambda request: sent.append(request.url) if request.url.endswith("/cancel") else None)
+        button.get_by_test_id("cancel-order").click()
+        expect(page.get_by_test_id("confirm-text")).to_contain_text(order_id)
+        page.get_by_test_id("confirm-cancel").click()
+        assert not sent, "nothing is sent when the confirmation is cancelled"
+        button.get_by_test_id("cancel-order").click()
+        page.get_by_test_id("confirm-ok").click()
+        # 200 (the cancel was asked for) or a refusal the page shows (409: already done, 502/503: the venue).
+        expect(page.get_by_test_id("notice")).to_contain_text("/cancel")
+        assert len(sent) == 1 and order_id in sent[0].replace("%2D", "-"), sent
+        shot(page, "orders-cancel")
+
     def halt_shows_in_health_and_decisions_then_resume(self):
         page = self.page
         page.locator('#tabs button[data-view="health"]').click()
@@ -327,6 +348,7 @@ def main():
         run.check("wrong_token_is_refused", run.wrong_token_is_refused)
         run.check("right_token_shows_a_headline_within_3s", run.right_token_shows_a_headline_within_3s)
         run.check("a_matched_headline_shows_its_order", run.a_matched_headline_shows_its_order)
+        run.check("cancel_asks_first_and_sends_one_request", run.cancel_asks_first_and_sends_one_request)
         run.check("halt_shows_in_health_and_decisions_then_resume", run.halt_shows_in_health_and_decisions_then_resume)
         run.check("a_rules_error_shows_its_line_and_keeps_the_rules", run.a_rules_error_shows_its_line_and_keeps_the_rules)
         run.check("a_valid_rules_edit_applies", run.a_valid_rules_edit_applies)

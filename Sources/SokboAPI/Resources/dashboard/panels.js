@@ -1,7 +1,7 @@
 // Orders, positions and health: tables rebuilt from the latest data (they are small; the tape is the hot path).
 import { t } from "./i18n.js";
 import { getJSON, HTTPError } from "./api.js";
-import { allOrders, orderLabel, timeOf } from "./tape.js";
+import { allOrders, timeOf } from "./tape.js";
 
 function td(text, className = "") {
   const cell = document.createElement("td");
@@ -30,7 +30,7 @@ export function renderOrders(tbody, { onCancel }) {
       action.append(button);
     }
     row.append(td(timeOf(order.createdAt)), td(order.ticker), td(order.side), td(number(order.quantity), "num"),
-      td(priceText(order.price), "num"), td(orderLabel(order).split(" ")[0] === "unknown" ? `unknown (${t("reconciling")})` : order.state, "st-" + order.state),
+      td(priceText(order.price), "num"), td(order.state === "unknown" ? `unknown (${t("reconciling")})` : order.state, "st-" + order.state),
       td(`${number(order.filledQuantity)}/${number(order.quantity)}` + (order.averageFillPrice ? ` @ ${number(Math.round(order.averageFillPrice))}` : ""), "num"),
       td(order.rule ?? "manual"), td(order.reason ?? ""), action);
     return row;
