@@ -173,6 +173,10 @@ class Run:
         page.get_by_test_id("confirm-ok").click()
         expect(page.get_by_test_id("trading-state")).to_have_attribute("data-halted", "true")
         expect(page.locator('#health-rows tr[data-component="engine"]')).to_have_attribute("data-level", "red")
+        # Everything else is well in simulate mode: the LS socket, its token, the buffer, the flush.
+        for component in ["lsNews", "tokenExpiry", "bufferDepth", "services"]:
+            expect(page.locator(f'#health-rows tr[data-component="{component}"]')).to_have_attribute("data-level", "green")
+        expect(page.locator('#health-rows tr[data-component="eventLoopLag"]')).to_have_attribute("data-level", re.compile("green|amber|red"))
         assert api("GET", "/api/status")[1]["engine"]["halted"] is True
         shot(page, "health-halted")
         page.locator('#tabs button[data-view="tape"]').click()

@@ -191,7 +191,9 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
             engine: await engine.status(),
             dart: await dart.status(),
             kiwoomRealtime: realtime?.status(),
-            eventLoopLagSeconds: eventLoopLag.seconds
+            eventLoopLagSeconds: eventLoopLag.seconds,
+            tokens: .init(lsRenewsAt: await listener.tokens.renewalDue(), lsIssued: await listener.tokens.issuedCount,
+                          kiwoomIssued: await broker.client.tokens.issuances)
         )
     }
     let router = buildRouter(APIDependencies(
@@ -248,4 +250,16 @@ struct StatusReport: Encodable, Sendable {
     let kiwoomRealtime: KiwoomRealtimeService.Status?
     /// The last event-loop lag measured (max over the server's loops), nil before the first probe.
     let eventLoopLagSeconds: Double?
+    /// The venues' access tokens, as far as their providers tell.
+    let tokens: Tokens
+
+    /// What `/api/status` says about the venues' access tokens.
+    struct Tokens: Encodable, Sendable {
+        /// When the LS token held is replaced (a margin before its 07:00 KST expiry); nil while none is held.
+        let lsRenewsAt: Date?
+        /// LS tokens issued since start.
+        let lsIssued: Int
+        /// Kiwoom tokens issued since start (`au10001`).
+        let kiwoomIssued: Int
+    }
 }

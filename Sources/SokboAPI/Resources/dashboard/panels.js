@@ -168,7 +168,12 @@ export function healthRows(status, now = Date.now()) {
     [poller?.lastError && `last error: ${poller.lastError}`, dart.warning, poller?.lastPollAt && `last poll ${timeOf(poller.lastPollAt)}`, poller?.hours]
       .filter(Boolean).join(" · "));
 
-  add("tokenExpiry", "", "—", `${t("notReported")} (LS tokens issued ${news.tokensIssued ?? 0})`);
+  const tokens = status.tokens;
+  const renews = tokens?.lsRenewsAt ? Date.parse(tokens.lsRenewsAt) : null;
+  add("tokenExpiry", !tokens ? "" : renews == null ? "amber" : renews < now ? "red" : "green",
+    renews == null ? "—" : `LS ${timeOf(tokens.lsRenewsAt)}`,
+    !tokens ? t("notReported") : `LS: ${renews == null ? "no token held" : `renewed at ${timeOf(tokens.lsRenewsAt)} (expires 07:00 KST)`}, ` +
+      `issued ${tokens.lsIssued} · Kiwoom: issued ${tokens.kiwoomIssued}, renewed before its expires_dt (expiry ${t("notReported")})`);
   add("rateLimit", poller && poller.budgetLeft < 100 ? "red" : "", poller ? `DART ${number(poller.budgetLeft)}` : "—",
     `DART requests today ${number(poller?.requestsToday)}, poll budget left ${number(poller?.pollBudgetLeft)}; Kiwoom: ${t("notReported")}`);
 
