@@ -144,6 +144,27 @@ class Run:
         expect(page.get_by_test_id("holdings")).to_have_attribute("data-available", "true")
         shot(page, "positions")
 
+    def the_tape_filters_by_decision_rule_and_ticker(self):
+        page = self.page
+        page.locator('#tabs button[data-view="tape"]').click()
+        visible = lambda: page.eval_on_selector_all("#tape-rows tr:not([hidden])", "rows => rows.map(r => [r.dataset.decision, r.children[2].textContent, r.children[4].textContent])")
+        page.get_by_test_id("filter-decision").select_option("buy")
+        rows = visible()
+        assert rows and all(decision == "buy" for decision, _, _ in rows), rows
+        ticker = rows[0][1].split()[0]
+        page.get_by_test_id("filter-decision").select_option("")
+        page.get_by_test_id("filter-ticker").fill(ticker)
+        rows = visible()
+        assert rows and all(ticker in tickers for _, tickers, _ in rows), rows
+        page.get_by_test_id("filter-ticker").fill("")
+        page.get_by_test_id("filter-rule").fill("no-such-rule")
+        assert visible() == []
+        page.get_by_test_id("filter-rule").fill("dash-test")
+        rows = visible()
+        assert rows and all(rule == "dash-test" for _, _, rule in rows), rows
+        page.get_by_test_id("filter-rule").fill("")
+        assert len(visible()) == page.locator("#tape-rows tr").count()
+
     def cancel_asks_first_and_sends_one_request(self):
         page = self.page
         page.locator('#tabs button[data-view="orders"]').click()
@@ -352,6 +373,7 @@ def main():
         run.check("wrong_token_is_refused", run.wrong_token_is_refused)
         run.check("right_token_shows_a_headline_within_3s", run.right_token_shows_a_headline_within_3s)
         run.check("a_matched_headline_shows_its_order", run.a_matched_headline_shows_its_order)
+        run.check("the_tape_filters_by_decision_rule_and_ticker", run.the_tape_filters_by_decision_rule_and_ticker)
         run.check("cancel_asks_first_and_sends_one_request", run.cancel_asks_first_and_sends_one_request)
         run.check("halt_shows_in_health_and_decisions_then_resume", run.halt_shows_in_health_and_decisions_then_resume)
         run.check("a_rules_error_shows_its_line_and_keeps_the_rules", run.a_rules_error_shows_its_line_and_keeps_the_rules)
