@@ -69,6 +69,9 @@ function schedule() {
   if (scheduled) return;
   scheduled = true;
   requestAnimationFrame(render);
+  // A hidden tab gets no animation frames: the timer (throttled to about once a second there) still
+  // draws and trims, so a tab left in the background all day does not pile up headlines.
+  setTimeout(render, 1000);
 }
 
 /// What the tape says about a headline: its decision class, label and detail.
@@ -93,6 +96,7 @@ function visible(id) {
 }
 
 function render() {
+  if (!scheduled) return;
   scheduled = false;
   const fresh = [];
   for (const id of dirty) {
