@@ -197,6 +197,22 @@ actor PushLog {
         }
     }
 
+    @Test func anOrderRefusedAfterItWasTakenIsReportedAndNeverFills() async throws {
+        try await withFeed { sim, broker, log in
+            sim.refuseNextOrder(reason: "주문가능수량 초과")
+            let refused = try accepted(await broker.submit(OrderRequest(clientOrderID: "r", ticker: samsung, side: .buy, quantity: 2, price: .market)))
+            let reported = try await eventually { await log.reports(refused).contains { $0.status == .rejected } }
+            #expect(reported)
+            #expect(await log.reports(refused).map(\.status) == [.received, .rejected])
+            #expect(await log.reports(refused).last?.reason == "주문가능수량 초과")
+            let next = try accepted(await broker.submit(OrderRequest(clientOrderID: "n", ticker: samsung, side: .buy, quantity: 2, price: .market)))
+            let filled = try await eventually { await log.filled(next) == 2 }
+            #expect(filled)
+            #expect(await log.filled(refused) == 0)
+            #expect(sim.position("005930") == 2)
+        }
+    }
+
     @Test func aDroppedFeedIsReportedAndComesBackRegistered() async throws {
         try await withFeed { sim, broker, log in
             await sim.dropRealtimeConnections()

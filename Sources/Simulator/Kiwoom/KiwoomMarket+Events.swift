@@ -10,7 +10,8 @@ import SokboCore
 /// - a cancel (`kt10003`): `접수` then `확인` on the cancel's own number (`904` the original, `900` the shares
 ///   cancelled); when that leaves the original with nothing open, `취소` on the original (`902` 0). The live
 ///   venue's exact sequence for the original is not documented; this is our reading of 913's values;
-/// - a modify (`kt10002`): `접수` then `확인` on the new number (`904` the original), whose fills follow as usual.
+/// - a modify (`kt10002`): `접수` then `확인` on the new number (`904` the original), whose fills follow as usual;
+/// - a venue-side refusal after the order was taken (`refuseNextOrder`, a test hook): `접수` then `거부` (919 the reason).
 extension KiwoomMarket {
     /// Queues one realtime item (the oldest are dropped past `eventsKept`, as nothing replays them at the venue).
     mutating func emit(_ type: String, _ code: String, _ values: [String: String]) {

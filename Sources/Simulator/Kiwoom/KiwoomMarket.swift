@@ -137,6 +137,8 @@ struct KiwoomMarket: Sendable {
     /// Realtime items not yet taken by the socket (oldest first, at most `eventsKept`).
     var events: [RealtimeEvent] = []
     var nextExecutionNumber = 1
+    /// Reasons for the venue to refuse the next orders after taking them (`거부`, a test hook).
+    var refusals: [String] = []
     /// Events kept when no socket drains them (the oldest go first).
     static let eventsKept = 10_000
     /// The simulated account number (`9201`).
@@ -310,6 +312,14 @@ struct KiwoomMarket: Sendable {
                             price: price ?? 0, open: quantity, filled: 0, filledAmount: 0, lastFillPrice: 0,
                             time: time, isMarket: price == nil, isMarketOrder: price == nil))
         emit("00", code, orderValues(orders[orders.count - 1], status: "접수", time: time))
+        if !refusals.isEmpty {
+            // Refused after it was taken (as the exchange may refuse what the broker accepted): nothing rests.
+            orders[orders.count - 1].open = 0
+            var values = orderValues(orders[orders.count - 1], status: "거부", time: time)
+            values["919"] = refusals.removeFirst()
+            emit("00", code, values)
+            return number
+        }
         match(orders.count - 1, time: time)
         return number
     }

@@ -217,6 +217,10 @@ public final class KiwoomSimulator: Service, Sendable {
         core.state.withLock { s in if s.market.quotes[code]?.viUntil != nil { s.market.quotes[code]?.viUntil = Date() } }
     }
 
+    /// Refuses the next order after taking it, as the exchange may: the REST reply carries its `ord_no`, then
+    /// `00` pushes `접수` and `거부` with `reason` in 919; nothing rests or fills.
+    public func refuseNextOrder(reason: String) { core.state.withLock { $0.market.refusals.append(reason) } }
+
     /// True while a stock is in a volatility interruption.
     public func inVolatilityInterruption(_ code: String) -> Bool { core.state.withLock { $0.market.inVI(code) } }
 
