@@ -69,6 +69,8 @@ struct KiwoomMarket: Sendable {
         var viUntil: Date?
         /// Volatility interruptions today.
         var viCount = 0
+        /// News impulses started today.
+        var impulses = 0
     }
 
     /// A news move: rises to `percent` of `anchor` over the rise time, then halves every half-life.
@@ -231,6 +233,7 @@ struct KiwoomMarket: Sendable {
     mutating func startImpulse(_ code: String, percent: Double, at now: Date) {
         guard let q = quotes[code] else { return }
         quotes[code]?.impulse = Impulse(percent: percent, anchor: q.price, start: now, applied: 0)
+        quotes[code]?.impulses += 1
     }
 
     // MARK: - Volatility interruptions

@@ -206,6 +206,9 @@ public final class KiwoomSimulator: Service, Sendable {
         impulse(code: code, percent: tradeable ? 2 + 6 * draw : -1 + 2 * draw)
     }
 
+    /// News impulses a stock has had (all time).
+    public func impulses(_ code: String) -> Int { core.state.withLock { $0.market.quotes[code]?.impulses ?? 0 } }
+
     /// Starts a volatility interruption on a stock now (none if one is on): `1h` 발동, orders taken but not matched
     /// until it ends after `viDuration`, then `1h` 해제 and the resting orders matched.
     public func startVolatilityInterruption(code: String) {

@@ -81,8 +81,8 @@ public final class LSSimulator: Service, Sendable {
         await state.refuse(count)
     }
 
-    /// Calls `handler` with each generated headline's realkey, stocks and whether a rule would trade it, as it is
-    /// sent (simulate mode lifts the headline's stock in the Kiwoom simulator with it).
+    /// Calls `handler` with each headline's realkey, stocks and whether a rule would trade it (false for one
+    /// published by hand), as it is sent or published (simulate mode lifts the stock in the Kiwoom simulator).
     public func onHeadline(_ handler: @escaping @Sendable (_ realkey: String, _ tickers: [Ticker], _ tradeable: Bool) -> Void) {
         headlineHandlers.withLock { $0.append(handler) }
     }
@@ -90,7 +90,9 @@ public final class LSSimulator: Service, Sendable {
     /// Publishes a headline of your choosing to every subscriber at the next tick; returns its realkey.
     @discardableResult
     public func publish(title: String, tickers: [Ticker]) async -> String {
-        await state.enqueue(title: title, tickers: tickers, now: self.configuration.now())
+        let realkey = await state.enqueue(title: title, tickers: tickers, now: self.configuration.now())
+        for handler in headlineHandlers.withLock({ $0 }) { handler(realkey, tickers, false) }
+        return realkey
     }
 
     /// Sends an earlier headline's frame again, byte for byte; false when it is no longer kept.
