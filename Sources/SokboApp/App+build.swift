@@ -115,6 +115,10 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
             appKey: venues.kiwoom.appKey, secretKey: venues.kiwoom.secretKey, seed: simulatorSettings.seed,
             startingCash: simulatorSettings.startingCash),
                                               port: 0, logger: logger)
+        // A simulated headline lifts its stock in the simulated market, then the move decays (the news impulse).
+        lsSimulator.onHeadline { realkey, tickers, tradeable in
+            for ticker in tickers { kiwoomSimulator.newsImpulse(code: ticker.code, key: realkey, tradeable: tradeable) }
+        }
         named.append(("simulator-ls", lsSimulator))
         named.append(("simulator-kiwoom", kiwoomSimulator))
         named.append(("simulator-dart", dartSimulator))
