@@ -2,7 +2,8 @@
 # Runs every test: the whole Swift suite with the MySQL trait on, against a throwaway MariaDB that
 # scripts/with-mariadb.sh installs (apt, when missing), starts on a free loopback port and always stops.
 # The MariaDB outage test stops that server, so it runs alone in a second invocation. Then the API is
-# fuzzed from its OpenAPI document (schemathesis from PyPI, installed when missing).
+# fuzzed from its OpenAPI document (schemathesis from PyPI, installed when missing), and the dashboard is
+# driven in headless Chromium (Debian's) by Playwright for Python (PyPI), both installed when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export SWIFT_BACKTRACE=enable=no
@@ -18,3 +19,5 @@ scripts/with-mariadb.sh bash -c '
 ' test.sh "$@"
 echo "== API fuzzing (schemathesis against /openapi.json: no 5xx, no crash)"
 scripts/fuzz-api.sh --traits MySQL
+echo "== Dashboard in headless Chromium (Playwright for Python; screenshots in .build/dashboard-artifacts/)"
+scripts/dashboard-test.sh --traits MySQL

@@ -24,6 +24,12 @@ struct EventRoutes {
                 try await writer.finish(nil)
             })
         }
+        // Closes every open stream, for an operator (or a test) to make clients show they recover from a
+        // dropped connection: each reconnects and refills what it may have missed from the list routes.
+        // Behind the token like every /api route; it loses nothing (events are stored, streams reopen).
+        group.post("events/disconnect") { _, _ in
+            JSONResponse(["closed": hub.closeAll()])
+        }
     }
 
     /// One SSE frame.

@@ -27,6 +27,8 @@ public struct APIDependencies: Sendable {
     public var metrics: PrometheusCollectorRegistry
     /// Renders `/metrics` (refreshes snapshot-derived figures, then emits the registry).
     public var renderMetrics: @Sendable () async -> String
+    /// The dashboard's files served at `/` and `/dashboard/{file}` (the bundled ones unless a test gives others).
+    public var dashboard: DashboardAssets = .bundled
 
     /// Creates the dependencies.
     public init(apiToken: String, status: @escaping @Sendable () async -> any Encodable & Sendable,
@@ -57,6 +59,7 @@ public func buildRouter(_ deps: APIDependencies) -> Router<SokboRequestContext> 
     }
     MetricsRoute(render: deps.renderMetrics, apiToken: deps.apiToken).register(on: router)
     OpenAPIRoute().register(on: router)
+    DashboardRoutes(assets: deps.dashboard).register(on: router)
     let api = router.group("api").add(middleware: BearerTokenMiddleware(token: deps.apiToken))
     api.get("status") { _, _ in
         JSONResponse(await deps.status())

@@ -90,11 +90,12 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
     let monitor = ServiceMonitor()
     let events = EventHub()
     let startedAt = Date()
+    let eventLoopLag = LastLag()
 
     var named: [(String, any Service)] = [
         ("store", StoreService(store: store, logger: logger)),
         ("flush", flusher),
-        ("event-loop-probe", EventLoopLagProbe(registry: metrics.registry)),
+        ("event-loop-probe", EventLoopLagProbe(registry: metrics.registry, last: eventLoopLag)),
     ]
 
     // The simulator's venues come before their clients, so they stop after them.
@@ -192,7 +193,10 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
             news: await listener.status(),
             engine: await engine.status(),
             dart: await dart.status(),
-            kiwoomRealtime: realtime?.status()
+            kiwoomRealtime: realtime?.status(),
+            eventLoopLagSeconds: eventLoopLag.seconds,
+            tokens: .init(lsRenewsAt: await listener.tokens.renewalDue(), lsIssued: await listener.tokens.issuedCount,
+                          kiwoomIssued: await broker.client.tokens.issuances)
         )
     }
     let router = buildRouter(APIDependencies(
@@ -247,4 +251,18 @@ struct StatusReport: Encodable, Sendable {
     let engine: EngineStatus
     let dart: DARTStatusReport
     let kiwoomRealtime: KiwoomRealtimeService.Status?
+    /// The last event-loop lag measured (max over the server's loops), nil before the first probe.
+    let eventLoopLagSeconds: Double?
+    /// The venues' access tokens, as far as their providers tell.
+    let tokens: Tokens
+
+    /// What `/api/status` says about the venues' access tokens.
+    struct Tokens: Encodable, Sendable {
+        /// When the LS token held is replaced (a margin before its 07:00 KST expiry); nil while none is held.
+        let lsRenewsAt: Date?
+        /// LS tokens issued since start.
+        let lsIssued: Int
+        /// Kiwoom tokens issued since start (`au10001`).
+        let kiwoomIssued: Int
+    }
 }

@@ -2,6 +2,7 @@ import NIOCore
 import NIOPosix
 import Prometheus
 import ServiceLifecycle
+import Synchronization
 
 /// Measures event-loop lag: every 100 ms it schedules a no-op on each loop of the server's group and
 /// records how late it ran. A blocking call on a loop shows up here as lag.
@@ -9,10 +10,13 @@ public struct EventLoopLagProbe: Service {
     let group: any EventLoopGroup
     let histogram: DurationHistogram
     let gauge: Gauge
+    let last: LastLag
 
     /// Creates the probe over the server's event loops.
-    public init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, registry: PrometheusCollectorRegistry) {
+    public init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, registry: PrometheusCollectorRegistry,
+                last: LastLag = LastLag()) {
         self.group = group
+        self.last = last
         self.histogram = registry.makeDurationHistogram(
             descriptor: .named("sokbo_event_loop_lag_seconds", "Delay between scheduling a task on an event loop and it running"), buckets: [
                 .microseconds(50), .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1),
@@ -33,8 +37,23 @@ public struct EventLoopLagProbe: Service {
                     worst = max(worst, lag)
                 }
             }
-            gauge.set(Double(worst.components.attoseconds) / 1e18 + Double(worst.components.seconds))
+            let seconds = Double(worst.components.attoseconds) / 1e18 + Double(worst.components.seconds)
+            gauge.set(seconds)
+            last.set(seconds)
             try? await Task.sleep(for: .milliseconds(100))
         }
     }
+}
+
+/// The last lag the probe measured, for `/api/status` (`eventLoopLagSeconds`).
+public final class LastLag: Sendable {
+    private let value = Mutex<Double?>(nil)
+
+    /// Nothing measured yet.
+    public init() {}
+
+    /// The last measurement in seconds (max over loops), nil before the first.
+    public var seconds: Double? { value.withLock { $0 } }
+
+    func set(_ seconds: Double) { value.withLock { $0 = seconds } }
 }

@@ -101,7 +101,8 @@ import Yams
                                  committedToday: 700_000, budgetLeft: 9_300_000, openUnknown: 0,
                                  newsToOrder: LatencyRecorder.Summary(count: 2, p50: 0.4, p99: 0.5, max: 0.6)),
             dart: DARTStatusReport(state: "running", poller: dart, warning: "the company map is a day old"),
-            kiwoomRealtime: realtime)
+            kiwoomRealtime: realtime, eventLoopLagSeconds: 0.0004,
+            tokens: .init(lsRenewsAt: at, lsIssued: 1, kiwoomIssued: 1))
     }
 
     /// Every response body a route sends: the operation, its status, and the value the route encodes.
@@ -125,6 +126,7 @@ import Yams
             ("POST /api/orders/{id}/cancel", "200", order(.market)),
             ("POST /api/trading/halt", "200", ["halted": true]),
             ("POST /api/trading/resume", "200", ["halted": false]),
+            ("POST /api/events/disconnect", "200", ["closed": 2]),
         ]
     }
 

@@ -45,4 +45,23 @@ import Testing
         _ = await reader.value
         #expect(hub.subscriberCount == 0)
     }
+
+    @Test func closeAllEndsEveryOpenStreamAndLaterSubscribersStillReceive() async throws {
+        let hub = EventHub()
+        let waiting = Task { var n = 0; for await _ in hub.subscribe() { n += 1 }; return n }
+        let behind = hub.subscribe()
+        hub.publish(event(1))
+        while hub.subscriberCount < 2 { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(hub.closeAll() == 2)
+        // The reader waiting for its next event ends (its loop returns), and so does the one with an event pending.
+        _ = await waiting.value
+        var iterator = behind.makeAsyncIterator()
+        #expect(await iterator.next() == nil)
+        #expect(hub.subscriberCount == 0)
+        let later = hub.subscribe()
+        let second = event(2)
+        hub.publish(second)
+        var laterIterator = later.makeAsyncIterator()
+        #expect(await laterIterator.next() == .event(second))
+    }
 }

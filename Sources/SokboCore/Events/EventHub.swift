@@ -124,6 +124,20 @@ public final class EventHub: Sendable {
         }
     }
 
+    /// Ends every open subscription now: their streams finish, so `/api/events` clients see the
+    /// connection close and reconnect. Returns how many were ended; later subscriptions are unaffected.
+    @discardableResult
+    public func closeAll() -> Int {
+        let (count, waiters) = state.withLock { state -> (Int, [CheckedContinuation<LiveDelivery?, Never>]) in
+            let waiters = state.subscribers.values.compactMap(\.waiter)
+            let count = state.subscribers.count
+            state.subscribers = [:]
+            return (count, waiters)
+        }
+        for waiter in waiters { waiter.resume(returning: nil) }
+        return count
+    }
+
     private func unsubscribe(_ id: Int) {
         let waiter = state.withLock { state -> CheckedContinuation<LiveDelivery?, Never>? in
             let waiter = state.subscribers[id]?.waiter
