@@ -164,6 +164,11 @@ let package = Package(
 
         // MARK: - Tests
         .testTarget(name: "SokboCoreTests", dependencies: ["SokboCore"]),
+        // The engine one event at a time: a scripted broker, an in-memory store, an injected clock.
+        .testTarget(
+            name: "TradingTests",
+            dependencies: ["Trading", "SokboCore", .product(name: "Logging", package: "swift-log")]
+        ),
         // Test doubles and helpers shared by the test targets (stores for each backend, sample rows).
         .target(
             name: "SokboTestSupport",

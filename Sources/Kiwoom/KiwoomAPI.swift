@@ -28,6 +28,8 @@ public enum KiwoomAPI: String, Sendable, CaseIterable {
     case kt00018
     /// 미체결요청.
     case ka10075
+    /// 체결요청.
+    case ka10076
 
     /// The path the TR is posted to.
     public var path: String {
@@ -35,7 +37,7 @@ public enum KiwoomAPI: String, Sendable, CaseIterable {
         case .au10001: "/oauth2/token"
         case .ka10001, .ka10100: "/api/dostk/stkinfo"
         case .ka10004: "/api/dostk/mrkcond"
-        case .kt00011, .kt00001, .kt00018, .ka10075: "/api/dostk/acnt"
+        case .kt00011, .kt00001, .kt00018, .ka10075, .ka10076: "/api/dostk/acnt"
         case .kt10000, .kt10001, .kt10002, .kt10003: "/api/dostk/ordr"
         case .ka10081, .ka10080: "/api/dostk/chart"
         }

@@ -195,3 +195,59 @@ public struct KA10075Response: Decodable, Sendable {
     /// Wire field `oso`.
     public var oso: [Row]?
 }
+
+/// `ka10076` 체결요청 request (`kiwoom-rest.md` §6.7; fields as the public clients send them).
+public struct KA10076Request: Encodable, Sendable {
+    /// `0` all stocks, `1` one stock (`stk_cd`).
+    public var qry_tp: String
+    /// `0` both sides, `1` sells, `2` buys.
+    public var sell_tp: String
+    /// The stock when `qry_tp` is `1`, else `""`.
+    public var stk_cd: String
+    /// Orders older than this order number, `""` for all.
+    public var ord_no: String
+    /// `0` combined, `1` KRX, `2` NXT.
+    public var stex_tp: String
+}
+
+/// `ka10076` 체결 reply: list `cntr`, one row per order with fills (`cntr_qty` filled so far, `cntr_pric`).
+public struct KA10076Response: Decodable, Sendable {
+    /// One order's fills.
+    public struct Row: Decodable, Sendable, Hashable {
+        /// Wire field `ord_no`.
+        public var ord_no: String?
+        /// Wire field `stk_cd`.
+        public var stk_cd: String?
+        /// Wire field `stk_nm`.
+        public var stk_nm: String?
+        /// Wire field `io_tp_nm` (`"+매수"`, `"-매도"`).
+        public var io_tp_nm: String?
+        /// Wire field `ord_pric`.
+        public var ord_pric: String?
+        /// Wire field `ord_qty`.
+        public var ord_qty: String?
+        /// Wire field `cntr_pric`.
+        public var cntr_pric: String?
+        /// Wire field `cntr_qty`.
+        public var cntr_qty: String?
+        /// Wire field `oso_qty`.
+        public var oso_qty: String?
+        /// Wire field `tdy_trde_cmsn`.
+        public var tdy_trde_cmsn: String?
+        /// Wire field `tdy_trde_tax`.
+        public var tdy_trde_tax: String?
+        /// Wire field `ord_stt`.
+        public var ord_stt: String?
+        /// Wire field `trde_tp`.
+        public var trde_tp: String?
+        /// Wire field `orig_ord_no`.
+        public var orig_ord_no: String?
+        /// Wire field `ord_tm`.
+        public var ord_tm: String?
+        /// Wire field `stex_tp`.
+        public var stex_tp: String?
+    }
+
+    /// Wire field `cntr`.
+    public var cntr: [Row]?
+}

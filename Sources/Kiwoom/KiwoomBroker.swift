@@ -51,6 +51,8 @@ public final class KiwoomBroker: Broker {
     private let logger: Logger
     /// Live quotes from the realtime feed, when one runs.
     public let quotes: KiwoomQuoteBook?
+    /// The pushes the realtime service publishes for `pushes()`, and the stocks `watch(_:)` asked for.
+    public let feed = KiwoomPushFeed()
 
     /// Creates a broker over a raw client; with `quotes`, watched stocks are answered from the realtime feed;
     /// `dayStart` is when a trading day's references begin, KST (see the type's documentation).
@@ -333,9 +335,10 @@ public final class KiwoomBroker: Broker {
         return Self.account(deposit: try await deposit, balance: try await balance)
     }
 
+    /// A row whose `rmnd_qty` is 0 (a stock sold out today, which the venue keeps listing for the day) is not a position.
     static func account(deposit: KT00001Response, balance: KT00018Response) -> AccountSnapshot {
         let positions = (balance.acnt_evlt_remn_indv_tot ?? []).compactMap { row -> Position? in
-            guard let ticker = row.stk_cd.flatMap(Ticker.init(venueCode:)) else { return nil }
+            guard let ticker = row.stk_cd.flatMap(Ticker.init(venueCode:)), (KiwoomValue.signedInt(row.rmnd_qty) ?? 0) != 0 else { return nil }
             return Position(ticker: ticker, name: row.stk_nm ?? "", quantity: KiwoomValue.signedInt(row.rmnd_qty) ?? 0,
                             sellableQuantity: KiwoomValue.signedInt(row.trde_able_qty) ?? 0,
                             averagePrice: KiwoomValue.price(row.pur_pric) ?? 0, currentPrice: KiwoomValue.price(row.cur_prc) ?? 0,

@@ -151,4 +151,26 @@ extension KiwoomClient {
         let body = KA10075Request(all_stk_tp: stockCode == nil ? "0" : "1", trde_tp: side, stk_cd: stockCode, stex_tp: exchange)
         return try await query(.ka10075, body, as: KA10075Response.self).value
     }
+
+    /// `ka10076` 체결요청, one page: today's orders with fills, of all stocks or one. Pass the previous page's
+    /// `nextKey` to continue (header paging, §2.5).
+    public func ka10076(stockCode: String? = nil, side: String = "0", exchange: String = "0", nextKey: String? = nil) async throws -> Page<KA10076Response> {
+        if let stockCode { try KiwoomInputCheck.stockCode(stockCode, api: .ka10076) }
+        let body = KA10076Request(qry_tp: stockCode == nil ? "0" : "1", sell_tp: side, stk_cd: stockCode ?? "", ord_no: "", stex_tp: exchange)
+        return try await query(.ka10076, body, as: KA10076Response.self, contYn: nextKey != nil, nextKey: nextKey)
+    }
+
+    /// `ka10076` over every page (at most `maxPages`, default `maxChartPages`).
+    public func ka10076Pages(stockCode: String? = nil, maxPages: Int? = nil) async throws -> [KA10076Response.Row] {
+        var rows: [KA10076Response.Row] = []
+        var key: String?
+        for _ in 0..<(maxPages ?? configuration.maxChartPages) {
+            let page = try await ka10076(stockCode: stockCode, nextKey: key)
+            let pageRows = page.value.cntr ?? []
+            rows += pageRows
+            guard page.hasMore, !pageRows.isEmpty else { break }
+            key = page.nextKey
+        }
+        return rows
+    }
 }

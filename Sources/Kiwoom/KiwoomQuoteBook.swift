@@ -52,6 +52,11 @@ public final class KiwoomQuoteBook: Sendable {
         }
     }
 
+    /// The live last price of a code (`0B` FID 10), while the socket is up.
+    public func lastPrice(_ code: String) -> Int? {
+        state.withLock { s in s.live ? s.quotes[code]?.lastPrice : nil }
+    }
+
     /// Counts for status: usable quotes (a price and a book), items applied, items ignored (other types,
     /// unknown codes, bad values), and whether the socket is subscribed.
     public func counts() -> (quotes: Int, applied: Int, ignored: Int, live: Bool) {

@@ -106,8 +106,22 @@ public enum KiwoomRealtimeFrame: Sendable, Equatable {
 
     /// A REG frame for `items` and `types` in group `group`, keeping earlier registrations (`refresh` 1).
     public static func registerFrame(group: String, items: [String], types: [String]) -> String {
+        registerFrame(group: group, entries: [(items, types)])
+    }
+
+    /// A REG frame with several `data` entries (account types with item `[""]` beside stocks), `refresh` 1.
+    public static func registerFrame(group: String, entries: [(items: [String], types: [String])]) -> String {
+        #"{"trnm":"REG","grp_no":"\#(escaped(group))","refresh":"1","data":[\#(data(entries))]}"#
+    }
+
+    /// A REMOVE frame for `items` and `types` in group `group`.
+    public static func removeFrame(group: String, items: [String], types: [String]) -> String {
+        #"{"trnm":"REMOVE","grp_no":"\#(escaped(group))","data":[\#(data([(items, types)]))]}"#
+    }
+
+    private static func data(_ entries: [(items: [String], types: [String])]) -> String {
         let list = { (values: [String]) in values.map { "\"\(escaped($0))\"" }.joined(separator: ",") }
-        return #"{"trnm":"REG","grp_no":"\#(escaped(group))","refresh":"1","data":[{"item":[\#(list(items))],"type":[\#(list(types))]}]}"#
+        return entries.map { #"{"item":[\#(list($0.items))],"type":[\#(list($0.types))]}"# }.joined(separator: ",")
     }
 
     /// Whether a LOGIN failure message asks for a new token (the official client looks for these codes).

@@ -7,10 +7,16 @@ import SokboCore
 import Synchronization
 
 /// Keeps the quote book of a watchlist current from Kiwoom's realtime WebSocket: LOGIN with the REST
-/// token, REG `0B` and `0D` for the watched codes, echo every PING unchanged, apply REAL pushes, and
-/// reconnect forever with jittered back-off. While subscribed it also keeps each watched stock's day
+/// token, REG `0B`, `0D` and `1h` for the watched codes and `00`/`04` for the account (item `[""]`, §8.4),
+/// echo every PING unchanged, apply REAL pushes, and reconnect forever with jittered back-off, registering
+/// everything again after each reconnect. While subscribed it also keeps each watched stock's day
 /// reference (limits, base price, margin rate, halt state) fresh through the broker, so a headline about a
 /// watched stock is sized without any round trip.
+///
+/// Every pushed item of `00`, `04`, `1h`, `0B` and `0D` is also decoded, one at a time, into the broker's
+/// feed (`KiwoomBroker.pushes()`): an unreadable item is counted in `malformedItems` and the rest go on. The
+/// stocks the broker is asked to `watch` are registered (and removed) on the live socket at once, beside
+/// the configured watchlist, and again after every reconnect.
 public final class KiwoomRealtimeService: Service, Sendable {
     /// Settings of the realtime connection.
     public struct Configuration: Sendable {
@@ -18,8 +24,11 @@ public final class KiwoomRealtimeService: Service, Sendable {
         public var webSocketURL: @Sendable () async throws -> String
         /// The stocks to watch. Empty: the service idles.
         public var watchlist: [Ticker]
-        /// Realtime types registered for each code.
+        /// Realtime types registered for each code (`1h`: VI start and end).
         public var types: [String]
+        /// Account types registered with item `[""]` (order events and holdings); empty: no account feed, and
+        /// with an empty watchlist the service idles.
+        public var accountTypes: [String]
         /// Codes per REG frame (Kiwoom documents no limit; 100 is what public clients use).
         public var itemsPerRegistration: Int
         /// Connect + upgrade + LOGIN must finish within this.
@@ -38,13 +47,14 @@ public final class KiwoomRealtimeService: Service, Sendable {
         public var evictionBackoff: Duration
 
         /// Creates a configuration.
-        public init(webSocketURL: @escaping @Sendable () async throws -> String, watchlist: [Ticker], types: [String] = ["0B", "0D"],
-                    itemsPerRegistration: Int = 100, connectTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(150),
+        public init(webSocketURL: @escaping @Sendable () async throws -> String, watchlist: [Ticker], types: [String] = ["0B", "0D", "1h"],
+                    accountTypes: [String] = ["00", "04"], itemsPerRegistration: Int = 100, connectTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(150),
                     backoffInitial: Duration = .seconds(1), backoffCap: Duration = .seconds(30),
                     referenceRefreshInterval: Duration = .seconds(540), evictionBackoff: Duration = .seconds(300)) {
             self.webSocketURL = webSocketURL
             self.watchlist = watchlist
             self.types = types
+            self.accountTypes = accountTypes
             self.itemsPerRegistration = max(1, itemsPerRegistration)
             self.connectTimeout = connectTimeout
             self.idleTimeout = idleTimeout
@@ -109,6 +119,8 @@ public final class KiwoomRealtimeService: Service, Sendable {
         /// The text of an `R10001` notice on the current socket; read by the connection loop to choose the
         /// eviction back-off.
         var eviction: String?
+        /// The codes registered on the current socket (nil until its LOGIN succeeded).
+        var registered: Set<String>?
     }
 
     /// Creates the service for a broker whose quote book it feeds.
@@ -131,7 +143,8 @@ public final class KiwoomRealtimeService: Service, Sendable {
 
     /// Until graceful shutdown.
     public func run() async throws {
-        guard !configuration.watchlist.isEmpty else {
+        defer { broker.feed.finish() }
+        guard !configuration.watchlist.isEmpty || !configuration.accountTypes.isEmpty else {
             update { $0.state = "idle" }
             try? await gracefulShutdown()
             return
@@ -215,9 +228,21 @@ public final class KiwoomRealtimeService: Service, Sendable {
                          subscribed: @escaping @Sendable () -> Void) async throws {
         try Task.checkCancellation()
         try await outbound.writeTextMessage(KiwoomRealtimeFrame.loginFrame(token: token))
-        inner.withLock { $0.lastFrame = .now }
+        inner.withLock { $0.lastFrame = .now; $0.registered = nil }
+        let (watchChanges, watchSignal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        broker.feed.setWatchSignal(watchSignal)
+        defer {
+            broker.feed.setWatchSignal(nil)
+            inner.withLock { $0.registered = nil }
+            broker.feed.setConnected(false)
+        }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.watchdog() }
+            group.addTask {
+                // The engine's watch set changed: REG/REMOVE the difference on this socket (once LOGIN succeeded).
+                for await _ in watchChanges { try await self.syncWatch(outbound) }
+                try await Task.sleep(for: .seconds(1 << 40))
+            }
             group.addTask {
                 defer { self.quotes.connectionLost() }
                 // Raw frames (as the LS listener reads them): their iterator ends on cancellation, so a
@@ -253,9 +278,20 @@ public final class KiwoomRealtimeService: Service, Sendable {
         switch frame {
         case .real(let items, let skipped):
             quotes.apply(items)
-            if skipped > 0 {
-                update { $0.malformedItems += skipped }
-                logger.debug("skipped unreadable realtime items", metadata: ["count": "\(skipped)"])
+            var malformed = skipped
+            let now = Date()
+            for item in items {
+                switch KiwoomPushDecoder.decode(item, lastPrice: quotes.lastPrice, now: now) {
+                case .push(let push): broker.feed.publish(push)
+                case .ignored: break
+                case .malformed(let reason):
+                    malformed += 1
+                    logger.debug("unreadable realtime item", metadata: ["type": "\(item.type)", "reason": "\(reason)"])
+                }
+            }
+            if malformed > 0 {
+                update { $0.malformedItems += malformed }
+                logger.debug("skipped unreadable realtime items", metadata: ["count": "\(malformed)"])
             }
         case .ping(let raw):
             // Sent back unchanged, as the venue requires.
@@ -269,11 +305,17 @@ public final class KiwoomRealtimeService: Service, Sendable {
             }
             // Live from now on: pushes after REG are applied; nothing from an earlier socket survives.
             quotes.connectionOpened()
-            let codes = configuration.watchlist.map(\.code)
+            let codes = watchedCodes()
+            inner.withLock { $0.registered = Set(codes) }
+            // The account types ride in the first REG (item [""]: they need no stock, §8.4), then the stocks.
+            var account: [(items: [String], types: [String])] = configuration.accountTypes.isEmpty ? [] : [([""], configuration.accountTypes)]
             for start in stride(from: 0, to: codes.count, by: configuration.itemsPerRegistration) {
                 let chunk = Array(codes[start..<min(start + configuration.itemsPerRegistration, codes.count)])
-                try await outbound.writeTextMessage(KiwoomRealtimeFrame.registerFrame(group: "1", items: chunk, types: configuration.types))
+                try await outbound.writeTextMessage(KiwoomRealtimeFrame.registerFrame(group: "1", entries: account + [(items: chunk, types: configuration.types)]))
+                account = []
             }
+            if !account.isEmpty { try await outbound.writeTextMessage(KiwoomRealtimeFrame.registerFrame(group: "1", entries: account)) }
+            if !configuration.accountTypes.isEmpty { broker.feed.setConnected(true) }
             update {
                 $0.connections += 1
                 $0.reconnects = $0.connections - 1
@@ -300,6 +342,29 @@ public final class KiwoomRealtimeService: Service, Sendable {
             throw KiwoomRealtimeError("R10001: another session took the appkey")
         case .other:
             break
+        }
+    }
+
+    /// The configured watchlist and the broker's watch set, in that order, without repeats.
+    private func watchedCodes() -> [String] {
+        var seen = Set<String>()
+        return (configuration.watchlist + broker.feed.watched.sorted { $0.code < $1.code }).map(\.code).filter { seen.insert($0).inserted }
+    }
+
+    /// Registers what is newly watched and removes what no longer is, on the live socket.
+    private func syncWatch(_ outbound: WebSocketOutboundWriter) async throws {
+        let desired = watchedCodes()
+        guard let (added, removed) = inner.withLock({ s -> ([String], [String])? in
+            guard let registered = s.registered else { return nil }
+            s.registered = Set(desired)
+            return (desired.filter { !registered.contains($0) }, registered.subtracting(desired).sorted())
+        }) else { return }
+        for start in stride(from: 0, to: added.count, by: configuration.itemsPerRegistration) {
+            let chunk = Array(added[start..<min(start + configuration.itemsPerRegistration, added.count)])
+            try await outbound.writeTextMessage(KiwoomRealtimeFrame.registerFrame(group: "1", items: chunk, types: configuration.types))
+        }
+        if !removed.isEmpty {
+            try await outbound.writeTextMessage(KiwoomRealtimeFrame.removeFrame(group: "1", items: removed, types: configuration.types))
         }
     }
 

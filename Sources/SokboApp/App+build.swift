@@ -116,6 +116,10 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
             appKey: venues.kiwoom.appKey, secretKey: venues.kiwoom.secretKey, seed: simulatorSettings.seed,
             startingCash: simulatorSettings.startingCash),
                                               port: 0, logger: logger)
+        // A simulated headline lifts its stock in the simulated market, then the move decays (the news impulse).
+        lsSimulator.onHeadline { realkey, tickers, tradeable in
+            for ticker in tickers { kiwoomSimulator.newsImpulse(code: ticker.code, key: realkey, tradeable: tradeable) }
+        }
         named.append(("simulator-ls", lsSimulator))
         named.append(("simulator-kiwoom", kiwoomSimulator))
         named.append(("simulator-dart", dartSimulator))
@@ -145,8 +149,12 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
         realtimeService = service
     }
     let realtime = realtimeService
+    // DART before the engine: its index confirms rules' disclosure patterns, and its corp-code map (once
+    // loaded) names the stock of a headline whose frame has no code or several.
     let disclosureIndex = DisclosureIndex()
-    let dartBox = AsyncBox<DARTService>()
+    let dart = DARTService(configuration: venues.dart, dataDirectory: settings.dataDirectory,
+                           consumers: [disclosureIndex, DisclosurePipeline(buffer: buffer, events: events)], hours: nil,
+                           ready: dartReady, logger: logger)
     var calendar = trading.calendar
     if trading.alwaysOpen {
         calendar.entryStart = 0
@@ -157,18 +165,13 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
         settings: .init(limits: trading.limits, calendar: calendar, startHalted: trading.startHalted, entryDeadline: trading.entryDeadline),
         rules: trading.rules, broker: broker, store: store, records: buffer,
         journal: try FileOrderJournal(path: settings.orderJournalPath), events: events, logger: logger,
-        disclosures: { ticker, pattern, date in await disclosureIndex.confirms(ticker, pattern: pattern, at: date) },
-        resolveTickers: { title, codes in await TickerResolver.resolve(title, codes: codes, repository: await dartBox.value?.corpCodes()) })
+        disclosures: disclosureIndex, tickers: TickerResolver(names: dart))
     if trading.alwaysOpen, !settings.mode.isPaper {
         logger.warning("SOKBO_TRADING_HOURS=always: entries are allowed at any hour, holidays included")
     }
     let (inbox, inboxContinuation) = AsyncStream<NewsItem>.makeStream()
-    let news = NewsPipeline(buffer: buffer, events: events, engineInbox: inboxContinuation)
+    let news = NewsPipeline(records: buffer, events: events, engineInbox: inboxContinuation)
     let listener = try LSNewsListener(configuration: venues.ls, consumer: news, logger: logger)
-    let dart = DARTService(configuration: venues.dart, dataDirectory: settings.dataDirectory,
-                           consumers: [disclosureIndex, DisclosurePipeline(buffer: buffer, events: events)], hours: nil,
-                           ready: dartReady, logger: logger)
-    await dartBox.set(dart)
     named.append(("dart", dart))
     // The engine before the listener: at shutdown the listener stops first, then the engine lets
     // orders in flight record their outcome.

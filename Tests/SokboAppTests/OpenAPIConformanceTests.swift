@@ -38,6 +38,7 @@ import Yams
         order.reason = "partly filled"
         order.eventCount = 4
         order.positionBefore = 0
+        order.committedAmount = 392_500
         order.updatedAt = at.addingTimeInterval(1)
         return order
     }

@@ -2,8 +2,11 @@ import Foundation
 import SokboCore
 
 /// The simulated market behind the Kiwoom simulator: ~30 real KRX stocks walking on the tick grid within
-/// their daily limits, a ten-level book around the last price, orders filling against it, and one account
-/// whose cash and positions the account TRs report. A value type, mutated under the simulator's lock.
+/// their daily limits (with occasional larger jumps, news impulses that decay, and volatility interruptions),
+/// a ten-level book around the last price, orders filling against it level by level (a large order fills over
+/// several executions as levels are consumed and replenished), and one account whose cash and positions the
+/// account TRs report. Every order event and fill is also queued as a realtime item (`00`, `04`, `1h`) for the
+/// socket. A value type, mutated under the simulator's lock.
 struct KiwoomMarket: Sendable {
     /// A listed stock (name and a realistic base price, i.e. the previous close).
     struct Listing: Sendable {
@@ -60,6 +63,38 @@ struct KiwoomMarket: Sendable {
         var volume: Int
         /// Quantity already taken from a book level at a price (reset when the price moves).
         var consumed: [Int: Int] = [:]
+        /// A news impulse in progress.
+        var impulse: Impulse?
+        /// While a volatility interruption lasts: when it ends.
+        var viUntil: Date?
+        /// Volatility interruptions today.
+        var viCount = 0
+        /// News impulses started today.
+        var impulses = 0
+    }
+
+    /// A news move: rises to `percent` of `anchor` over the rise time, then halves every half-life.
+    struct Impulse: Sendable {
+        let percent: Double
+        let anchor: Int
+        let start: Date
+        /// The part of the move already added to the price, won.
+        var applied: Int
+    }
+
+    /// How the market moves on its own (from the configuration).
+    struct Motion: Sendable {
+        var largeMoveChance = 0.02
+        var viDuration: TimeInterval = 120
+        var impulseRise: TimeInterval = 5
+        var impulseHalfLife: TimeInterval = 120
+    }
+
+    /// One realtime item for the socket: `00`/`04` go to the account's sockets, `1h` to the stock's.
+    struct RealtimeEvent: Sendable {
+        let type: String
+        let code: String
+        let values: [String: String]
     }
 
     /// An order resting on or passing through the book.
@@ -76,6 +111,8 @@ struct KiwoomMarket: Sendable {
         var lastFillPrice: Int
         let time: String
         var isMarket: Bool
+        /// Sent as a market order (its remainder may later rest at a limit: `isMarket` turns false).
+        var isMarketOrder = false
     }
 
     /// A holding.
@@ -84,6 +121,10 @@ struct KiwoomMarket: Sendable {
         var cost = 0
         var boughtToday = 0
         var soldToday = 0
+        /// Realised profit of today's sells, won.
+        var realised = 0
+        /// What today's sold shares had cost, won.
+        var soldCost = 0
     }
 
     let seed: UInt64
@@ -94,6 +135,16 @@ struct KiwoomMarket: Sendable {
     var cash: Int
     var holdings: [String: Holding] = [:]
     var dailyHistory: [String: [DailyRow]] = [:]
+    var motion: Motion
+    /// Realtime items not yet taken by the socket (oldest first, at most `eventsKept`).
+    var events: [RealtimeEvent] = []
+    var nextExecutionNumber = 1
+    /// Reasons for the venue to refuse the next orders after taking them (`거부`, a test hook).
+    var refusals: [String] = []
+    /// Events kept when no socket drains them (the oldest go first).
+    static let eventsKept = 10_000
+    /// The simulated account number (`9201`).
+    static let account = "8123456711"
 
     /// One generated daily candle.
     struct DailyRow: Sendable {
@@ -102,8 +153,9 @@ struct KiwoomMarket: Sendable {
         let previousClose: Int
     }
 
-    init(seed: UInt64, startingCash: Int) {
+    init(seed: UInt64, startingCash: Int, motion: Motion = Motion()) {
         self.seed = seed
+        self.motion = motion
         self.rng = SimRandom(seed: seed)
         self.cash = startingCash
         for listing in Self.universe {
@@ -130,14 +182,34 @@ struct KiwoomMarket: Sendable {
 
     // MARK: - Price walk
 
-    /// Moves a stock's price by up to two ticks (or not at all), within its limits, then fills any
-    /// resting orders the new book crosses.
-    mutating func step(_ code: String, now: String) {
+    /// Moves a stock's price by up to two ticks (or, now and then, by 3–8 at once), adds the part of a news
+    /// impulse due by `now`, within its limits, then fills any resting orders the new book crosses. During a
+    /// volatility interruption nothing trades; when it ends, resting orders are matched.
+    mutating func step(_ code: String, at now: Date) {
         guard var q = quotes[code] else { return }
-        let r = Int(rng.next() % 5) - 2
+        let time = SimFormat.time(now)
+        if let until = q.viUntil {
+            guard now >= until else { return }
+            q.viUntil = nil
+            quotes[code] = q
+            emitVI(code, started: false, at: now)
+        }
         var p = q.price
-        if r > 0 { p = KRXTick.up(from: p, ticks: r) } else if r < 0 { p = KRXTick.down(from: p, ticks: -r) }
-        p = min(max(p, q.limits.lower), q.limits.upper)
+        if Double(rng.next() % 10_000) < motion.largeMoveChance * 10_000 {
+            let ticks = Int(rng.next() % 6) + 3
+            p = rng.next() % 2 == 0 ? KRXTick.up(from: p, ticks: ticks) : KRXTick.down(from: p, ticks: ticks)
+        } else {
+            let r = Int(rng.next() % 5) - 2
+            if r > 0 { p = KRXTick.up(from: p, ticks: r) } else if r < 0 { p = KRXTick.down(from: p, ticks: -r) }
+        }
+        if var impulse = q.impulse {
+            let due = impulseOffset(impulse, at: now)
+            p += due - impulse.applied
+            impulse.applied = due
+            let elapsed = now.timeIntervalSince(impulse.start)
+            q.impulse = elapsed > motion.impulseRise + 10 * motion.impulseHalfLife ? nil : impulse
+        }
+        p = Self.clampToGrid(p, limits: q.limits)
         if p != q.price {
             q.price = p
             q.consumed = [:]
@@ -146,8 +218,42 @@ struct KiwoomMarket: Sendable {
         q.low = min(q.low, p)
         q.volume += Int(rng.next() % 5_000)
         quotes[code] = q
-        matchResting(code)
+        matchResting(code, time: time)
     }
+
+    /// The impulse's offset from its anchor due at `now`, won.
+    func impulseOffset(_ impulse: Impulse, at now: Date) -> Int {
+        let elapsed = max(0, now.timeIntervalSince(impulse.start))
+        let rise = motion.impulseRise > 0 ? min(1, elapsed / motion.impulseRise) : 1
+        let decay = pow(0.5, max(0, elapsed - motion.impulseRise) / max(motion.impulseHalfLife, 0.001))
+        return Int(Double(impulse.anchor) * impulse.percent / 100 * rise * decay)
+    }
+
+    /// Starts a news impulse of `percent` on a stock (replacing one in progress, whose applied part stays).
+    mutating func startImpulse(_ code: String, percent: Double, at now: Date) {
+        guard let q = quotes[code] else { return }
+        quotes[code]?.impulse = Impulse(percent: percent, anchor: q.price, start: now, applied: 0)
+        quotes[code]?.impulses += 1
+    }
+
+    // MARK: - Volatility interruptions
+
+    /// Starts a volatility interruption on a stock (nothing when one is on): `1h` 발동, no matching until it ends.
+    mutating func startVI(_ code: String, at now: Date) {
+        guard let q = quotes[code], q.viUntil == nil else { return }
+        quotes[code]?.viUntil = now.addingTimeInterval(motion.viDuration)
+        quotes[code]?.viCount += 1
+        emitVI(code, started: true, at: now)
+    }
+
+    /// With probability `chance`, starts a VI on one of `codes` (picked with the seeded generator).
+    mutating func maybeStartVI(among codes: [String], chance: Double, at now: Date) {
+        guard !codes.isEmpty, chance > 0, Double(rng.next() % 1_000_000) < chance * 1_000_000 else { return }
+        startVI(codes[Int(rng.next() % UInt64(codes.count))], at: now)
+    }
+
+    /// True while a stock is in a volatility interruption.
+    func inVI(_ code: String) -> Bool { quotes[code]?.viUntil != nil }
 
     /// What a realtime push depends on: it changes whenever the price, the volume or the book does.
     struct Signature: Equatable, Sendable {
@@ -207,16 +313,27 @@ struct KiwoomMarket: Sendable {
         let number = takeOrderNumber()
         orders.append(Order(number: number, originalNumber: "0000000", code: code, side: side, quantity: quantity,
                             price: price ?? 0, open: quantity, filled: 0, filledAmount: 0, lastFillPrice: 0,
-                            time: time, isMarket: price == nil))
-        match(orders.count - 1)
+                            time: time, isMarket: price == nil, isMarketOrder: price == nil))
+        emit("00", code, orderValues(orders[orders.count - 1], status: "접수", time: time))
+        if !refusals.isEmpty {
+            // Refused after it was taken (as the exchange may refuse what the broker accepted): nothing rests.
+            orders[orders.count - 1].open = 0
+            var values = orderValues(orders[orders.count - 1], status: "거부", time: time)
+            values["919"] = refusals.removeFirst()
+            emit("00", code, values)
+            return number
+        }
+        match(orders.count - 1, time: time)
         return number
     }
 
-    mutating func cancel(original: String, quantity: Int) throws -> (number: String, cancelled: Int) {
+    mutating func cancel(original: String, quantity: Int, time: String) throws -> (number: String, cancelled: Int) {
         guard let i = orders.firstIndex(where: { $0.number == original && $0.open > 0 }) else { throw OrderError.unknownOriginal }
         let n = quantity == 0 ? orders[i].open : min(quantity, orders[i].open)
         orders[i].open -= n
-        return (takeOrderNumber(), n)
+        let number = takeOrderNumber()
+        emitCancel(orders[i], number: number, cancelled: n, time: time)
+        return (number, n)
     }
 
     mutating func modify(original: String, quantity: Int, price: Int, time: String) throws -> String {
@@ -229,7 +346,8 @@ struct KiwoomMarket: Sendable {
         let old = orders[i]
         orders.append(Order(number: number, originalNumber: original, code: old.code, side: old.side, quantity: moved,
                             price: price, open: moved, filled: 0, filledAmount: 0, lastFillPrice: 0, time: time, isMarket: false))
-        match(orders.count - 1)
+        emitModify(orders[orders.count - 1], time: time)
+        match(orders.count - 1, time: time)
         return number
     }
 
@@ -251,15 +369,16 @@ struct KiwoomMarket: Sendable {
         return held - pending
     }
 
-    mutating func matchResting(_ code: String) {
-        for i in orders.indices where orders[i].code == code && orders[i].open > 0 { match(i) }
+    mutating func matchResting(_ code: String, time: String) {
+        for i in orders.indices where orders[i].code == code && orders[i].open > 0 { match(i, time: time) }
     }
 
     /// Fills an order against the opposite side of the book, level by level, up to its limit.
-    /// A market order takes whatever the ten levels hold and rests the remainder at the limit price.
-    mutating func match(_ i: Int) {
+    /// A market order takes whatever the ten levels hold and rests the remainder at the limit price. Each
+    /// level taken is one execution (`00` 체결, then `04` with the new holding). Nothing matches during a VI.
+    mutating func match(_ i: Int, time: String) {
         let code = orders[i].code
-        guard var q = quotes[code] else { return }
+        guard var q = quotes[code], q.viUntil == nil else { return }
         let levels = orders[i].side == .buy ? book(code).asks : book(code).bids
         for (price, available) in levels where price > 0 && available > 0 && orders[i].open > 0 {
             if !orders[i].isMarket {
@@ -283,10 +402,15 @@ struct KiwoomMarket: Sendable {
                 cash += n * price
                 let avg = h.quantity > 0 ? h.cost / h.quantity : 0
                 h.quantity -= n
-                h.cost -= avg * n
+                h.cost = h.quantity > 0 ? h.cost - avg * n : 0
                 h.soldToday += n
+                h.realised += (price - avg) * n
+                h.soldCost += avg * n
             }
             holdings[code] = h
+            quotes[code] = q
+            emit("00", code, orderValues(orders[i], status: "체결", time: time, execution: (takeExecutionNumber(), price, n)))
+            emit("04", code, holdingValues(code))
         }
         quotes[code] = q
         if orders[i].isMarket && orders[i].open > 0 {

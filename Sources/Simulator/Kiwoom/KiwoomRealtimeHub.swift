@@ -6,7 +6,9 @@ import SokboCore
 /// The simulator's realtime WebSocket (`/api/dostk/websocket`), in Kiwoom's format (venue spec §8):
 /// LOGIN first (else `SYSTEM R10004` and close; a bad token gets the [8005] LOGIN failure and close),
 /// REG/REMOVE acknowledged, `PING` sent on a schedule and expected back unchanged, and every change of a
-/// registered stock (price, volume, book) pushed as `REAL` `0B` and `0D` items within 10 ms. One session per
+/// registered stock (price, volume, book) pushed as `REAL` `0B` and `0D` items within 10 ms; the account's
+/// order events (`00`) and holdings (`04`) to every socket that registered those types, whatever its items
+/// (`[""]` or `[]`, §8.4), and a registered stock's VI start and end (`1h`). One session per
 /// appkey, as the live host: a LOGIN that succeeds while another socket is logged in sends that older one
 /// `SYSTEM` `R10001` and closes it (§8.3, §11 simulator 11).
 actor KiwoomRealtimeHub {
@@ -25,6 +27,7 @@ actor KiwoomRealtimeHub {
     private(set) var registrations = 0
     private(set) var itemsPushed = 0
     private(set) var evictions = 0
+    private(set) var accountItemsPushed = 0
 
     /// The `R10001` notice; the live text is not captured in full (§8.3), only its two phrases.
     static let evictionNotice = #"{"trnm":"SYSTEM","code":"R10001","message":"동일한 App key로 접속이 되었습니다. 기존 세션은 종료됩니다"}"#
@@ -88,10 +91,26 @@ actor KiwoomRealtimeHub {
         }
     }
 
-    /// Pushes every registered stock whose state changed since its last push; sends PINGs when due.
+    /// Pushes the queued account and VI items, then every registered stock whose state changed since its last
+    /// push; sends PINGs when due.
     func tick(ping: Bool) async {
         var writes: [(Int, WebSocketOutboundWriter, String)] = []
+        let events = core.state.withLock { $0.market.takeEvents() }
         for (id, connection) in connections {
+            let due = events.filter { e in
+                connection.types.contains(e.type) && (e.type == "00" || e.type == "04" || connection.codes.contains(e.code))
+            }
+            if !due.isEmpty {
+                itemsPushed += due.count
+                accountItemsPushed += due.count { $0.type != "1h" }
+                let items = due.map { e in
+                    let name = e.type == "00" ? "주문체결" : e.type == "04" ? "현물잔고" : "VI발동/해제"
+                    // Account items carry no stock in `item` (they were registered with `[""]`); 9001 names it.
+                    let item = e.type == "1h" ? e.code : ""
+                    return #"{"type":"\#(e.type)","name":"\#(name)","item":"\#(item)","values":"# + String(buffer: SimJSON.buffer(e.values)) + "}"
+                }
+                writes.append((id, connection.outbound, #"{"trnm":"REAL","data":["# + items.joined(separator: ",") + "]}"))
+            }
             var items: [String] = []
             for code in connection.codes.sorted() {
                 guard let (signature, frameItems) = core.realtimeItems(code, types: connection.types, unlessSignature: connection.pushed[code]) else { continue }
@@ -184,9 +203,15 @@ extension KiwoomSimulatorCore {
         }
     }
 
-    /// Moves each of `codes` one random step (the market's own motion between queries).
+    /// Moves each of `codes` one random step (the market's own motion between queries), after starting a VI on
+    /// one of them now and then (`viPerHour`, spread over the steps).
     func stepMarket(_ codes: Set<String>) {
-        let now = SimFormat.time(Date())
-        state.withLock { s in for code in codes.sorted() { s.market.step(code, now: now) } }
+        let now = Date()
+        let chance = configuration.viPerHour * (configuration.realtimeMarketStep?.secondsValue ?? 0) / 3600
+        state.withLock { s in
+            let sorted = codes.sorted()
+            s.market.maybeStartVI(among: sorted, chance: chance, at: now)
+            for code in sorted { s.market.step(code, at: now) }
+        }
     }
 }

@@ -7,9 +7,10 @@ import ServiceLifecycle
 
 /// Kiwoom's REST API on loopback, in Kiwoom's wire format: token issue and revoke, every TR the broker
 /// uses (ka10001, ka10004, ka10100, kt00011, kt10000–kt10003, ka10081, ka10080, kt00001, kt00018,
-/// ka10075), header paging, [8005] expiry, 429 rate limiting, injected latency, the input errors of
+/// ka10075, ka10076), header paging, [8005] expiry, 429 rate limiting, injected latency, the input errors of
 /// the real host (1501/1504/1505, 1511), and the realtime WebSocket at `/api/dostk/websocket` (LOGIN,
-/// REG/REMOVE, PING, `0B`/`0D` pushes). A `Service`: `run()` serves until cancelled or shut down.
+/// REG/REMOVE, PING, `0B`/`0D` pushes, the account's `00`/`04` and VI `1h`). A `Service`: `run()` serves until
+/// cancelled or shut down.
 public final class KiwoomSimulator: Service, Sendable {
     let core: KiwoomSimulatorCore
     let realtime: KiwoomRealtimeHub
@@ -184,6 +185,51 @@ public final class KiwoomSimulator: Service, Sendable {
             return (book.asks.map { ($0.0, $0.1) }, book.bids.map { ($0.0, $0.1) })
         }
     }
+    /// The stock codes registered on the open realtime sockets now.
+    public func realtimeRegisteredCodes() async -> Set<String> { await realtime.registeredCodes() }
+    /// `00`/`04` items pushed (all sockets, all time).
+    public func realtimeAccountItemsPushed() async -> Int { await realtime.accountItemsPushed }
+
+    // MARK: - Market events
+
+    /// Lifts (or, negative, drops) a stock by `percent` over the configured rise time, then lets the move decay
+    /// (half-life `impulseHalfLife`): what a headline does to its stock. The stock must be stepped (registered on
+    /// the realtime socket, or queried) for the move to show.
+    public func impulse(code: String, percent: Double) {
+        core.state.withLock { $0.market.startImpulse(code, percent: percent, at: Date()) }
+    }
+
+    /// The impulse of a simulated headline on its stock: for a headline a rule would trade, +2 % to +8 %; for
+    /// another, −1 % to +1 %; the size drawn from the seed and the headline's key, so a run is repeatable.
+    public func newsImpulse(code: String, key: String, tradeable: Bool) {
+        let draw = Double(SimRandom.hash([code, key, "impulse"], seed: core.configuration.seed) % 10_001) / 10_000
+        impulse(code: code, percent: tradeable ? 2 + 6 * draw : -1 + 2 * draw)
+    }
+
+    /// News impulses a stock has had (all time).
+    public func impulses(_ code: String) -> Int { core.state.withLock { $0.market.quotes[code]?.impulses ?? 0 } }
+
+    /// Starts a volatility interruption on a stock now (none if one is on): `1h` 발동, orders taken but not matched
+    /// until it ends after `viDuration`, then `1h` 해제 and the resting orders matched.
+    public func startVolatilityInterruption(code: String) {
+        core.state.withLock { $0.market.startVI(code, at: Date()) }
+    }
+
+    /// Ends a stock's volatility interruption at its next step (a test hook: the VI's duration is up now).
+    public func endVolatilityInterruption(code: String) {
+        core.state.withLock { s in if s.market.quotes[code]?.viUntil != nil { s.market.quotes[code]?.viUntil = Date() } }
+    }
+
+    /// Refuses the next order after taking it, as the exchange may: the REST reply carries its `ord_no`, then
+    /// `00` pushes `접수` and `거부` with `reason` in 919; nothing rests or fills.
+    public func refuseNextOrder(reason: String) { core.state.withLock { $0.market.refusals.append(reason) } }
+
+    /// True while a stock is in a volatility interruption.
+    public func inVolatilityInterruption(_ code: String) -> Bool { core.state.withLock { $0.market.inVI(code) } }
+
+    /// Moves a stock one step now (as the realtime loop does for registered stocks).
+    public func stepMarket(_ code: String) { core.stepMarket([code]) }
+
     /// The codes and names of the simulated universe.
     public static var universe: [(code: String, name: String)] { KiwoomMarket.universe.map { ($0.code, $0.name) } }
 }

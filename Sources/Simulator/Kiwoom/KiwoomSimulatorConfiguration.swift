@@ -63,6 +63,25 @@ public struct KiwoomSimulatorConfiguration: Sendable {
     /// How often each stock registered on the realtime socket moves on its own (its price walks one
     /// step); nil: only queries and orders move the market. Every change is pushed (`0B`, `0D`).
     public var realtimeMarketStep: Duration?
+    /// Chance per step that a stock jumps 3–8 ticks at once instead of walking up to two (default 2 %): the
+    /// book then moves through stops rather than past them one tick at a time. Our assumption, not a venue figure.
+    public var largeMoveChance: Double = 0.02
+    /// Volatility interruptions (VI) started at random per hour, across the stocks the market steps (default 4).
+    /// KRX reports dozens of VIs a day across the whole market; a few an hour on a 30-stock universe is our
+    /// assumption so exits meet one now and then. 0 turns them off (`startVolatilityInterruption` still works).
+    public var viPerHour: Double = 4
+    /// How long a VI lasts: 2 minutes, as KRX's dynamic VI (a 2-minute single-price call auction; the random
+    /// end of up to 30 s is left out). Orders are taken but not matched meanwhile; `1h` announces start and end.
+    public var viDuration: Duration = .seconds(120)
+    /// How long a news impulse (`impulse(code:percent:)`) takes to reach its full size (default 5 s).
+    public var impulseRise: Duration = .seconds(5)
+    /// Half-life of a news impulse's decay once risen (default 2 minutes: most of a disclosure's move is over
+    /// within minutes); it is gone after ten half-lives.
+    public var impulseHalfLife: Duration = .seconds(120)
+    /// Rows per `ka10076` page (the venue's page size is not documented; 100 is our assumption).
+    public var fillsPageSize: Int = 100
+    /// The mock host's quirk: `ka10076` answers an empty `cntr` list (§9). Off by default, so fills answer.
+    public var emptyFillHistory: Bool = false
 
     /// Creates a configuration.
     public init(appKey: String = "sokbo-simulator-appkey", secretKey: String = "sokbo-simulator-secretkey",
@@ -118,4 +137,9 @@ struct SimRandom: RandomNumberGenerator, Sendable {
         var r = SimRandom(seed: h)
         return r.next()
     }
+}
+
+extension Duration {
+    /// The duration in seconds, as a `Double`.
+    var secondsValue: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

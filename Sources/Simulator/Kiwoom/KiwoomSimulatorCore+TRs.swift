@@ -15,12 +15,13 @@ extension KiwoomSimulatorCore {
             "kt10003": ["dmst_stex_tp", "orig_ord_no", "stk_cd", "cncl_qty"],
             "ka10081": ["stk_cd", "base_dt", "upd_stkpc_tp"], "ka10080": ["stk_cd", "tic_scope", "upd_stkpc_tp"],
             "kt00001": ["qry_tp"], "kt00018": ["qry_tp", "dmst_stex_tp"], "ka10075": ["all_stk_tp", "trde_tp", "stex_tp"],
+            "ka10076": ["qry_tp", "sell_tp", "stex_tp"],
         ]
         for field in required[apiID] ?? [] where ((body[field] as? String) ?? "").isEmpty {
             return reply(failure(2, "입력 값 오류입니다[1511:필수 입력 값에 값이 존재하지 않습니다. 필수입력 파라미터=\(field)]"), apiID: apiID)
         }
         let code = (body["stk_cd"] as? String).flatMap(KiwoomMarket.listedCode)
-        if body["stk_cd"] != nil, !(apiID == "ka10075"), code == nil {
+        if let raw = body["stk_cd"] as? String, !(apiID == "ka10075" || (apiID == "ka10076" && raw.isEmpty)), code == nil {
             let raw = body["stk_cd"] as? String ?? ""
             return reply(failure(7, "서비스를 처리하는 중에 오류가 발생했습니다[1902:종목 정보가 없습니다. 입력한 종목코드 값을 확인바랍니다. 종목코드=\(raw)]"), apiID: apiID)
         }
@@ -37,6 +38,7 @@ extension KiwoomSimulatorCore {
         case "ka10080": return minute(code!, echo: echo, body: body, nextKey: nextKey)
         case "kt00001": return reply(kt00001(), apiID: apiID)
         case "kt00018": return reply(kt00018(), apiID: apiID)
+        case "ka10076": return ka10076(body: body, code: code, nextKey: nextKey)
         default: return reply(ka10075(filter: body["all_stk_tp"] as? String == "1" ? code : nil, side: body["trde_tp"] as? String ?? "0"), apiID: apiID)
         }
     }
@@ -47,7 +49,7 @@ extension KiwoomSimulatorCore {
 
     func ka10001(_ code: String, echo: String) -> JSON {
         state.withLock { s in
-            s.market.step(code, now: SimFormat.time(Date()))
+            s.market.step(code, at: Date())
             guard let q = s.market.quotes[code] else { return [:] }
             let base = q.listing.basePrice
             let sign = { (p: Int) in SimFormat.signed(p, base: base) }
@@ -222,7 +224,7 @@ extension KiwoomSimulatorCore {
         let result = state.withLock { s in
             Result { () throws -> (String, Int, OrderSide?) in
                 let side = s.market.orders.first { $0.number == original }?.side
-                let r = try s.market.cancel(original: original, quantity: qty)
+                let r = try s.market.cancel(original: original, quantity: qty, time: SimFormat.time(Date()))
                 return (r.number, r.cancelled, side)
             }
         }
@@ -330,13 +332,14 @@ extension KiwoomSimulatorCore {
             let p = { (v: Int) in SimFormat.padded(v, width: 15) }
             var rows: [JSON] = []
             var totalPurchase = 0, totalValue = 0
-            for (code, h) in s.market.holdings.sorted(by: { $0.key < $1.key }) where h.quantity > 0 {
+            // A stock sold out today keeps its row with `rmnd_qty` 0, as on the live venue (public clients filter it).
+            for (code, h) in s.market.holdings.sorted(by: { $0.key < $1.key }) where h.quantity > 0 || h.boughtToday > 0 || h.soldToday > 0 {
                 guard let q = s.market.quotes[code] else { continue }
                 let value = h.quantity * q.price
                 totalPurchase += h.cost
                 totalValue += value
                 rows.append(["stk_cd": "A" + code, "stk_nm": q.listing.name, "rmnd_qty": p(h.quantity),
-                             "trde_able_qty": p(s.market.sellable(code)), "pur_pric": p(h.cost / h.quantity),
+                             "trde_able_qty": p(max(0, s.market.sellable(code))), "pur_pric": p(h.quantity > 0 ? h.cost / h.quantity : 0),
                              "cur_prc": SimFormat.padded(q.price, width: 12), "pred_close_pric": SimFormat.padded(q.listing.basePrice, width: 12),
                              "pur_amt": p(h.cost), "evlt_amt": p(value), "evltv_prft": p(value - h.cost),
                              "prft_rt": String(format: "%.2f", h.cost > 0 ? Double(value - h.cost) * 100 / Double(h.cost) : 0),
@@ -349,6 +352,32 @@ extension KiwoomSimulatorCore {
                     "prsm_dpst_aset_amt": p(s.market.cash + totalValue), "tot_loan_amt": p(0), "tot_crd_loan_amt": p(0),
                     "tot_crd_ls_amt": p(0), "acnt_evlt_remn_indv_tot": rows, "return_code": 0, "return_msg": "조회가 완료되었습니다."]
         }
+    }
+
+    /// `ka10076` 체결: one row per order with fills today, newest first (`cntr_qty` the shares filled so far,
+    /// `cntr_pric` their average price), filtered by stock (`qry_tp` 1), side (`sell_tp` 1 sell, 2 buy) and
+    /// `ord_no` (orders older than it); paged by headers. Empty in the mock profile's quirk (§9).
+    func ka10076(body: JSON, code: String?, nextKey: String?) -> Response {
+        let byStock = body["qry_tp"] as? String == "1"
+        let side = body["sell_tp"] as? String ?? "0"
+        let before = (body["ord_no"] as? String).flatMap { Int($0) }
+        let rows: [JSON] = configuration.emptyFillHistory ? [] : state.withLock { s in
+            s.market.orders.reversed().filter { o in
+                o.filled > 0 && (!byStock || o.code == code) && (before.map { (Int(o.number) ?? 0) < $0 } ?? true)
+                    && (side == "0" || (side == "1" && o.side == .sell) || (side == "2" && o.side == .buy))
+            }.map { o in
+                ["ord_no": o.number, "stk_nm": s.market.quotes[o.code]?.listing.name ?? "", "io_tp_nm": o.side == .sell ? "-매도" : "+매수",
+                 "ord_pric": "\(o.isMarketOrder ? 0 : o.price)", "ord_qty": "\(o.quantity)", "cntr_pric": "\(o.filledAmount / o.filled)",
+                 "cntr_qty": "\(o.filled)", "oso_qty": "\(o.open)", "tdy_trde_cmsn": "0", "tdy_trde_tax": "0",
+                 "ord_stt": o.open > 0 ? "접수" : "체결", "trde_tp": o.isMarketOrder ? "3" : "0", "orig_ord_no": o.originalNumber,
+                 "ord_tm": o.time, "stk_cd": o.code, "stex_tp": "1", "stex_tp_txt": "KRX", "sor_yn": "N", "stop_pric": "0"]
+            }
+        }
+        let start = Self.offset(nextKey)
+        let page = Array(rows.dropFirst(start).prefix(max(1, configuration.fillsPageSize)))
+        let more = start + page.count < rows.count
+        return reply(["cntr": page, "return_code": 0, "return_msg": "조회가 완료되었습니다."], apiID: "ka10076",
+                     contYn: more, nextKey: more ? Self.key(start + page.count) : "")
     }
 
     func ka10075(filter: String?, side: String) -> JSON {

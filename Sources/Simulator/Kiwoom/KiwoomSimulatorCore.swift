@@ -50,14 +50,16 @@ final class KiwoomSimulatorCore: Sendable {
     /// api-id → category path segment.
     static let categories: [String: String] = [
         "ka10001": "stkinfo", "ka10100": "stkinfo", "ka10004": "mrkcond",
-        "kt00011": "acnt", "kt00001": "acnt", "kt00018": "acnt", "ka10075": "acnt",
+        "kt00011": "acnt", "kt00001": "acnt", "kt00018": "acnt", "ka10075": "acnt", "ka10076": "acnt",
         "kt10000": "ordr", "kt10001": "ordr", "kt10002": "ordr", "kt10003": "ordr",
         "ka10081": "chart", "ka10080": "chart",
     ]
 
     init(configuration: KiwoomSimulatorConfiguration) {
         self.configuration = configuration
-        self.state = Mutex(State(market: KiwoomMarket(seed: configuration.seed, startingCash: configuration.startingCash),
+        let motion = KiwoomMarket.Motion(largeMoveChance: configuration.largeMoveChance, viDuration: configuration.viDuration.secondsValue,
+                                         impulseRise: configuration.impulseRise.secondsValue, impulseHalfLife: configuration.impulseHalfLife.secondsValue)
+        self.state = Mutex(State(market: KiwoomMarket(seed: configuration.seed, startingCash: configuration.startingCash, motion: motion),
                                  latency: configuration.latency, defaultLatency: configuration.defaultLatency,
                                  rng: SimRandom(seed: configuration.seed ^ 0x5EED)))
     }

@@ -10,6 +10,7 @@ import NIOSSL
 import NIOWebSocket
 import ServiceLifecycle
 import SokboCore
+import Synchronization
 
 /// A local LS OPEN API on loopback, in the real wire format: `POST /oauth2/token`, `POST /oauth2/revoke`,
 /// `POST /stock/investinfo` (t3102) and the WebSocket `/websocket` streaming NWS, with fault injection.
@@ -20,6 +21,7 @@ public final class LSSimulator: Service, Sendable {
     private let logger: Logger
     private let boundPort = BoundPort("the LS simulator's REST server")
     private let boundWebSocketPort = BoundPort("the LS simulator's WebSocket server")
+    private let headlineHandlers = Mutex<[@Sendable (String, [Ticker], Bool) -> Void]>([])
 
     /// Creates the simulator; it listens once `run()` starts.
     public init(configuration: LSSimulatorConfiguration = .init(), logger: Logger = Logger(label: "sokbo.simulator.ls")) {
@@ -79,10 +81,18 @@ public final class LSSimulator: Service, Sendable {
         await state.refuse(count)
     }
 
+    /// Calls `handler` with each headline's realkey, stocks and whether a rule would trade it (false for one
+    /// published by hand), as it is sent or published (simulate mode lifts the stock in the Kiwoom simulator).
+    public func onHeadline(_ handler: @escaping @Sendable (_ realkey: String, _ tickers: [Ticker], _ tradeable: Bool) -> Void) {
+        headlineHandlers.withLock { $0.append(handler) }
+    }
+
     /// Publishes a headline of your choosing to every subscriber at the next tick; returns its realkey.
     @discardableResult
     public func publish(title: String, tickers: [Ticker]) async -> String {
-        await state.enqueue(title: title, tickers: tickers, now: self.configuration.now())
+        let realkey = await state.enqueue(title: title, tickers: tickers, now: self.configuration.now())
+        for handler in headlineHandlers.withLock({ $0 }) { handler(realkey, tickers, false) }
+        return realkey
     }
 
     /// Sends an earlier headline's frame again, byte for byte; false when it is no longer kept.
@@ -165,7 +175,11 @@ public final class LSSimulator: Service, Sendable {
             let elapsed = now - last
             last = now
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            let (targets, frames) = await state.tick(elapsed: seconds, now: self.configuration.now())
+            let (targets, frames, articles) = await state.tick(elapsed: seconds, now: self.configuration.now())
+            if !articles.isEmpty {
+                let handlers = headlineHandlers.withLock { $0 }
+                for article in articles { for handler in handlers { handler(article.realkey, article.tickers, article.shouldTrade) } }
+            }
             for outbound in targets {
                 for frame in frames {
                     do {

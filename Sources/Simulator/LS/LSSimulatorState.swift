@@ -150,15 +150,16 @@ actor LSSimulatorState {
     // MARK: - Stream
 
     /// Produces the frames due after `elapsed` seconds and the sockets to send them to.
-    func tick(elapsed: Double, now: Date) -> (targets: [WebSocketOutboundWriter], frames: [LSWireFrame]) {
+    func tick(elapsed: Double, now: Date) -> (targets: [WebSocketOutboundWriter], frames: [LSWireFrame], articles: [LSArticle]) {
         let instant = ContinuousClock.now
         let targets = connections.values.filter { c in
             c.subscribed && !c.frozen && (c.stalledUntil.map { instant >= $0 } ?? true)
         }.map(\.outbound)
         guard !targets.isEmpty else {
             due = 0
-            return ([], [])
+            return ([], [], [])
         }
+        var articles: [LSArticle] = []
         due = min(due + elapsed * configuration.framesPerSecond, 1_000)
         var frames: [LSWireFrame] = scripted.map { .text($0) }
         counters.newsFramesSent += scripted.count * targets.count
@@ -181,11 +182,12 @@ actor LSSimulatorState {
                 counters.newsFramesGenerated += 1
                 counters.newsFramesSent += targets.count
                 frames.append(.text(frame))
+                articles.append(article)
             } else {
                 break
             }
         }
-        return (targets, frames)
+        return (targets, frames, articles)
     }
 
     func article(_ realkey: String) -> LSArticle? { archive[realkey] }

@@ -2,6 +2,7 @@ import DART
 import Logging
 import ServiceLifecycle
 import SokboCore
+import Trading
 
 /// Starts the DART adapter (key check, corp-code map from DART or the cache) and then runs its poller.
 ///
@@ -51,6 +52,16 @@ final class DARTService: Service, Sendable {
 
     /// The corp-code map once loaded (ticker lookup by company name).
     func corpCodes() async -> CorpCodeRepository? { await started.value?.0.repository }
+}
+
+extension DARTService: CompanyNames {
+    /// Listed company names in a headline, from the corp-code map; nil until it is loaded.
+    func mentions(inHeadline headline: String) async -> [CompanyMention]? {
+        guard let map = await corpCodes()?.map else { return nil }
+        return map.tickers(inHeadline: headline).map {
+            CompanyMention(name: $0.name, offset: $0.offset, length: $0.length, tickers: $0.tickers)
+        }
+    }
 }
 
 /// DART's section of `/api/status`.

@@ -13,12 +13,14 @@ extension Order: Storable {
         var reason: String?
         var eventCount: Int
         var positionBefore: Int?
+        var committedAmount: Int?
     }
 
     /// The row.
     public var row: Row {
         let detail = Detail(rule: rule, price: price, filledQuantity: filledQuantity, averageFillPrice: averageFillPrice,
-                            reason: reason, eventCount: eventCount, positionBefore: positionBefore)
+                            reason: reason, eventCount: eventCount, positionBefore: positionBefore,
+                            committedAmount: committedAmount)
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let json = (try? encoder.encode(detail)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
@@ -47,6 +49,7 @@ extension Order: Storable {
         self.reason = detail.reason
         self.eventCount = detail.eventCount
         self.positionBefore = detail.positionBefore
+        self.committedAmount = detail.committedAmount
         self.updatedAt = Date(epochMilliseconds: updated)
     }
 }

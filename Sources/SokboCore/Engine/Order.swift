@@ -83,6 +83,9 @@ public struct Order: Sendable, Codable, Hashable {
     /// Shares of the ticker held when the order was sent, so reconciliation can tell a fill that left
     /// no open order from a position held before.
     public var positionBefore: Int?
+    /// KRW of the daily budget this buy committed when it was sized (a market order's upper-limit price
+    /// times its shares), so a restart restores the same commitment; nil on sells and on older rows.
+    public var committedAmount: Int?
 
     /// Creates an order in the `intent` state.
     public init(id: String, newsID: String?, rule: String?, ticker: Ticker, side: OrderSide, quantity: Int,
@@ -103,11 +106,19 @@ public struct Order: Sendable, Codable, Hashable {
         self.updatedAt = createdAt
         self.eventCount = 0
         self.positionBefore = nil
+        self.committedAmount = nil
     }
 
     /// The id of a news-driven order: one per news item and ticker, whatever happens afterwards.
     public static func newsOrderID(newsID: String, ticker: Ticker, side: OrderSide = .buy) -> String {
         "n-\(newsID)-\(ticker.code)-\(side.rawValue)"
+    }
+
+    /// KRW this order holds of the daily budget: the amount committed when it was sized for a buy (rows
+    /// stored before that was kept fall back to quantity × limit price), nothing for a sell.
+    public var budgetAmount: Int {
+        guard side == .buy else { return 0 }
+        return committedAmount ?? quantity * (price.limitPrice ?? 0)
     }
 
     /// Shares not yet filled.

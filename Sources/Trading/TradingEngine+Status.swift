@@ -1,0 +1,48 @@
+import Foundation
+import SokboCore
+
+extension TradingEngine {
+    /// Today's orders, newest first.
+    public func todaysOrders() -> [Order] { orders.values.filter { $0.quantity > 0 }.sorted { $0.createdAt > $1.createdAt } }
+
+    /// One order by id.
+    public func order(_ id: String) -> Order? { orders[id] }
+
+    /// What the engine has done, for `/api/status`.
+    public func status() -> EngineStatus {
+        EngineStatus(halted: halted, rules: rules.rules.count, counters: decisionCounters(), committedToday: ledger.committed,
+                     budgetLeft: ledger.budgetLeft(settings.limits), openUnknown: orders.values.filter { $0.state == .unknown }.count,
+                     newsToOrder: latencies.summary())
+    }
+
+    /// The decision counts alone: cheap enough to poll (`status()` also sorts the latency samples).
+    public func decisionCounters() -> Counters {
+        // Counted from today's orders rather than kept by transitions: an order enters the map in several
+        // ways (sizing, restore, manual), and a count kept per transition went negative for those it missed.
+        var counted = counters
+        counted.byState = Dictionary(uniqueKeysWithValues: OrderState.allCases.map { ($0.rawValue, 0) })
+        for order in orders.values where order.quantity > 0 { counted.byState[order.state.rawValue, default: 0] += 1 }
+        return counted
+    }
+
+    /// The raw news-to-order latencies with their stages (benchmarks).
+    public func latencySamples() -> [NewsToOrderStages] { latencies.samples }
+}
+
+/// The engine's section of `/api/status`.
+public struct EngineStatus: Sendable, Codable {
+    /// Kill switch state.
+    public var halted: Bool
+    /// Rules in force.
+    public var rules: Int
+    /// Decision counts.
+    public var counters: TradingEngine.Counters
+    /// KRW committed today.
+    public var committedToday: Int
+    /// KRW left of the daily budget.
+    public var budgetLeft: Int
+    /// Orders awaiting reconciliation.
+    public var openUnknown: Int
+    /// News-to-order latency (headline reaching the engine to the order request leaving), ms.
+    public var newsToOrder: LatencyRecorder.Summary
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Logging
+import SokboCore
+import Synchronization
+@testable import Trading
+
+/// A settable clock the engine reads instead of the wall clock.
+final class TestClock: Sendable {
+    private let current: Mutex<Date>
+
+    /// Starts at 2026-11-26 08:40:00 KST (a Thursday, a trading day).
+    init(_ start: Date = Date(timeIntervalSince1970: 1_795_650_000)) { current = Mutex(start) }
+
+    /// The current time.
+    var now: Date { current.withLock { $0 } }
+
+    /// Moves the clock on.
+    func advance(_ seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
+}
+
+/// An engine over a scripted broker, an in-memory store and a recording sink, on an injected clock.
+struct EngineHarness {
+    let broker: ScriptedBroker
+    let store: MemoryStore
+    let records: RecordingSink
+    let clock: TestClock
+    let engine: TradingEngine
+
+    static let rule = Rule(name: "supply", anyKeywords: ["공급계약"], budget: 1_000_000)
+    static let samsung = Ticker("005930")!
+
+    init(rules: [Rule] = [EngineHarness.rule], broker: ScriptedBroker = ScriptedBroker(), store: MemoryStore = MemoryStore(),
+         clock: TestClock = TestClock(), tickers: (any TickerResolving)? = nil) throws {
+        self.broker = broker
+        self.store = store
+        self.records = RecordingSink()
+        self.clock = clock
+        var logger = Logger(label: "trading-tests")
+        logger.logLevel = .critical
+        engine = TradingEngine(
+            settings: .init(limits: RiskLimits(dailyBudget: 100_000_000, maxOrdersPerDay: 100, buysPerTickerPerDay: 100, cooldownSeconds: 0),
+                            calendar: MarketCalendar(holidays: [], entryStart: 0, entryEnd: 86_400), entryDeadline: .seconds(3_600)),
+            rules: try RuleSet(rules), broker: broker, store: store, records: records, events: nil, logger: logger,
+            tickers: tickers, now: { [clock] in clock.now })
+    }
+
+    /// A headline for `ticker` matching the default rule, received now.
+    func news(_ n: Int, ticker: Ticker? = EngineHarness.samsung, title: String = "삼성전자, 공급계약 체결") -> NewsItem {
+        NewsItem(id: String(format: "20261126100000%010d", n), publishedAt: clock.now, source: "25", title: title,
+                 tickers: ticker.map { [$0] } ?? [], bodySize: 100, category: nil, receivedAt: Date())
+    }
+
+    /// Evaluates and executes one headline; returns its order.
+    @discardableResult
+    func enter(_ n: Int, ticker: Ticker = EngineHarness.samsung) async throws -> Order {
+        guard let plan = await engine.evaluate(news(n, ticker: ticker)) else { throw HarnessError("no plan for headline \(n)") }
+        await engine.execute(plan)
+        guard let order = await engine.order(plan.orderID) else { throw HarnessError("no order for headline \(n)") }
+        return order
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
