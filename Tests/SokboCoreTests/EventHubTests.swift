@@ -46,7 +46,9 @@ import Testing
         #expect(hub.subscriberCount == 0)
     }
 
-    @Test func closeAllEndsEveryOpenStreamAndLaterSubscribersStillReceive() async throws {
+    /// A waiter `closeAll` failed to wake would hang its reader: the time limit makes that a failure.
+    @Test(.timeLimit(.minutes(1)))
+    func closeAllEndsEveryOpenStreamAndLaterSubscribersStillReceive() async throws {
         let hub = EventHub()
         let waiting = Task { var n = 0; for await _ in hub.subscribe() { n += 1 }; return n }
         let behind = hub.subscribe()
