@@ -241,7 +241,9 @@ public final class KiwoomRealtimeService: Service, Sendable {
             group.addTask {
                 // The engine's watch set changed: REG/REMOVE the difference on this socket (once LOGIN succeeded).
                 for await _ in watchChanges { try await self.syncWatch(outbound) }
-                try await Task.sleep(for: .seconds(1 << 40))
+                // The signal ends only when the session does (or another replaced it): wait to be cancelled, as a
+                // task of this group returning would end the session.
+                try await Task.sleep(for: .seconds(86_400 * 365))
             }
             group.addTask {
                 defer { self.quotes.connectionLost() }
