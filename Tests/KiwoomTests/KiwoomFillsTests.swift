@@ -198,6 +198,27 @@ actor PushLog {
         }
     }
 
+    @Test func aModifyIsConfirmedOnItsNewNumberWhichThenFills() async throws {
+        try await withFeed { sim, broker, log in
+            let price = try #require(sim.price("005930"))
+            let original = try accepted(await broker.submit(OrderRequest(clientOrderID: "o", ticker: samsung, side: .buy, quantity: 4,
+                                                                         price: .limit(KRXTick.down(from: price, ticks: 10)))))
+            // kt10002: the same quantity at the best ask, which crosses at once.
+            guard case .accepted(_, let modified) = await broker.client.kt10002(originalOrderNo: original, stockCode: "005930", quantity: 4,
+                                                                              price: KRXTick.up(from: price, ticks: 1)) else {
+                Issue.record("modify not accepted")
+                return
+            }
+            let filled = try await eventually(timeout: .seconds(60)) { await log.filled(modified) == 4 }
+            #expect(filled)
+            let reports = await log.reports(modified)
+            #expect(Array(reports.map(\.status).prefix(2)) == [.received, .confirmed])
+            #expect(reports.prefix(2).allSatisfy { $0.originalOrderNo == original })
+            #expect(await log.filled(original) == 0)
+            #expect(sim.position("005930") == 4)
+        }
+    }
+
     @Test func anOrderRefusedAfterItWasTakenIsReportedAndNeverFills() async throws {
         try await withFeed { sim, broker, log in
             sim.refuseNextOrder(reason: "주문가능수량 초과")
