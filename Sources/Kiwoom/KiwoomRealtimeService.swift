@@ -22,7 +22,7 @@ public final class KiwoomRealtimeService: Service, Sendable {
     public struct Configuration: Sendable {
         /// Where the socket is (`wss://api.kiwoom.com:10000/api/dostk/websocket`); asked before each attempt.
         public var webSocketURL: @Sendable () async throws -> String
-        /// The stocks to watch. Empty: the service idles.
+        /// The stocks to watch (the broker's `watch` set is added to them). Empty with no `accountTypes`: the service idles.
         public var watchlist: [Ticker]
         /// Realtime types registered for each code (`1h`: VI start and end).
         public var types: [String]
