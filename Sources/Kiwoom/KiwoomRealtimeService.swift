@@ -22,7 +22,7 @@ public final class KiwoomRealtimeService: Service, Sendable {
     public struct Configuration: Sendable {
         /// Where the socket is (`wss://api.kiwoom.com:10000/api/dostk/websocket`); asked before each attempt.
         public var webSocketURL: @Sendable () async throws -> String
-        /// The stocks to watch. Empty: the service idles.
+        /// The stocks to watch (the broker's `watch` set is added to them). Empty with no `accountTypes`: the service idles.
         public var watchlist: [Ticker]
         /// Realtime types registered for each code (`1h`: VI start and end).
         public var types: [String]
@@ -241,7 +241,9 @@ public final class KiwoomRealtimeService: Service, Sendable {
             group.addTask {
                 // The engine's watch set changed: REG/REMOVE the difference on this socket (once LOGIN succeeded).
                 for await _ in watchChanges { try await self.syncWatch(outbound) }
-                try await Task.sleep(for: .seconds(1 << 40))
+                // The signal ends only when the session does (or another replaced it): wait to be cancelled, as a
+                // task of this group returning would end the session.
+                try await Task.sleep(for: .seconds(86_400 * 365))
             }
             group.addTask {
                 defer { self.quotes.connectionLost() }

@@ -41,7 +41,8 @@ actor PushLog {
 
 /// Fills and order life against the simulator over loopback, with its limits on: the realtime `00`/`04`/`1h`
 /// pushes reach `KiwoomBroker.pushes()`, consistent with the REST replies; `watch` follows the engine's
-/// positions; `ka10076` and `kt00018` answer the REST side.
+/// positions; `ka10076` and `kt00018` answer the REST side. Waits are long (60 s): they wait on events, and
+/// the machine may be loaded.
 @Suite(.serialized) struct KiwoomFillsTests {
     let samsung = Ticker("005930")!
     let hynix = Ticker("000660")!
@@ -71,8 +72,8 @@ actor PushLog {
             let consumer = Task { for await push in pushes { await log.append(push) } }
             let task = Task { try await service.run() }
             defer { task.cancel(); consumer.cancel() }
-            let connected = try await eventually { await log.index(of: .feed(connected: true)) != nil }
-            #expect(connected, "the account feed comes up")
+            let connected = try await eventually(timeout: .seconds(60)) { await log.index(of: .feed(connected: true)) != nil }
+            try #require(connected, "the account feed comes up (until then the venue's pushes reach nobody)")
             #expect(broker.accountFeedConnected)
             try await body(sim, broker, log)
             task.cancel()
@@ -92,7 +93,7 @@ actor PushLog {
     @Test func aMarketBuyIsReceivedThenFilledAndHeldAndAMarketSellEmptiesIt() async throws {
         try await withFeed { sim, broker, log in
             let buy = try accepted(await broker.submit(OrderRequest(clientOrderID: "b1", ticker: samsung, side: .buy, quantity: 10, price: .market)))
-            let bought = try await eventually {
+            let bought = try await eventually(timeout: .seconds(60)) {
                 let filled = await log.filled(buy), held = await log.holding(samsung)?.quantity
                 return filled == 10 && held == 10
             }
@@ -109,7 +110,7 @@ actor PushLog {
 
             // A market sell (kt10001, trde_tp "3", ord_uv "") end to end.
             let sell = try accepted(await broker.submit(OrderRequest(clientOrderID: "s1", ticker: samsung, side: .sell, quantity: 10, price: .market)))
-            let sold = try await eventually {
+            let sold = try await eventually(timeout: .seconds(60)) {
                 let filled = await log.filled(sell), held = await log.holding(samsung)?.quantity
                 return filled == 10 && held == 0
             }
@@ -129,11 +130,11 @@ actor PushLog {
             let offered = sim.book("005930").asks.reduce(0) { $0 + $1.quantity }
             let quantity = offered + 40
             let number = try accepted(await broker.submit(OrderRequest(clientOrderID: "big", ticker: samsung, side: .buy, quantity: quantity, price: .market)))
-            let firstSweep = try await eventually { await log.filled(number) == offered }
+            let firstSweep = try await eventually(timeout: .seconds(60)) { await log.filled(number) == offered }
             #expect(firstSweep, "the ten levels are taken, one execution each")
             #expect(await log.reports(number).last?.openQuantity == 40)
             // The rest waits on the book; each step of the market brings new offers.
-            let done = try await eventually {
+            let done = try await eventually(timeout: .seconds(60)) {
                 sim.stepMarket("005930")
                 return await log.filled(number) == quantity
             }
@@ -148,7 +149,7 @@ actor PushLog {
     @Test func aRestingLimitSellFillsWhenTheNewsLiftsThePriceToIt() async throws {
         try await withFeed { sim, broker, log in
             let buy = try accepted(await broker.submit(OrderRequest(clientOrderID: "b", ticker: samsung, side: .buy, quantity: 5, price: .market)))
-            let bought = try await eventually { await log.filled(buy) == 5 }
+            let bought = try await eventually(timeout: .seconds(60)) { await log.filled(buy) == 5 }
             #expect(bought)
             let target = KRXTick.up(from: try #require(sim.price("005930")), ticks: 5)
             let sell = try accepted(await broker.submit(OrderRequest(clientOrderID: "tp", ticker: samsung, side: .sell, quantity: 5, price: .limit(target))))
@@ -157,7 +158,7 @@ actor PushLog {
             #expect(await log.filled(sell) == 0)
 
             sim.impulse(code: "005930", percent: 5)
-            let filled = try await eventually {
+            let filled = try await eventually(timeout: .seconds(60)) {
                 sim.stepMarket("005930")
                 return await log.filled(sell) == 5
             }
@@ -174,7 +175,7 @@ actor PushLog {
             let order = try accepted(await broker.submit(OrderRequest(clientOrderID: "c", ticker: samsung, side: .buy, quantity: 7, price: .limit(limit))))
             // kt10003 with cncl_qty "0": the whole remainder.
             let cancel = try accepted(await broker.cancel(CancelRequest(brokerOrderNo: order, ticker: samsung)))
-            let confirmed = try await eventually {
+            let confirmed = try await eventually(timeout: .seconds(60)) {
                 let cancelReports = await log.reports(cancel), orderReports = await log.reports(order)
                 return cancelReports.contains { $0.status == .confirmed } && orderReports.contains { $0.status == .cancelled }
             }
@@ -190,10 +191,31 @@ actor PushLog {
             #expect(try #require(sim.price("005930")) < limit)
             // A later order's report arrives after everything queued before it.
             let marker = try accepted(await broker.submit(OrderRequest(clientOrderID: "m", ticker: hynix, side: .buy, quantity: 1, price: .market)))
-            let markerSeen = try await eventually { await !log.reports(marker).isEmpty }
+            let markerSeen = try await eventually(timeout: .seconds(60)) { await !log.reports(marker).isEmpty }
             #expect(markerSeen)
             #expect(await log.filled(order) == 0)
             #expect(sim.position("005930") == 0)
+        }
+    }
+
+    @Test func aModifyIsConfirmedOnItsNewNumberWhichThenFills() async throws {
+        try await withFeed { sim, broker, log in
+            let price = try #require(sim.price("005930"))
+            let original = try accepted(await broker.submit(OrderRequest(clientOrderID: "o", ticker: samsung, side: .buy, quantity: 4,
+                                                                         price: .limit(KRXTick.down(from: price, ticks: 10)))))
+            // kt10002: the same quantity at the best ask, which crosses at once.
+            guard case .accepted(_, let modified) = await broker.client.kt10002(originalOrderNo: original, stockCode: "005930", quantity: 4,
+                                                                              price: KRXTick.up(from: price, ticks: 1)) else {
+                Issue.record("modify not accepted")
+                return
+            }
+            let filled = try await eventually(timeout: .seconds(60)) { await log.filled(modified) == 4 }
+            #expect(filled)
+            let reports = await log.reports(modified)
+            #expect(Array(reports.map(\.status).prefix(2)) == [.received, .confirmed])
+            #expect(reports.prefix(2).allSatisfy { $0.originalOrderNo == original })
+            #expect(await log.filled(original) == 0)
+            #expect(sim.position("005930") == 4)
         }
     }
 
@@ -201,12 +223,12 @@ actor PushLog {
         try await withFeed { sim, broker, log in
             sim.refuseNextOrder(reason: "주문가능수량 초과")
             let refused = try accepted(await broker.submit(OrderRequest(clientOrderID: "r", ticker: samsung, side: .buy, quantity: 2, price: .market)))
-            let reported = try await eventually { await log.reports(refused).contains { $0.status == .rejected } }
+            let reported = try await eventually(timeout: .seconds(60)) { await log.reports(refused).contains { $0.status == .rejected } }
             #expect(reported)
             #expect(await log.reports(refused).map(\.status) == [.received, .rejected])
             #expect(await log.reports(refused).last?.reason == "주문가능수량 초과")
             let next = try accepted(await broker.submit(OrderRequest(clientOrderID: "n", ticker: samsung, side: .buy, quantity: 2, price: .market)))
-            let filled = try await eventually { await log.filled(next) == 2 }
+            let filled = try await eventually(timeout: .seconds(60)) { await log.filled(next) == 2 }
             #expect(filled)
             #expect(await log.filled(refused) == 0)
             #expect(sim.position("005930") == 2)
@@ -216,13 +238,13 @@ actor PushLog {
     @Test func aDroppedFeedIsReportedAndComesBackRegistered() async throws {
         try await withFeed { sim, broker, log in
             await sim.dropRealtimeConnections()
-            let down = try await eventually { await log.index(of: .feed(connected: false)) != nil ? !broker.accountFeedConnected : false }
+            let down = try await eventually(timeout: .seconds(60)) { await log.index(of: .feed(connected: false)) != nil ? !broker.accountFeedConnected : false }
             #expect(down)
-            let back = try await eventually { await log.count(of: .feed(connected: true)) == 2 ? broker.accountFeedConnected : false }
+            let back = try await eventually(timeout: .seconds(60)) { await log.count(of: .feed(connected: true)) == 2 ? broker.accountFeedConnected : false }
             #expect(back)
             // The account types were registered again on the new socket.
             let number = try accepted(await broker.submit(OrderRequest(clientOrderID: "after", ticker: samsung, side: .buy, quantity: 1, price: .market)))
-            let pushed = try await eventually { await log.filled(number) == 1 }
+            let pushed = try await eventually(timeout: .seconds(60)) { await log.filled(number) == 1 }
             #expect(pushed)
         }
     }
@@ -233,21 +255,21 @@ actor PushLog {
         try await withFeed(configuration) { sim, broker, log in
             #expect(await log.quotes(hynix) == 0)
             await broker.watch([samsung, hynix])
-            let flowing = try await eventually {
+            let flowing = try await eventually(timeout: .seconds(60)) {
                 let h = await log.quotes(hynix), s = await log.quotes(samsung)
                 return h >= 3 && s >= 3
             }
             #expect(flowing)
             await broker.watch([samsung])
-            let removed = try await eventually { !(await sim.realtimeRegisteredCodes()).contains("000660") }
+            let removed = try await eventually(timeout: .seconds(60)) { !(await sim.realtimeRegisteredCodes()).contains("000660") }
             #expect(removed)
             // Everything pushed before the REMOVE was taken has arrived once a later order's report has.
             let marker = try accepted(await broker.submit(OrderRequest(clientOrderID: "m", ticker: samsung, side: .buy, quantity: 1, price: .market)))
-            let markerSeen = try await eventually { await !log.reports(marker).isEmpty }
+            let markerSeen = try await eventually(timeout: .seconds(60)) { await !log.reports(marker).isEmpty }
             #expect(markerSeen)
             let hynixQuotes = await log.quotes(hynix)
             let samsungQuotes = await log.quotes(samsung)
-            let stillFlowing = try await eventually { await log.quotes(samsung) >= samsungQuotes + 5 }
+            let stillFlowing = try await eventually(timeout: .seconds(60)) { await log.quotes(samsung) >= samsungQuotes + 5 }
             #expect(stillFlowing)
             #expect(await log.quotes(hynix) == hynixQuotes, "no tick of a removed stock")
         }
@@ -256,16 +278,16 @@ actor PushLog {
     @Test func aVolatilityInterruptionHaltsTradingUntilItEnds() async throws {
         try await withFeed(watchlist: [samsung]) { sim, broker, log in
             sim.startVolatilityInterruption(code: "005930")
-            let halted = try await eventually { await log.index(of: .halt(samsung, true)) != nil }
+            let halted = try await eventually(timeout: .seconds(60)) { await log.index(of: .halt(samsung, true)) != nil }
             #expect(halted)
             let number = try accepted(await broker.submit(OrderRequest(clientOrderID: "vi", ticker: samsung, side: .buy, quantity: 3, price: .market)))
-            let received = try await eventually { await !log.reports(number).isEmpty }
+            let received = try await eventually(timeout: .seconds(60)) { await !log.reports(number).isEmpty }
             #expect(received, "the order is taken during the VI")
             sim.stepMarket("005930")
             #expect(sim.inVolatilityInterruption("005930"))
             sim.endVolatilityInterruption(code: "005930")
             sim.stepMarket("005930")
-            let filled = try await eventually { await log.filled(number) == 3 }
+            let filled = try await eventually(timeout: .seconds(60)) { await log.filled(number) == 3 }
             #expect(filled)
             let pushes = await log.pushes
             let end = try #require(pushes.firstIndex(of: .halt(samsung, false)))

@@ -44,10 +44,13 @@ import Testing
             let live = try await broker.snapshot(samsung)
             #expect(live.source == .realtime)
             #expect(sim.totalRequests == before, "no REST request for a watched stock")
-            let book = sim.book("005930")
-            #expect(live.book?.asks.first?.price == book.asks[0].price)
-            #expect(live.book?.bids.first?.price == book.bids[0].price)
-            #expect(live.price == sim.price("005930"))
+            // The subscription's REST seeding (ka10001 steps the simulated price) may still have its push in flight.
+            let caughtUp = try await eventually {
+                let live = try await broker.snapshot(samsung), book = sim.book("005930")
+                return live.source == .realtime && live.price == sim.price("005930")
+                    && live.book?.asks.first?.price == book.asks[0].price && live.book?.bids.first?.price == book.bids[0].price
+            }
+            #expect(caughtUp, "the live quote is the simulator's book")
             #expect(live.halted == false)
             #expect(live.marginRatePercent != nil)
 

@@ -140,6 +140,6 @@ struct SimRandom: RandomNumberGenerator, Sendable {
 }
 
 extension Duration {
-    /// The duration in seconds, as a `Double`.
+    /// The duration in seconds, as a `Double` (the one conversion the simulators share).
     var secondsValue: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -165,8 +165,7 @@ final class KiwoomSimulatorCore: Sendable {
             var refilled: [(String, (tokens: Double, last: ContinuousClock.Instant))] = []
             for (key, bucket) in limits {
                 var b = s.buckets[key] ?? (Double(bucket.burst), now)
-                let elapsed = b.last.duration(to: now).components
-                let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+                let seconds = b.last.duration(to: now).secondsValue
                 b.tokens = min(Double(bucket.burst), b.tokens + seconds * bucket.perSecond)
                 b.last = now
                 refilled.append((key, b))
@@ -225,7 +224,7 @@ final class KiwoomSimulatorCore: Sendable {
     func rateLimited(_ apiID: String, retryAfter: Duration? = nil) -> Response {
         var response = reply(failure(5, "허용된 요청 개수를 초과하였습니다[1700:허용된 요청 개수를 초과하였습니다. API ID=\(apiID)]"), apiID: apiID, status: .tooManyRequests)
         if let retryAfter {
-            let seconds = Double(retryAfter.components.seconds) + Double(retryAfter.components.attoseconds) / 1e18
+            let seconds = retryAfter.secondsValue
             response.headers[.retryAfter] = String(Int(seconds.rounded(.up)))
         }
         return response

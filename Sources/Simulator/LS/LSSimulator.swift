@@ -174,7 +174,7 @@ public final class LSSimulator: Service, Sendable {
             let now = ContinuousClock.now
             let elapsed = now - last
             last = now
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let seconds = elapsed.secondsValue
             let (targets, frames, articles) = await state.tick(elapsed: seconds, now: self.configuration.now())
             if !articles.isEmpty {
                 let handlers = headlineHandlers.withLock { $0 }
