@@ -164,8 +164,7 @@ public final class LSSimulator: Service, Sendable {
             let now = ContinuousClock.now
             let elapsed = now - last
             last = now
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            let (targets, frames) = await state.tick(elapsed: seconds, now: self.configuration.now())
+            let (targets, frames) = await state.tick(elapsed: elapsed.seconds, now: self.configuration.now())
             for outbound in targets {
                 for frame in frames {
                     do {
