@@ -43,3 +43,19 @@ public struct TokenBucket: Sendable, Equatable {
         return now + .nanoseconds(Int64((missing / rate * 1e9).rounded()))
     }
 }
+
+extension TokenBucket {
+    /// A configured limit: a sustained rate and a burst (the client's pacing and the simulated venue's).
+    public struct Limit: Sendable, Hashable {
+        /// Requests per second, sustained.
+        public var perSecond: Double
+        /// Requests allowed at once after idling.
+        public var burst: Int
+
+        /// Creates a limit.
+        public init(perSecond: Double, burst: Int) {
+            self.perSecond = perSecond
+            self.burst = burst
+        }
+    }
+}

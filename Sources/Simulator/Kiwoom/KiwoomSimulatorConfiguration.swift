@@ -1,4 +1,5 @@
 import Foundation
+import SokboCore
 
 /// How the Kiwoom simulator behaves. Defaults follow §10 of the venue spec (simulator defaults).
 public struct KiwoomSimulatorConfiguration: Sendable {
@@ -11,18 +12,7 @@ public struct KiwoomSimulatorConfiguration: Sendable {
     }
 
     /// A token bucket.
-    public struct Bucket: Sendable, Hashable {
-        /// Requests per second.
-        public var perSecond: Double
-        /// Burst.
-        public var burst: Int
-
-        /// Creates a bucket.
-        public init(perSecond: Double, burst: Int) {
-            self.perSecond = perSecond
-            self.burst = burst
-        }
-    }
+    public typealias Bucket = TokenBucket.Limit
 
     /// The accepted app key.
     public var appKey: String
