@@ -12,6 +12,8 @@ private final class Source: Sendable {
     let calls = Mutex(0)
     let lifetime = Mutex<TimeInterval>(3_600)
     let fails = Mutex(false)
+    /// Callers that have started (for the single-flight test).
+    let started = Mutex(0)
     /// When set, the value every request returns (a venue that hands back the same token).
     let fixed = Mutex<(value: String, expiresAt: Date)?>(nil)
 
@@ -52,10 +54,16 @@ private final class Source: Sendable {
             return .init(value: "T", expiresAt: source.now.addingTimeInterval(3_600))
         }
         let values = try await withThrowingTaskGroup(of: String.self) { group in
-            for _ in 0..<50 { group.addTask { try await cache.value() } }
-            // Let every caller reach the cache while the first fetch is held open.
-            while source.requests == 0 { await Task.yield() }
-            for _ in 0..<1_000 { await Task.yield() }
+            for _ in 0..<50 {
+                group.addTask {
+                    source.started.withLock { $0 += 1 }
+                    return try await cache.value()
+                }
+            }
+            // The first fetch is held open until every caller has started (waiting on progress, not on a count
+            // of yields, which a loaded machine can make arbitrarily slow).
+            while source.requests == 0 || source.started.withLock({ $0 }) < 50 { await Task.yield() }
+            for _ in 0..<10 { await Task.yield() }
             gate.set(0)
             return try await group.reduce(into: [String]()) { $0.append($1) }
         }
