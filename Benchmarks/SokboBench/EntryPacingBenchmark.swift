@@ -104,6 +104,6 @@ enum LookupSampler {
     }
 
     private static func ms(_ d: Duration) -> Double {
-        Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+        d.milliseconds
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import SokboCore
 
 /// The floor under any REST call on this machine: a trivial POST from AsyncHTTPClient to a Hummingbird
 /// route on loopback (a Kiwoom-sized reply, no work on either side), back to back and after a pause.
@@ -22,12 +23,12 @@ enum LoopbackFloorBenchmark: BenchmarkCase {
             _ = try await request.body.collect(upTo: 1 << 20)
             return Response(status: .ok, headers: [.contentType: "application/json;charset=UTF-8"], body: .init(byteBuffer: reply))
         }
-        let port = PortBox()
+        let port = SetOnce<Int>()
         let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in port.set(channel.localAddress?.port) }, logger: logger)
+                              onServerRunning: { channel in port.set(channel.localAddress?.port ?? 0) }, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.run() }
-            let url = "http://127.0.0.1:\(try await port.wait())/api/dostk/mrkcond"
+            let url = "http://127.0.0.1:\(try await port.boundPort())/api/dostk/mrkcond"
             @Sendable func call() async throws {
                 var request = HTTPClientRequest(url: url)
                 request.method = .POST
@@ -40,7 +41,7 @@ enum LoopbackFloorBenchmark: BenchmarkCase {
                 let start = ContinuousClock.now
                 try await body()
                 let d = start.duration(to: .now)
-                return Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+                return d.milliseconds
             }
             for _ in 0..<50 { try await call() }
             print("| case | p50 ms | p99 ms |")

@@ -1,5 +1,6 @@
 import Foundation
 import LSNews
+import SokboCore
 
 /// Parses realistic NWS frames from bytes to `NewsItem` on one core and reports frames per second.
 enum NewsParsingBenchmark: BenchmarkCase {
@@ -27,7 +28,7 @@ enum NewsParsingBenchmark: BenchmarkCase {
                 if case .news = try LSFrameParser.parse(frames[i & 63], receivedAt: now) { accepted += 1 }
             }
         }
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.seconds
         let bytes = frames.map(\.count).reduce(0, +) / frames.count
         print("| case | frames | avg bytes | seconds | frames/s |")
         print("|---|---|---|---|---|")

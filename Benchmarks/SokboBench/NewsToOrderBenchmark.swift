@@ -48,7 +48,7 @@ enum NewsToOrderBenchmark: BenchmarkCase {
                 let sorted = durations.sorted()
                 func ms(_ q: Double) -> String {
                     let d = sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * q))]
-                    return String(format: "%.3f", Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15)
+                    return String(format: "%.3f", d.milliseconds)
                 }
                 return "p50 \(ms(0.5)) ms, p99 \(ms(0.99)) ms, max \(ms(1)) ms"
             }

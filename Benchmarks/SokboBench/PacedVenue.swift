@@ -138,7 +138,7 @@ struct PacedVenue {
 
     func ms(_ d: Duration) -> Int { Int(milliseconds(d).rounded()) }
 
-    func milliseconds(_ d: Duration) -> Double { Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15 }
+    func milliseconds(_ d: Duration) -> Double { d.milliseconds }
 }
 
 extension KiwoomConfiguration {

@@ -58,7 +58,7 @@ enum SlowBrokerBenchmark: BenchmarkCase {
             let idleP99 = percentile(idle, 0.99), duringP99 = percentile(during, 0.99)
             print("| GET /health, nothing in flight | p50 \(fmt(percentile(idle, 0.5))) ms, p99 \(fmt(idleP99)) ms (n=\(idle.count)) |")
             print("| GET /health while an order waits 2 s at the broker and headlines keep coming | p50 \(fmt(percentile(during, 0.5))) ms, p99 \(fmt(duringP99)) ms (n=\(during.count)); p99 ratio to idle \(fmt(duringP99 / idleP99)) |")
-            let ms = duringOrders.map { Double($0.components.seconds) * 1000 + Double($0.components.attoseconds) / 1e15 }
+            let ms = duringOrders.map(\.milliseconds)
             print("| news-to-order of other stocks while it waits (\(ms.count) orders in \(rounds) rounds; venue rate limits LIFTED) | p50 \(fmt(percentile(ms, 0.5))) ms, p99 \(fmt(percentile(ms, 0.99))) ms, max \(fmt(ms.max() ?? .nan)) ms |")
         }
     }

@@ -32,11 +32,11 @@ enum SnapshotLatencyBenchmark: BenchmarkCase {
 
             let router = Router(context: SokboRequestContext.self)
             StockRoutes(broker: broker).register(on: router.group("api"))
-            let apiPort = PortBox()
+            let apiPort = SetOnce<Int>()
             let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                                  onServerRunning: { channel in apiPort.set(channel.localAddress?.port) }, logger: logger)
+                                  onServerRunning: { channel in apiPort.set(channel.localAddress?.port ?? 0) }, logger: logger)
             group.addTask { try await app.run() }
-            let port = try await apiPort.wait()
+            let port = try await apiPort.boundPort()
             let apiURL = "http://127.0.0.1:\(port)/api/stocks/005930"
 
             print("| case | p50 ms | p99 ms | p50 / one call |")
@@ -87,7 +87,7 @@ enum SnapshotLatencyBenchmark: BenchmarkCase {
         let start = ContinuousClock.now
         try await body()
         let d = ContinuousClock.now - start
-        return Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+        return d.milliseconds
     }
 
     static func percentile(_ samples: [Double], _ p: Double) -> Double {
@@ -97,18 +97,10 @@ enum SnapshotLatencyBenchmark: BenchmarkCase {
     }
 }
 
-/// The port the API server bound, set from `onServerRunning`.
-final class PortBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var port: Int?
-
-    func set(_ value: Int?) { lock.withLock { port = value } }
-
-    func wait() async throws -> Int {
-        for _ in 0..<3_000 {
-            if let p = lock.withLock({ port }) { return p }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        throw BenchError("API server did not start")
+extension SetOnce<Int> {
+    /// The API server's port once it listens (set from `onServerRunning`); waits up to 30 s.
+    func boundPort() async throws -> Int {
+        guard let port = try await wait(timeout: .seconds(30)) else { throw BenchError("API server did not start") }
+        return port
     }
 }

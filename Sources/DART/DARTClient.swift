@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
+import SokboCore
 
 /// The raw Open DART client: one method per endpoint, DART's status codes turned into `DARTError`.
 /// Every request is charged to the shared `DARTRequestBudget` before it leaves, so nothing exceeds the key's day.
@@ -117,8 +118,7 @@ public struct DARTClient: Sendable {
         request.method = .GET
         request.headers.add(name: "User-Agent", value: configuration.userAgent)
         request.headers.add(name: "Accept", value: "application/json, application/xml, application/zip, */*")
-        let timeout = TimeAmount.nanoseconds(Int64(configuration.requestTimeout.components.seconds) * 1_000_000_000
-            + configuration.requestTimeout.components.attoseconds / 1_000_000_000)
+        let timeout = TimeAmount.nanoseconds(configuration.requestTimeout.nanoseconds)
         do {
             let response = try await http.execute(request, timeout: timeout)
             guard response.status == .ok else {

@@ -85,7 +85,7 @@ public actor DARTPoller: Service {
             mapEntries: map?.entries ?? 0, mapListed: map?.listed ?? 0, pollsToday: pollsToday,
             pollRequestsToday: pollRequestsToday, requestsToday: budget.used, budgetLeft: budget.left,
             pollBudgetLeft: min(budget.left, max(0, configuration.pollBudget - pollRequestsToday)),
-            intervalMs: Int(interval.components.seconds * 1000 + interval.components.attoseconds / 1_000_000_000_000_000),
+            intervalMs: Int(interval.milliseconds),
             delivered: delivered, rejectedRows: rejectedRows, lastPollAt: lastPollAt, backoffUntil: backoffUntil.flatMap { $0 > now ? $0 : nil },
             lastError: lastError ?? map?.lastRefreshError, lastFullyPolledDay: lastFullyPolled, hours: hours.description)
     }

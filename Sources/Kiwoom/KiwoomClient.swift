@@ -168,15 +168,14 @@ public final class KiwoomClient: Sendable {
         return .milliseconds(Int64(min(seconds, 3_600) * 1_000))
     }
 
-    /// Exponential back-off with jitter: base · 2^(attempt−1) · [0.5, 1.0).
+    /// Exponential back-off with jitter: base · 2^(attempt−1) · [0.5, 1.0].
     func backoff(attempt: Int) -> Duration {
         Self.backoff(attempt: attempt, base: configuration.retryBaseDelay)
     }
 
     /// Exponential back-off with jitter from `base`.
     static func backoff(attempt: Int, base: Duration) -> Duration {
-        let bound = base.seconds * pow(2, Double(attempt - 1))
-        return .milliseconds(Int(bound * Double.random(in: 0.5..<1.0) * 1000))
+        Backoff(initial: base).delay(attempt: attempt)
     }
 
     // MARK: - Orders

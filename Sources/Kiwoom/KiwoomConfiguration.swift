@@ -1,3 +1,5 @@
+import SokboCore
+
 /// Everything the Kiwoom REST broker needs. Built from plain values; the app maps its `kiwoom` config
 /// scope (`KIWOOM_BASE_URL`, `KIWOOM_APPKEY`, `KIWOOM_SECRETKEY`, …) onto it.
 public struct KiwoomConfiguration: Sendable, CustomStringConvertible {
@@ -92,18 +94,7 @@ public struct KiwoomConfiguration: Sendable, CustomStringConvertible {
 /// skew), per category two below the presumed 5 (400 ms of skew).
 public struct KiwoomRateLimits: Sendable {
     /// One bucket: a sustained rate and a burst.
-    public struct Bucket: Sendable, Hashable {
-        /// Requests per second, sustained.
-        public var perSecond: Double
-        /// Requests allowed at once after idling.
-        public var burst: Int
-
-        /// Creates a bucket.
-        public init(perSecond: Double, burst: Int) {
-            self.perSecond = perSecond
-            self.burst = burst
-        }
-    }
+    public typealias Bucket = TokenBucket.Limit
 
     /// All query api-ids together: 5/s, burst 3 (terms: 조회 5/s; `KIWOOM_QUERIES_PER_SECOND`, `KIWOOM_QUERIES_BURST`).
     public var queries: Bucket

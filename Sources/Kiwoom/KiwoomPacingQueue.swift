@@ -13,30 +13,34 @@ import SokboCore
 struct KiwoomPacingQueue: Sendable {
     typealias Instant = ContinuousClock.Instant
 
-    /// One token bucket, refilled continuously, with an optional pause after a 429.
+    /// One token bucket (`TokenBucket`), with an optional pause after a 429.
     struct Bucket: Sendable {
-        let rate: Double
-        let burst: Double
-        var tokens: Double
-        var last: Instant
+        /// The tokens and their continuous refill.
+        var pool: TokenBucket
         /// No token is handed out before this instant (a 429 pause).
         var pausedUntil: Instant?
         /// 429s since the last success on this bucket (each doubles the next pause).
         var strikes = 0
 
+        /// Tokens held at `last`.
+        var tokens: Double {
+            get { pool.tokens }
+            set { pool.tokens = newValue }
+        }
+
+        /// When `tokens` was last brought up to date.
+        var last: Instant {
+            get { pool.last }
+            set { pool.last = newValue }
+        }
+
         init(_ limit: KiwoomRateLimits.Bucket, now: Instant) {
-            rate = max(limit.perSecond, 1e-9)
-            burst = Double(max(limit.burst, 1))
-            tokens = burst
-            last = now
+            pool = TokenBucket(rate: max(limit.perSecond, 1e-9), burst: Double(max(limit.burst, 1)), now: now)
         }
 
         /// Adds the tokens earned since the last look (none while paused).
         mutating func refill(to now: Instant) {
-            let from = max(last, pausedUntil ?? last)
-            guard now > from else { return }
-            tokens = min(burst, tokens + from.duration(to: now).seconds * rate)
-            last = now
+            pool.refill(to: now, earningFrom: pausedUntil)
         }
 
         /// True when a token may be taken at `now` (after `refill`).
@@ -46,13 +50,8 @@ struct KiwoomPacingQueue: Sendable {
 
         /// When the bucket will have held `count` tokens, if every token is taken as soon as it exists.
         func earliest(_ count: Int, now: Instant) -> Instant {
-            var copy = self
             let start = max(now, pausedUntil ?? now)
-            copy.refill(to: start)
-            let missing = Double(count) - copy.tokens
-            guard missing > Self.epsilon else { return start }
-            // Whole nanoseconds, so that slots computed from the same rate compare equal.
-            return start + .nanoseconds(Int64((missing / rate * 1e9).rounded()))
+            return pool.instant(holding: Double(count), after: start, earningFrom: pausedUntil, tolerance: Self.epsilon)
         }
 
         /// A millionth of a token: what rounding may leave short of a whole one.
@@ -126,8 +125,7 @@ struct KiwoomPacingQueue: Sendable {
         if let retryAfter {
             pause = max(retryAfter, .zero)
         } else {
-            let doubled = limits.backoff.seconds * Double(1 << min(bucket.strikes, 20))
-            pause = .seconds(min(doubled, limits.maxBackoff.seconds))
+            pause = Backoff(initial: limits.backoff, cap: limits.maxBackoff).bound(attempt: bucket.strikes + 1)
         }
         bucket.strikes += 1
         let until = max(bucket.pausedUntil ?? now, now + pause)

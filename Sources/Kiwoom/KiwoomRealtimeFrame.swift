@@ -1,4 +1,5 @@
 import Foundation
+import SokboCore
 
 /// One text frame of Kiwoom's realtime WebSocket (`/api/dostk/websocket`), classified by its `trnm`.
 /// Formats: `../shared/venues/kiwoom-rest.md` §8.
@@ -130,6 +131,6 @@ public enum KiwoomRealtimeFrame: Sendable, Equatable {
     }
 
     private static func escaped(_ s: String) -> String {
-        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        JSONString.escaped(s)
     }
 }

@@ -194,8 +194,7 @@ public final class KiwoomRealtimeService: Service, Sendable {
     }
 
     func backoff(attempt: Int) -> Duration {
-        let bound = min(configuration.backoffCap.seconds, configuration.backoffInitial.seconds * pow(2, Double(min(max(attempt - 1, 0), 30))))
-        return .milliseconds(Int64(Double.random(in: (bound / 2)...max(bound, 0.001)) * 1000))
+        Backoff(initial: configuration.backoffInitial, cap: configuration.backoffCap).delay(attempt: attempt)
     }
 
     private func connectOnce() async throws {

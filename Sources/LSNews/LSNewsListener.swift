@@ -98,7 +98,7 @@ public final class LSNewsListener: Service, Sendable {
                 delay = backoff(attempt: failures - 1)
             }
             if Task.isCancelled { return }
-            let next = Date().addingTimeInterval(LSTokenProvider.seconds(delay))
+            let next = Date().addingTimeInterval(delay.seconds)
             update { $0.state = .backingOff; $0.connectedSince = nil; $0.nextAttemptAt = next }
             do { try await Task.sleep(for: delay) } catch { return }
         }
@@ -106,10 +106,7 @@ public final class LSNewsListener: Service, Sendable {
 
     /// Full-jitter exponential back-off: uniform in [0, min(cap, initial × 2^attempt)].
     func backoff(attempt: Int) -> Duration {
-        let initial = LSTokenProvider.seconds(configuration.backoffInitial)
-        let cap = LSTokenProvider.seconds(configuration.backoffCap)
-        let bound = min(cap, initial * pow(2, Double(min(attempt, 30))))
-        return .milliseconds(Int64(Double.random(in: 0...max(bound, 0.001)) * 1000))
+        Backoff(initial: configuration.backoffInitial, cap: configuration.backoffCap, jitter: 1).delay(attempt: attempt + 1)
     }
 
     private func connectOnce() async -> Outcome {
@@ -289,13 +286,6 @@ public final class LSNewsListener: Service, Sendable {
 
     /// The NWS registration: the bare token, never `Bearer …` (spec §5.2).
     static func subscribeFrame(token: LSToken) -> String {
-        let escaped = token.value.unicodeScalars.map { s -> String in
-            switch s {
-            case "\"": "\\\""
-            case "\\": "\\\\"
-            default: s.value < 0x20 ? String(format: "\\u%04x", s.value) : String(s)
-            }
-        }.joined()
-        return #"{"header":{"token":""# + escaped + #"","tr_type":"3"},"body":{"tr_cd":"NWS","tr_key":"NWS001"}}"#
+        return #"{"header":{"token":""# + JSONString.escaped(token.value) + #"","tr_type":"3"},"body":{"tr_cd":"NWS","tr_key":"NWS001"}}"#
     }
 }

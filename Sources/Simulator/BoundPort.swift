@@ -1,22 +1,23 @@
-import Synchronization
+import SokboCore
 
 /// The port a simulator's server bound, set once it listens, awaited by whoever needs its URL.
-final class BoundPort: Sendable {
-    private let port = Mutex<Int?>(nil)
+struct BoundPort: Sendable {
+    private let port = SetOnce<Int>()
     private let server: String
 
     /// `server` names it in the error ("the LS simulator's WebSocket server").
     init(_ server: String) { self.server = server }
 
-    /// Records the bound port (from `onServerRunning`).
-    func set(_ value: Int?) { port.withLock { $0 = value } }
+    /// Records the bound port (from `onServerRunning`); nil (no local address) leaves it unbound.
+    func set(_ value: Int?) {
+        if let value { port.set(value) }
+    }
 
     /// The port, once bound; waits up to 30 s.
     func wait() async throws -> Int {
-        for _ in 0..<3_000 {
-            if let bound = port.withLock({ $0 }) { return bound }
-            try await Task.sleep(for: .milliseconds(10))
+        guard let bound = try await port.wait(timeout: .seconds(30)) else {
+            throw SimulatorError("\(server) did not start listening within 30 s")
         }
-        throw SimulatorError("\(server) did not start listening within 30 s")
+        return bound
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import SokboCore
 
 /// Writes the simulators' `[String: Any]` replies as JSON straight into a `ByteBuffer`.
 ///
@@ -45,28 +46,15 @@ enum SimJSON {
 
     private static func writeString(_ string: String, into out: inout ByteBuffer) {
         out.writeInteger(UInt8(ascii: "\""))
-        var plainStart = string.utf8.startIndex
-        let utf8 = string.utf8
-        var index = utf8.startIndex
-        while index != utf8.endIndex {
-            let byte = utf8[index]
-            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 {
-                out.writeString(String(string[plainStart..<index]))
-                switch byte {
-                case UInt8(ascii: "\""): out.writeStaticString("\\\"")
-                case UInt8(ascii: "\\"): out.writeStaticString("\\\\")
-                case UInt8(ascii: "\n"): out.writeStaticString("\\n")
-                case UInt8(ascii: "\r"): out.writeStaticString("\\r")
-                case UInt8(ascii: "\t"): out.writeStaticString("\\t")
-                default:
-                    let hex = Array("0123456789abcdef".utf8)
-                    out.writeBytes([UInt8(ascii: "\\"), UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
-                }
-                plainStart = utf8.index(after: index)
-            }
-            index = utf8.index(after: index)
+        // Most strings need no escaping: those are written in one go, without a copy.
+        if string.utf8.contains(where: JSONString.needsEscaping) {
+            var escaped: [UInt8] = []
+            escaped.reserveCapacity(string.utf8.count + 8)
+            JSONString.appendEscaped(string.utf8, to: &escaped)
+            out.writeBytes(escaped)
+        } else {
+            out.writeString(string)
         }
-        out.writeString(String(string[plainStart..<utf8.endIndex]))
         out.writeInteger(UInt8(ascii: "\""))
     }
 }

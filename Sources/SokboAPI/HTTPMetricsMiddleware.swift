@@ -1,5 +1,6 @@
 import Hummingbird
 import Prometheus
+import SokboCore
 
 /// Records every request's latency by route template (never the raw path, so ids do not explode the
 /// label set), method and status class.
@@ -27,7 +28,7 @@ public struct HTTPMetricsMiddleware: RouterMiddleware {
                 descriptor: .named("sokbo_http_request_duration_seconds", "HTTP request latency by route"),
                 labels: [("route", route), ("method", request.method.rawValue), ("status", "\(status / 100)xx")],
                 buckets: Self.buckets
-            ).recordNanoseconds(start.duration(to: .now).nanosecondsForMetrics)
+            ).recordNanoseconds(start.duration(to: .now).nanoseconds)
         }
         do {
             let response = try await next(request, context)
@@ -37,13 +38,5 @@ public struct HTTPMetricsMiddleware: RouterMiddleware {
             status = error.status.code
             throw error
         }
-    }
-}
-
-extension Duration {
-    /// Whole nanoseconds, saturating.
-    var nanosecondsForMetrics: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import Logging
+import SokboCore
 
 /// Logs every finished request (method, route template, status, duration) through the request's logger,
 /// which carries Hummingbird's `hb.request.id`, and returns that id as `X-Request-ID` so a client can
@@ -36,7 +37,7 @@ public struct RequestLogMiddleware: RouterMiddleware {
                 "http.method": "\(request.method.rawValue)",
                 "http.route": "\(context.endpointPath ?? "unmatched")",
                 "http.status": "\(response.status.code)",
-                "http.duration_ms": "\(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)",
+                "http.duration_ms": "\(elapsed.milliseconds)",
             ])
         return response
     }

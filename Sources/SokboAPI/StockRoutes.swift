@@ -95,7 +95,7 @@ public struct StockRoutes: Sendable {
         } catch let error as BrokerError {
             if let retryAfter = error.retryAfter {
                 // Whole seconds, rounded up: a client that waits this long finds a slot.
-                let seconds = max(1, Int((Double(retryAfter.components.seconds) + Double(retryAfter.components.attoseconds) / 1e18).rounded(.up)))
+                let seconds = max(1, Int(retryAfter.seconds.rounded(.up)))
                 throw APIError(.tooManyRequests, code: "rate_limited",
                                message: "the venue's request budget is spent for now; retry after \(seconds) s", headers: [.retryAfter: "\(seconds)"])
             }

@@ -38,27 +38,11 @@ public struct Sokbo: Sendable {
     public let kiwoomRealtime: KiwoomRealtimeService?
     /// The router's routes as `METHOD /path/{param}` (the OpenAPI document is checked against them).
     public let routes: [String]
-    let port: PortBox
+    let port: SetOnce<Int>
 
-    /// The port the HTTP server bound (useful with port 0); waits until the server is listening.
-    public func boundPort() async -> Int { await port.wait() }
-}
-
-/// Holds the bound port once the server runs, and wakes whoever waits for it.
-actor PortBox {
-    private var port: Int?
-    private var waiters: [CheckedContinuation<Int, Never>] = []
-
-    func set(_ port: Int) {
-        self.port = port
-        for waiter in waiters { waiter.resume(returning: port) }
-        waiters = []
-    }
-
-    func wait() async -> Int {
-        if let port { return port }
-        return await withCheckedContinuation { waiters.append($0) }
-    }
+    /// The port the HTTP server bound (useful with port 0); waits until the server is listening
+    /// (`CancellationError` if the caller is cancelled first).
+    public func boundPort() async throws -> Int { try await port.wait() }
 }
 
 /// Builds the whole process from one configuration reader: what `sokbo serve` runs and what tests build.
@@ -207,12 +191,12 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
             await metrics.render(buffer: await buffer.stats(), flush: await flusher.status(), news: await listener.status(),
                                  engine: await engine.status())
         }))
-    let port = PortBox()
+    let port = SetOnce<Int>()
     let application = Application(
         router: router,
         configuration: .init(address: .hostname(settings.httpHost, port: settings.httpPort), serverName: "sokbo"),
         services: services,
-        onServerRunning: { channel in await port.set(channel.localAddress?.port ?? 0) },
+        onServerRunning: { channel in port.set(channel.localAddress?.port ?? 0) },
         logger: logger
     )
     logger.info("sokbo configured", metadata: [

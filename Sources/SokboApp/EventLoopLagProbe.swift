@@ -2,6 +2,7 @@ import NIOCore
 import NIOPosix
 import Prometheus
 import ServiceLifecycle
+import SokboCore
 import Synchronization
 
 /// Measures event-loop lag: every 100 ms it schedules a no-op on each loop of the server's group and
@@ -33,13 +34,12 @@ public struct EventLoopLagProbe: Service {
                 let scheduled = ContinuousClock.now
                 let lag = try? await loop.submit { scheduled.duration(to: .now) }.get()
                 if let lag {
-                    histogram.recordNanoseconds(lag.components.seconds * 1_000_000_000 + lag.components.attoseconds / 1_000_000_000)
+                    histogram.recordNanoseconds(lag.nanoseconds)
                     worst = max(worst, lag)
                 }
             }
-            let seconds = Double(worst.components.attoseconds) / 1e18 + Double(worst.components.seconds)
-            gauge.set(seconds)
-            last.set(seconds)
+            gauge.set(worst.seconds)
+            last.set(worst.seconds)
             try? await Task.sleep(for: .milliseconds(100))
         }
     }

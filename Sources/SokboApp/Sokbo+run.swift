@@ -8,7 +8,7 @@ extension Sokbo {
         let group = ServiceGroup(configuration: .init(services: [application], logger: application.logger))
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
-            let port = await boundPort()
+            let port = try await boundPort()
             do {
                 let result = try await body(port)
                 await group.triggerGracefulShutdown()

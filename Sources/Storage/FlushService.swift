@@ -236,7 +236,7 @@ private actor FlushState {
         lastError = report
         rowsWritten += report.rows
         failures += 1
-        let backoff = min(interval * (1 << min(failures - 1, 16)), maximumBackoff)
+        let backoff = Backoff(initial: interval, cap: maximumBackoff).bound(attempt: failures)
         retryAt = .now + backoff
         return failures
     }
@@ -244,13 +244,5 @@ private actor FlushState {
     func snapshot(spilledRows: Int, intervalMs: Int) -> FlushService.Status {
         FlushService.Status(lastFlush: lastFlush, lastError: lastError, consecutiveFailures: failures,
                             rowsWritten: rowsWritten, spilledRows: spilledRows, rejectedRows: rowsRejected, intervalMs: intervalMs)
-    }
-}
-
-extension Duration {
-    /// The duration in (fractional) milliseconds.
-    public var milliseconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) * 1000 + Double(attoseconds) / 1e15
     }
 }

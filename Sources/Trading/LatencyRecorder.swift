@@ -61,7 +61,7 @@ public struct LatencyRecorder: Sendable {
         let sorted = samples.map(\.total).sorted()
         func ms(_ q: Double) -> Double {
             let d = sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * q).rounded()))]
-            return Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+            return d.milliseconds
         }
         return Summary(count: sorted.count, p50: ms(0.5), p99: ms(0.99), max: ms(1))
     }

@@ -12,7 +12,7 @@ import Testing
     ]
 
     @Test func everyBodyComesBackWithOnlyMarkedLosses() {
-        var rng = SplitMix64(state: 7)
+        var rng = SimRandom(seed: 7)
         var cuts = 0
         var lost = 0
         for _ in 0..<2_000 {

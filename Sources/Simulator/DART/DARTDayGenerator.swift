@@ -45,7 +45,7 @@ struct DARTDayGenerator {
     func filings(listed: [DARTSimulatedCompany], unlisted: [(corpCode: String, name: String)]) -> [DARTSimulatedFiling] {
         guard count > 0, let midnight = KST.date(yyyymmdd: day, hhmmss: "000000") else { return [] }
         let weekday = Self.isWeekday(midnight)
-        var rng = DARTRandom(seed: seed ^ (UInt64(day) ?? 0))
+        var rng = SimRandom(seed: seed ^ (UInt64(day) ?? 0))
         var drafts: [(seconds: Int, filing: DARTSimulatedFiling, channel: String)] = []
         let listedTitles = weekday ? Self.listedTitles : Self.listedTitles.filter(\.fss)
         let unlistedTitles = weekday ? Self.unlistedTitles : Self.unlistedTitles.filter { $0.channel == "00" }
@@ -90,7 +90,7 @@ struct DARTDayGenerator {
     }
 
     /// 07:30–19:00 KST, with half of the day's filings in the 15:00–17:00 peak.
-    private static func timeOfDay(_ rng: inout DARTRandom) -> Int {
+    private static func timeOfDay(_ rng: inout SimRandom) -> Int {
         if rng.next() % 2 == 0 {
             return 15 * 3600 + Int(rng.next() % 7200)
         }
@@ -98,7 +98,7 @@ struct DARTDayGenerator {
     }
 
     /// 09:00–18:00 KST, evenly.
-    private static func weekendTimeOfDay(_ rng: inout DARTRandom) -> Int {
+    private static func weekendTimeOfDay(_ rng: inout SimRandom) -> Int {
         9 * 3600 + Int(rng.next() % UInt64(9 * 3600))
     }
 
@@ -107,20 +107,5 @@ struct DARTDayGenerator {
         let days = Int((date.timeIntervalSince1970 + 9 * 3600).rounded(.down)) / 86_400
         let weekday = ((days + 4) % 7 + 7) % 7
         return weekday >= 1 && weekday <= 5
-    }
-}
-
-/// A tiny deterministic generator (DARTRandom), so a simulated day is the same on every run.
-struct DARTRandom {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

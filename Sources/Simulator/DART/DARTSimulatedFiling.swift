@@ -48,29 +48,8 @@ public struct DARTSimulatedFiling: Sendable, Hashable {
 
     /// The row in wire order, compact, every field a string.
     var json: String {
-        "{\"corp_code\":\(Self.quote(corpCode)),\"corp_name\":\(Self.quote(corpName)),\"stock_code\":\(Self.quote(stockCode)),"
-            + "\"corp_cls\":\(Self.quote(corpClass)),\"report_nm\":\(Self.quote(reportName)),\"rcept_no\":\(Self.quote(receiptNo)),"
-            + "\"flr_nm\":\(Self.quote(filer)),\"rcept_dt\":\(Self.quote(receiptDate)),\"rm\":\(Self.quote(remark))}"
-    }
-
-    /// A JSON string literal (UTF-8 kept as is, like DART).
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        "{\"corp_code\":\(JSONString.quoted(corpCode)),\"corp_name\":\(JSONString.quoted(corpName)),\"stock_code\":\(JSONString.quoted(stockCode)),"
+            + "\"corp_cls\":\(JSONString.quoted(corpClass)),\"report_nm\":\(JSONString.quoted(reportName)),\"rcept_no\":\(JSONString.quoted(receiptNo)),"
+            + "\"flr_nm\":\(JSONString.quoted(filer)),\"rcept_dt\":\(JSONString.quoted(receiptDate)),\"rm\":\(JSONString.quoted(remark))}"
     }
 }

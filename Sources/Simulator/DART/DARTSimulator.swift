@@ -49,7 +49,7 @@ public final class DARTSimulator: Service, Sendable {
     private let options: Options
     private let logger: Logger
     private let state: Mutex<DARTSimulatorState>
-    private let listening = Mutex<(port: Int?, failure: String?, waiters: [CheckedContinuation<Int, any Error>])>((nil, nil, []))
+    private let listening = SetOnce<Int>()
 
     /// Creates a simulator.
     public init(options: Options = Options(), logger: Logger = Logger(label: "sokbo.simulator.dart")) {
@@ -84,15 +84,7 @@ public final class DARTSimulator: Service, Sendable {
 
     /// Waits until the server listens; returns the port.
     public func waitUntilListening() async throws -> Int {
-        try await withCheckedThrowingContinuation { continuation in
-            let immediate: Result<Int, any Error>? = listening.withLock { state in
-                if let port = state.port { return .success(port) }
-                if let failure = state.failure { return .failure(DARTSimulatorError(failure)) }
-                state.waiters.append(continuation)
-                return nil
-            }
-            if let immediate { continuation.resume(with: immediate) }
-        }
+        try await listening.wait()
     }
 
     // MARK: - Test hooks
@@ -268,7 +260,7 @@ public final class DARTSimulator: Service, Sendable {
             return Self.error("100", "corp_code가 필드의 부적절한 값입니다.", xml: false)
         }
         guard let c = DARTCompanies.listed.first(where: { $0.corpCode == code }) else { return Self.noData }
-        let q = DARTSimulatedFiling.quote
+        let q = JSONString.quoted
         let body = "{\"status\":\"000\",\"message\":\"정상\",\"corp_code\":\(q(c.corpCode)),\"corp_name\":\(q(c.name)),"
             + "\"corp_name_eng\":\(q(c.englishName)),\"stock_name\":\(q(c.name)),\"stock_code\":\(q(c.stockCode)),"
             + "\"ceo_nm\":\"홍길동\",\"corp_cls\":\(q(c.corpClass)),\"jurir_no\":\"1101110000000\",\"bizr_no\":\"1000000000\","
@@ -309,7 +301,7 @@ public final class DARTSimulator: Service, Sendable {
     private static func error(_ code: String, _ message: String, xml: Bool) -> Response {
         if code == "013", !xml { return noData }
         guard xml else {
-            return json("{\"status\":\(DARTSimulatedFiling.quote(code)),\"message\":\(DARTSimulatedFiling.quote(message))}")
+            return json("{\"status\":\(JSONString.quoted(code)),\"message\":\(JSONString.quoted(message))}")
         }
         let body = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?><result><status>\(code)</status><message>\(message)</message></result>"
         return Response(status: .ok, headers: [.contentType: "application/xml;charset=UTF-8"],
@@ -331,23 +323,12 @@ public final class DARTSimulator: Service, Sendable {
     }
 
     private func didListen(port: Int?) {
-        let waiters = listening.withLock { state -> [CheckedContinuation<Int, any Error>] in
-            state.port = port
-            defer { state.waiters.removeAll() }
-            return state.waiters
-        }
-        for waiter in waiters {
-            if let port { waiter.resume(returning: port) } else { waiter.resume(throwing: DARTSimulatorError("no local port")) }
-        }
+        if let port { listening.set(port) } else { listening.fail(DARTSimulatorError("no local port")) }
     }
 
+    /// Fails the waits for the port, unless the server listened already.
     private func failListening(_ reason: String) {
-        let waiters = listening.withLock { state -> [CheckedContinuation<Int, any Error>] in
-            if state.port == nil { state.failure = reason }
-            defer { state.waiters.removeAll() }
-            return state.waiters
-        }
-        for waiter in waiters { waiter.resume(throwing: DARTSimulatorError(reason)) }
+        listening.fail(DARTSimulatorError(reason))
     }
 }
 

@@ -207,7 +207,7 @@ extension KiwoomSimulatorCore {
     /// one of them now and then (`viPerHour`, spread over the steps).
     func stepMarket(_ codes: Set<String>) {
         let now = Date()
-        let chance = configuration.viPerHour * (configuration.realtimeMarketStep?.secondsValue ?? 0) / 3600
+        let chance = configuration.viPerHour * (configuration.realtimeMarketStep?.seconds ?? 0) / 3600
         state.withLock { s in
             let sorted = codes.sorted()
             s.market.maybeStartVI(among: sorted, chance: chance, at: now)

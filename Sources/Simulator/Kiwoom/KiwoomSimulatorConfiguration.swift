@@ -1,4 +1,5 @@
 import Foundation
+import SokboCore
 
 /// How the Kiwoom simulator behaves. Defaults follow §10 of the venue spec (simulator defaults).
 public struct KiwoomSimulatorConfiguration: Sendable {
@@ -11,18 +12,7 @@ public struct KiwoomSimulatorConfiguration: Sendable {
     }
 
     /// A token bucket.
-    public struct Bucket: Sendable, Hashable {
-        /// Requests per second.
-        public var perSecond: Double
-        /// Burst.
-        public var burst: Int
-
-        /// Creates a bucket.
-        public init(perSecond: Double, burst: Int) {
-            self.perSecond = perSecond
-            self.burst = burst
-        }
-    }
+    public typealias Bucket = TokenBucket.Limit
 
     /// The accepted app key.
     public var appKey: String
@@ -137,9 +127,4 @@ struct SimRandom: RandomNumberGenerator, Sendable {
         var r = SimRandom(seed: h)
         return r.next()
     }
-}
-
-extension Duration {
-    /// The duration in seconds, as a `Double` (the one conversion the simulators share).
-    var secondsValue: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

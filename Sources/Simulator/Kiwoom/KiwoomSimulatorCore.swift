@@ -26,7 +26,7 @@ final class KiwoomSimulatorCore: Sendable {
         var injections: [Injection] = []
         var latency: [String: Duration]
         var defaultLatency: Duration
-        var buckets: [String: (tokens: Double, last: ContinuousClock.Instant)] = [:]
+        var buckets: [String: TokenBucket] = [:]
         /// 429 replies of the rate limit itself (not injected ones).
         var rateLimited = 0
         /// False while a benchmark has lifted the configured limits (`setRateLimitsEnabled`).
@@ -57,8 +57,8 @@ final class KiwoomSimulatorCore: Sendable {
 
     init(configuration: KiwoomSimulatorConfiguration) {
         self.configuration = configuration
-        let motion = KiwoomMarket.Motion(largeMoveChance: configuration.largeMoveChance, viDuration: configuration.viDuration.secondsValue,
-                                         impulseRise: configuration.impulseRise.secondsValue, impulseHalfLife: configuration.impulseHalfLife.secondsValue)
+        let motion = KiwoomMarket.Motion(largeMoveChance: configuration.largeMoveChance, viDuration: configuration.viDuration.seconds,
+                                         impulseRise: configuration.impulseRise.seconds, impulseHalfLife: configuration.impulseHalfLife.seconds)
         self.state = Mutex(State(market: KiwoomMarket(seed: configuration.seed, startingCash: configuration.startingCash, motion: motion),
                                  latency: configuration.latency, defaultLatency: configuration.defaultLatency,
                                  rng: SimRandom(seed: configuration.seed ^ 0x5EED)))
@@ -162,12 +162,10 @@ final class KiwoomSimulatorCore: Sendable {
         let now = clock.now
         return state.withLock { s in
             guard s.rateLimitsEnabled else { return true }
-            var refilled: [(String, (tokens: Double, last: ContinuousClock.Instant))] = []
+            var refilled: [(String, TokenBucket)] = []
             for (key, bucket) in limits {
-                var b = s.buckets[key] ?? (Double(bucket.burst), now)
-                let seconds = b.last.duration(to: now).secondsValue
-                b.tokens = min(Double(bucket.burst), b.tokens + seconds * bucket.perSecond)
-                b.last = now
+                var b = s.buckets[key] ?? TokenBucket(rate: bucket.perSecond, burst: Double(bucket.burst), now: now)
+                b.refill(to: now)
                 refilled.append((key, b))
             }
             let granted = refilled.allSatisfy { $0.1.tokens >= 1 }
@@ -224,8 +222,7 @@ final class KiwoomSimulatorCore: Sendable {
     func rateLimited(_ apiID: String, retryAfter: Duration? = nil) -> Response {
         var response = reply(failure(5, "허용된 요청 개수를 초과하였습니다[1700:허용된 요청 개수를 초과하였습니다. API ID=\(apiID)]"), apiID: apiID, status: .tooManyRequests)
         if let retryAfter {
-            let seconds = retryAfter.secondsValue
-            response.headers[.retryAfter] = String(Int(seconds.rounded(.up)))
+            response.headers[.retryAfter] = String(Int(retryAfter.seconds.rounded(.up)))
         }
         return response
     }

@@ -1,19 +1,6 @@
 import Foundation
 import SokboCore
 
-/// A small deterministic random generator (SplitMix64), so a seed reproduces a stream.
-struct SplitMix64: RandomNumberGenerator, Sendable {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// One simulated article: the NWS headline and the body t3102 serves.
 struct LSArticle: Sendable {
     let realkey: String
@@ -28,14 +15,14 @@ struct LSArticle: Sendable {
 
 /// Produces realistic NWS frames and matching articles from the KRX universe and headline templates.
 struct LSNewsGenerator: Sendable {
-    private var rng: SplitMix64
+    private var rng: SimRandom
     private let configuration: LSSimulatorConfiguration
     private var sequence: UInt64
     private static let sources = ["11", "14", "20", "21", "24", "25", "26", "27", "28", "30", "31", "32", "35"]
 
     init(configuration: LSSimulatorConfiguration) {
         self.configuration = configuration
-        self.rng = SplitMix64(state: configuration.seed)
+        self.rng = SimRandom(seed: configuration.seed)
         self.sequence = 2_704_000_000 + configuration.seed % 100_000
     }
 
@@ -124,26 +111,8 @@ struct LSNewsGenerator: Sendable {
 
     /// An NWS push with the given body fields, all strings (spec §5.4).
     static func frame(body fields: [(String, String)]) -> String {
-        let body = fields.map { "\"\($0.0)\":\"\(escape($0.1))\"" }.joined(separator: ",")
+        let body = fields.map { "\"\($0.0)\":\"\(JSONString.escaped($0.1))\"" }.joined(separator: ",")
         return #"{"header":{"tr_cd":"NWS","tr_key":"NWS001"},"body":{"# + body + "}}"
-    }
-
-    /// JSON string escaping.
-    static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out
     }
 
     /// A malformed frame of the given kind (text, or raw bytes for invalid UTF-8).

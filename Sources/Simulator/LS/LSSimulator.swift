@@ -174,8 +174,7 @@ public final class LSSimulator: Service, Sendable {
             let now = ContinuousClock.now
             let elapsed = now - last
             last = now
-            let seconds = elapsed.secondsValue
-            let (targets, frames, articles) = await state.tick(elapsed: seconds, now: self.configuration.now())
+            let (targets, frames, articles) = await state.tick(elapsed: elapsed.seconds, now: self.configuration.now())
             if !articles.isEmpty {
                 let handlers = headlineHandlers.withLock { $0 }
                 for article in articles { for handler in handlers { handler(article.realkey, article.tickers, article.shouldTrade) } }

@@ -27,7 +27,7 @@ actor LSSimulatorState {
     let configuration: LSSimulatorConfiguration
     private var generator: LSNewsGenerator
     private var scripted: [String] = []
-    private var rng: SplitMix64
+    private var rng: SimRandom
     private var connections: [Int: Connection] = [:]
     private var nextConnectionID = 0
     private var tokens: [String: TokenInfo] = [:]
@@ -45,7 +45,7 @@ actor LSSimulatorState {
     init(configuration: LSSimulatorConfiguration) {
         self.configuration = configuration
         self.generator = LSNewsGenerator(configuration: configuration)
-        self.rng = SplitMix64(state: configuration.seed ^ 0x5151)
+        self.rng = SimRandom(seed: configuration.seed ^ 0x5151)
     }
 
     // MARK: - Tokens
@@ -89,9 +89,9 @@ actor LSSimulatorState {
     func register(connection id: Int, token: String, trType: String, trCode: String, trKey: String, now: Date)
         -> (ack: String, replay: [String]) {
         func ack(_ code: String, _ message: String) -> String {
-            #"{"header":{"token":""# + LSNewsGenerator.escape(token) + #"","tr_cd":""# + LSNewsGenerator.escape(trCode)
-                + #"","tr_key":""# + LSNewsGenerator.escape(trKey) + #"","tr_type":""# + LSNewsGenerator.escape(trType)
-                + #"","rsp_cd":""# + code + #"","rsp_msg":""# + LSNewsGenerator.escape(message) + #""},"body":null}"#
+            #"{"header":{"token":""# + JSONString.escaped(token) + #"","tr_cd":""# + JSONString.escaped(trCode)
+                + #"","tr_key":""# + JSONString.escaped(trKey) + #"","tr_type":""# + JSONString.escaped(trType)
+                + #"","rsp_cd":""# + code + #"","rsp_msg":""# + JSONString.escaped(message) + #""},"body":null}"#
         }
         if refuseRemaining > 0 {
             refuseRemaining -= 1

@@ -1,4 +1,5 @@
 import Foundation
+import SokboCore
 
 /// Writes t3102 replies byte for byte (spec §4.2), including the venue's chunking quirks.
 enum LST3102Response {
@@ -24,19 +25,19 @@ enum LST3102Response {
             out += Array(#"{"sBody":""#.utf8)
             switch chunking {
             case .cp949 where cp949Bytes != nil:
-                appendEscaped(Array(LSCP949Chunks.decodeAlone(chunk).utf8), to: &out)
+                JSONString.appendEscaped(Array(LSCP949Chunks.decodeAlone(chunk).utf8), to: &out)
             case .lossy, .cp949:
                 // Each piece decoded on its own as UTF-8: split characters become U+FFFD.
-                appendEscaped(Array(String(decoding: chunk, as: UTF8.self).utf8), to: &out)
+                JSONString.appendEscaped(Array(String(decoding: chunk, as: UTF8.self).utf8), to: &out)
             case .rawBytes, .characterAligned:
-                appendEscaped(chunk, to: &out)
+                JSONString.appendEscaped(chunk, to: &out)
             }
             out += Array(#""}"#.utf8)
         }
         out.append(UInt8(ascii: "]"))
         if article.isGeneral {
             out += Array(#","t3102OutBlock2":{"sTitle":""#.utf8)
-            appendEscaped(Array(("t3102OutBlock2  " + article.title + "  ▲외인 순매도 상위").utf8), to: &out)
+            JSONString.appendEscaped(Array(("t3102OutBlock2  " + article.title + "  ▲외인 순매도 상위").utf8), to: &out)
             out += Array(#""}"#.utf8)
         }
         out.append(UInt8(ascii: "}"))
@@ -48,7 +49,7 @@ enum LST3102Response {
 
     /// A gateway error reply (sent with HTTP 500).
     static func gateway(code: String, message: String) -> [UInt8] {
-        Array(("{\"rsp_cd\":\"\(code)\",\"rsp_msg\":\"" + LSNewsGenerator.escape(message) + "\"}").utf8)
+        Array(("{\"rsp_cd\":\"\(code)\",\"rsp_msg\":\"" + JSONString.escaped(message) + "\"}").utf8)
     }
 
     static func split(_ bytes: [UInt8], chunking: LSSimulatorConfiguration.Chunking) -> [ArraySlice<UInt8>] {
@@ -65,21 +66,6 @@ enum LST3102Response {
         }
         return chunks
     }
-
-    /// JSON-escapes ASCII specials and copies every other byte verbatim (so partial UTF-8 survives).
-    static func appendEscaped<C: Collection<UInt8>>(_ bytes: C, to out: inout [UInt8]) {
-        for b in bytes {
-            switch b {
-            case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-            case 0..<0x20: out += Array(String(format: "\\u%04x", b).utf8)
-            default: out.append(b)
-            }
-        }
-    }
 }
 
 /// Issues JWT-shaped tokens like the gateway's (spec §2.2).
@@ -88,12 +74,12 @@ enum LSJWT {
     ///
     /// Why a random signature rather than HS512: clients never verify the gateway's signature (they cannot:
     /// the key is LS's), and the simulator only needs the shape and the claims.
-    static func make(appKey: String, issuedAt: Date, expiry: Date, rng: inout SplitMix64) -> String {
+    static func make(appKey: String, issuedAt: Date, expiry: Date, rng: inout SimRandom) -> String {
         let aud = UUID(uuid: withUnsafeBytes(of: (rng.next(), rng.next())) { raw in
             raw.load(as: uuid_t.self)
         }).uuidString.lowercased()
         let iat = Int(issuedAt.timeIntervalSince1970)
-        let payload = #"{"sub":"token","aud":""# + aud + #"","nbf":\#(iat),"grant_type":"Client","iss":"unogw","exp":\#(Int(expiry.timeIntervalSince1970)),"iat":\#(iat),"jti":""# + LSNewsGenerator.escape(appKey) + #""}"#
+        let payload = #"{"sub":"token","aud":""# + aud + #"","nbf":\#(iat),"grant_type":"Client","iss":"unogw","exp":\#(Int(expiry.timeIntervalSince1970)),"iat":\#(iat),"jti":""# + JSONString.escaped(appKey) + #""}"#
         var signature: [UInt8] = []
         for _ in 0..<8 { withUnsafeBytes(of: rng.next()) { signature += $0 } }
         return base64URL(Array(#"{"typ":"JWT","alg":"HS512"}"#.utf8)) + "." + base64URL(Array(payload.utf8)) + "." + base64URL(signature)

@@ -16,7 +16,7 @@ final class DARTService: Service, Sendable {
     private let hours: DARTMarketHours?
     private let ready: @Sendable () async throws -> String?
     private let logger: Logger
-    private let started = AsyncBox<(DARTAdapter, DARTPoller)>()
+    private let started = SetOnce<(DARTAdapter, DARTPoller)>()
 
     init(configuration: DARTConfiguration, dataDirectory: String, consumers: [any DisclosureConsumer], hours: DARTMarketHours?,
          ready: @escaping @Sendable () async throws -> String?, logger: Logger) {
@@ -40,18 +40,18 @@ final class DARTService: Service, Sendable {
             throw error
         }
         let poller = adapter.poller(consumers: consumers, hours: hours)
-        await started.set((adapter, poller))
+        started.set((adapter, poller))
         try await poller.run()
     }
 
     /// The poller's figures, or `starting` before the adapter is up.
     func status() async -> DARTStatusReport {
-        guard let (adapter, poller) = await started.value else { return DARTStatusReport(state: "starting", poller: nil, warning: nil) }
+        guard let (adapter, poller) = started.value else { return DARTStatusReport(state: "starting", poller: nil, warning: nil) }
         return DARTStatusReport(state: "running", poller: await poller.status(), warning: adapter.startupWarning)
     }
 
     /// The corp-code map once loaded (ticker lookup by company name).
-    func corpCodes() async -> CorpCodeRepository? { await started.value?.0.repository }
+    func corpCodes() async -> CorpCodeRepository? { started.value?.0.repository }
 }
 
 extension DARTService: CompanyNames {
@@ -69,10 +69,4 @@ struct DARTStatusReport: Encodable, Sendable {
     let state: String
     let poller: DARTStatus?
     let warning: String?
-}
-
-/// A value set once, read many times.
-actor AsyncBox<Value: Sendable> {
-    private(set) var value: Value?
-    func set(_ value: Value) { self.value = value }
 }
