@@ -21,8 +21,11 @@ import Testing
             let broker = KiwoomBroker(client: KiwoomClient(configuration: testConfiguration(url)), quotes: KiwoomQuoteBook(), logger: logger)
             let service = KiwoomRealtimeService(
                 broker: broker,
+                // A long connect deadline: on a loaded machine connect, upgrade and LOGIN can pass the 10 s default,
+                // and the abandoned attempt's LOGIN adds a reconnect these tests do not force.
                 configuration: .init(webSocketURL: { try await sim.realtimeURL() },
-                                     watchlist: watchlist, backoffInitial: .milliseconds(50), backoffCap: .milliseconds(200)),
+                                     watchlist: watchlist, connectTimeout: .seconds(60),
+                                     backoffInitial: .milliseconds(50), backoffCap: .milliseconds(200)),
                 logger: logger)
             let task = Task { try await service.run() }
             defer { task.cancel() }
@@ -102,6 +105,31 @@ import Testing
             #expect(service.status().loginRefusals == 1)
             #expect(sim.tokenIssuances == 2)
             #expect(try await broker.snapshot(samsung).source == .realtime)
+        }
+    }
+
+    /// A day-reference refresh that fails (a 500, a timeout, a refused slot on a busy moment) is retried after
+    /// the back-off, not at the next refresh interval (nine minutes by default). Found by the suite under load.
+    @Test func aFailedReferenceRefreshIsRetriedWithoutWaitingForTheNextInterval() async throws {
+        try await withSimulator(.init(realtimeMarketStep: nil)) { sim, url in
+            var logger = Logger(label: "test.realtime")
+            logger.logLevel = .critical
+            // No retry inside the client: the venue's one 500 fails the first refresh outright.
+            let broker = KiwoomBroker(client: KiwoomClient(configuration: testConfiguration(url, retries: 0)), quotes: KiwoomQuoteBook(), logger: logger)
+            sim.inject(status: 500, count: 1, apiIDs: ["ka10001"])
+            let service = KiwoomRealtimeService(
+                broker: broker,
+                configuration: .init(webSocketURL: { try await sim.realtimeURL() }, watchlist: [samsung], connectTimeout: .seconds(60),
+                                     backoffInitial: .milliseconds(50), backoffCap: .milliseconds(200)),
+                logger: logger)
+            let task = Task { try await service.run() }
+            defer { task.cancel() }
+            let refreshed = try await eventually { service.status().referencesRefreshed >= 1 && service.status().liveQuotes == 1 }
+            #expect(refreshed, "status \(service.status())")
+            #expect(sim.requestCount("ka10001") >= 2, "the first refresh met the 500 and a later one was sent")
+            #expect(service.status().reconnects == 0, "retried on the same subscription")
+            task.cancel()
+            _ = await task.result
         }
     }
 
