@@ -21,11 +21,8 @@ import Testing
             let broker = KiwoomBroker(client: KiwoomClient(configuration: testConfiguration(url)), quotes: KiwoomQuoteBook(), logger: logger)
             let service = KiwoomRealtimeService(
                 broker: broker,
-                // A long connect deadline: on a loaded machine connect, upgrade and LOGIN can pass the 10 s default,
-                // and the abandoned attempt's LOGIN adds a reconnect these tests do not force.
                 configuration: .init(webSocketURL: { try await sim.realtimeURL() },
-                                     watchlist: watchlist, connectTimeout: .seconds(60),
-                                     backoffInitial: .milliseconds(50), backoffCap: .milliseconds(200)),
+                                     watchlist: watchlist, backoffInitial: .milliseconds(50), backoffCap: .milliseconds(200)),
                 logger: logger)
             let task = Task { try await service.run() }
             defer { task.cancel() }
@@ -72,10 +69,12 @@ import Testing
         try await withRealtime(watchlist: [samsung, hynix]) { sim, broker, service in
             await sim.dropRealtimeConnections()
             // Once the client sees the close, every quote is dropped (KiwoomRealtimeFrameTests proves the book
-            // part); meanwhile REST answers. Here: it reconnects, resubscribes and is live again.
-            let settled3 = try await eventually { await sim.realtimeLogins() == 2 && service.status().liveQuotes == 2 }
+            // part); meanwhile REST answers. Here: it reconnects, resubscribes and is live again. At least one
+            // reconnect: on a starved machine an attempt past its connect deadline (10 s) may add one more, as the
+            // deadline is what rescues an upgrade that hangs (a 60 s deadline was tried and left it hanging).
+            let settled3 = try await eventually { await sim.realtimeLogins() >= 2 && service.status().liveQuotes == 2 }
             #expect(settled3)
-            #expect(service.status().reconnects == 1)
+            #expect(service.status().reconnects >= 1)
             #expect(try await broker.snapshot(samsung).source == .realtime)
             #expect(await sim.realtimeOpenConnections() == 1)
         }
@@ -119,7 +118,7 @@ import Testing
             sim.inject(status: 500, count: 1, apiIDs: ["ka10001"])
             let service = KiwoomRealtimeService(
                 broker: broker,
-                configuration: .init(webSocketURL: { try await sim.realtimeURL() }, watchlist: [samsung], connectTimeout: .seconds(60),
+                configuration: .init(webSocketURL: { try await sim.realtimeURL() }, watchlist: [samsung],
                                      backoffInitial: .milliseconds(50), backoffCap: .milliseconds(200)),
                 logger: logger)
             let task = Task { try await service.run() }

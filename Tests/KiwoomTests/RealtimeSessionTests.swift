@@ -18,8 +18,7 @@ import Testing
         let broker = KiwoomBroker(client: KiwoomClient(configuration: testConfiguration(url)), quotes: KiwoomQuoteBook(), logger: logger)
         return KiwoomRealtimeService(
             broker: broker,
-            // A long connect deadline: on a loaded machine connect, upgrade and LOGIN can pass the 10 s default.
-            configuration: .init(webSocketURL: { try await sim.realtimeURL() }, watchlist: watchlist, connectTimeout: .seconds(60),
+            configuration: .init(webSocketURL: { try await sim.realtimeURL() }, watchlist: watchlist,
                                  backoffInitial: .milliseconds(50), backoffCap: .milliseconds(200), evictionBackoff: evictionBackoff),
             logger: logger)
     }

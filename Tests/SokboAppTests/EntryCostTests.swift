@@ -71,7 +71,7 @@ import Trading
                     let service = KiwoomRealtimeService(
                         broker: broker,
                         configuration: .init(webSocketURL: { try await simulator.realtimeURL() }, watchlist: watchlist,
-                                             connectTimeout: .seconds(60), backoffInitial: .milliseconds(50), backoffCap: .milliseconds(200)),
+                                             backoffInitial: .milliseconds(50), backoffCap: .milliseconds(200)),
                         logger: logger)
                     realtime = Task { try await service.run() }
                     let live = try await eventually {
