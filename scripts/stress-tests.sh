@@ -7,7 +7,8 @@
 #
 # Builds once (unloaded), then for each run starts one `yes > /dev/null` per core, runs the suite beside a
 # throwaway MariaDB (scripts/with-mariadb.sh), stops the load, and records the failed tests. Prints one
-# line per run and a summary; exits non-zero when any run failed.
+# line per run and a summary; exits non-zero when any run failed. A failed run's log is kept (its path is
+# printed); STRESS_KEEP_LOGS=1 keeps a passed run's log too (to read what a green run prints).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-5}"; shift || true
@@ -26,14 +27,14 @@ for ((run = 1; run <= runs; run++)); do
     rc=$?
     kill "${burners[@]}" 2>/dev/null; wait "${burners[@]}" 2>/dev/null
     took=$(( $(date +%s) - start ))
-    failures="$(grep -aoE '✘ Test [^ ]+ ' "$log" | awk '{print $3}' | sort -u | tr '\n' ' ')"
+    failures="$(grep -aoE '✘ Test [^ ]+\) ' "$log" | awk '{print $3}' | sort -u | tr '\n' ' ')"
     closing="$(grep -aE 'Test run with [0-9]+ tests' "$log" | tail -1 | sed 's/^.*Test run/Test run/')"
     if [[ $rc -ne 0 ]]; then
         failed_runs=$((failed_runs + 1))
         line="run $run: FAILED (exit $rc, ${took} s) ${failures:-see $log}"
     else
         line="run $run: passed (${took} s) ${closing}"
-        rm -f "$log"
+        [[ "${STRESS_KEEP_LOGS:-0}" == 1 ]] && line+=" (log: $log)" || rm -f "$log"
     fi
     echo "$line"
     summary+=("$line")

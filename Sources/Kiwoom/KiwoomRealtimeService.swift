@@ -388,11 +388,19 @@ public final class KiwoomRealtimeService: Service, Sendable {
     private func referenceLoop() async {
         var refreshedGeneration = 0
         var last = ContinuousClock.now
+        // A pass with a failed refresh (a timeout, a refused slot on a busy moment) is retried after the
+        // reconnect back-off, doubling, rather than at the next interval: that stock would otherwise go without
+        // its reference for nine minutes. Stocks refreshed meanwhile are skipped as young.
+        var failedPasses = 0
+        var retryAt: ContinuousClock.Instant?
         while !Task.isCancelled {
             let (generation, subscribed) = inner.withLock { ($0.generation, $0.status.state == "subscribed") }
-            if subscribed, generation != refreshedGeneration || last.duration(to: .now) >= configuration.referenceRefreshInterval {
+            let retryDue = retryAt.map { ContinuousClock.now >= $0 } ?? false
+            if subscribed, generation != refreshedGeneration || retryDue || last.duration(to: .now) >= configuration.referenceRefreshInterval {
                 refreshedGeneration = generation
                 last = .now
+                retryAt = nil
+                var failed = false
                 for ticker in configuration.watchlist {
                     if Task.isCancelled { return }
                     // A young reference with a usable live quote needs nothing: the query budget (5/s at the
@@ -407,9 +415,12 @@ public final class KiwoomRealtimeService: Service, Sendable {
                         }
                         update { $0.referencesRefreshed += 1 }
                     } catch {
+                        failed = true
                         logger.debug("reference refresh failed", metadata: ["ticker": "\(ticker)", "error": "\(error)"])
                     }
                 }
+                failedPasses = failed ? failedPasses + 1 : 0
+                if failed { retryAt = .now + backoff(attempt: failedPasses) }
             }
             do { try await Task.sleep(for: .milliseconds(250)) } catch { return }
         }

@@ -119,12 +119,19 @@ import Testing
         try await withSimulator { sim, url in
             let client = KiwoomClient(configuration: testConfiguration(url))
             sim.inject(status: 429, count: 1, apiIDs: ["ka10004"], retryAfter: .seconds(2))
-            // Two callers of the same api-id: the 429 to the first pauses the bucket for both.
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { _ = try await client.ka10004(stockCode: "005930") }
-                group.addTask { _ = try await client.ka10004(stockCode: "000660") }
-                try await group.waitForAll()
+            // Two callers of the same api-id: the 429 to the first pauses the bucket for both. The second calls once
+            // the 429 is back (the first caller's retry waits in the limiter: the event), not at once: on a loaded
+            // machine the reply took longer than the api-id's 1 s pace, and the second request had rightly left
+            // before the client could know of the 429.
+            let first = Task { _ = try await client.ka10004(stockCode: "005930") }
+            let paused = try await eventually {
+                let waiting = await client.limiter.waitingCount
+                return sim.requestCount("ka10004") == 1 && waiting == 1
             }
+            try #require(paused, "the first caller's retry never queued")
+            let second = Task { _ = try await client.ka10004(stockCode: "000660") }
+            try await first.value
+            try await second.value
             let arrivals = sim.arrivals(of: "ka10004")
             try #require(arrivals.count == 3, "one 429, then one request per caller: \(arrivals.count)")
             #expect(arrivals[1] >= arrivals[0] + .seconds(2), "the next request waited out Retry-After")

@@ -72,10 +72,12 @@ import Testing
         try await withRealtime(watchlist: [samsung, hynix]) { sim, broker, service in
             await sim.dropRealtimeConnections()
             // Once the client sees the close, every quote is dropped (KiwoomRealtimeFrameTests proves the book
-            // part); meanwhile REST answers. Here: it reconnects, resubscribes and is live again.
-            let settled3 = try await eventually { await sim.realtimeLogins() == 2 && service.status().liveQuotes == 2 }
+            // part); meanwhile REST answers. Here: it reconnects, resubscribes and is live again. At least one
+            // reconnect: on a starved machine an attempt past its connect deadline (10 s) may add one more, as the
+            // deadline is what rescues an upgrade that hangs (a 60 s deadline was tried and left it hanging).
+            let settled3 = try await eventually { await sim.realtimeLogins() >= 2 && service.status().liveQuotes == 2 }
             #expect(settled3)
-            #expect(service.status().reconnects == 1)
+            #expect(service.status().reconnects >= 1)
             #expect(try await broker.snapshot(samsung).source == .realtime)
             #expect(await sim.realtimeOpenConnections() == 1)
         }
@@ -105,6 +107,31 @@ import Testing
             #expect(service.status().loginRefusals == 1)
             #expect(sim.tokenIssuances == 2)
             #expect(try await broker.snapshot(samsung).source == .realtime)
+        }
+    }
+
+    /// A day-reference refresh that fails (a 500, a timeout, a refused slot on a busy moment) is retried after
+    /// the back-off, not at the next refresh interval (nine minutes by default). Found by the suite under load.
+    @Test func aFailedReferenceRefreshIsRetriedWithoutWaitingForTheNextInterval() async throws {
+        try await withSimulator(.init(realtimeMarketStep: nil)) { sim, url in
+            var logger = Logger(label: "test.realtime")
+            logger.logLevel = .critical
+            // No retry inside the client: the venue's one 500 fails the first refresh outright.
+            let broker = KiwoomBroker(client: KiwoomClient(configuration: testConfiguration(url, retries: 0)), quotes: KiwoomQuoteBook(), logger: logger)
+            sim.inject(status: 500, count: 1, apiIDs: ["ka10001"])
+            let service = KiwoomRealtimeService(
+                broker: broker,
+                configuration: .init(webSocketURL: { try await sim.realtimeURL() }, watchlist: [samsung],
+                                     backoffInitial: .milliseconds(50), backoffCap: .milliseconds(200)),
+                logger: logger)
+            let task = Task { try await service.run() }
+            defer { task.cancel() }
+            let refreshed = try await eventually { service.status().referencesRefreshed >= 1 && service.status().liveQuotes == 1 }
+            #expect(refreshed, "status \(service.status())")
+            #expect(sim.requestCount("ka10001") >= 2, "the first refresh met the 500 and a later one was sent")
+            #expect(service.status().reconnects == 0, "retried on the same subscription")
+            task.cancel()
+            _ = await task.result
         }
     }
 

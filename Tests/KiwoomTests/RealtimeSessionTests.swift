@@ -23,6 +23,13 @@ import Testing
             logger: logger)
     }
 
+    /// The day reference was read and every item the simulator pushed (one socket) was applied.
+    static func referenceReadAndPushesApplied(_ sim: KiwoomSimulator, _ service: KiwoomRealtimeService) async -> Bool {
+        let pushed = await sim.realtimeItemsPushed()
+        let status = service.status()
+        return status.referencesRefreshed >= 1 && status.itemsApplied == pushed
+    }
+
     @Test func r10001IsNotACleanCloseTheClientStaysAwayAndStatusShowsIt() async throws {
         try await withSimulator(KiwoomSimulatorConfiguration(realtimeMarketStep: nil)) { sim, url in
             let service = makeService(sim, url: url, watchlist: [samsung], evictionBackoff: .seconds(600))
@@ -79,6 +86,10 @@ import Testing
             let task = Task { try await service.run() }
             defer { task.cancel() }
             #expect(try await eventually { service.status().liveQuotes == 1 })
+            // The day-reference read (ka10001 steps the simulated price) makes a push of its own: counted before the
+            // test's frame only once it is applied, an event to wait on (on a loaded machine it came after).
+            let quiet = try await eventually { await Self.referenceReadAndPushesApplied(sim, service) }
+            #expect(quiet, "the day reference was read and its push applied")
             let price = try #require(sim.price("005930")) + 100
             let appliedBefore = service.status().itemsApplied
             let frame = #"{"trnm":"REAL","data":[{"type":"0B","values":{"10":"+1"}},"#

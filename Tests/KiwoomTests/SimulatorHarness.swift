@@ -27,9 +27,12 @@ func withSimulator<T: Sendable>(
 }
 
 /// A client configuration for tests: the default pacing, with quick back-offs (after a transport failure,
-/// and after a 429 that names no `Retry-After`) so tests of failures stay short.
+/// and after a 429 that names no `Retry-After`) so tests of failures stay short. The bounds on a request's
+/// wait for its slot are long: they cover the token issue and every retry, which on a loaded machine take
+/// far longer than the 10 s and 2 s defaults; tests of the bounds pass limits of their own.
 func testConfiguration(_ url: String, orderTimeout: Duration = .seconds(10), retries: Int = 8,
-                       rateLimits: KiwoomRateLimits = KiwoomRateLimits(backoff: .milliseconds(250))) -> KiwoomConfiguration {
+                       rateLimits: KiwoomRateLimits = KiwoomRateLimits(maxWait: .seconds(120), lookupMaxWait: .seconds(60),
+                                                                       backoff: .milliseconds(250))) -> KiwoomConfiguration {
     KiwoomConfiguration(baseURL: url, appKey: KiwoomConfiguration.simulatorAppKey, secretKey: KiwoomConfiguration.simulatorSecretKey,
                         orderTimeout: orderTimeout, rateLimits: rateLimits, maxQueryRetries: retries, retryBaseDelay: .milliseconds(40))
 }

@@ -37,7 +37,7 @@ import Testing
     }
 
     func get(_ url: String) async throws -> (status: Int, body: [String: Any]) {
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
+        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(60))
         let bytes = try await response.body.collect(upTo: 1 << 22)
         let json = try JSONSerialization.jsonObject(with: Data(bytes.readableBytesView)) as? [String: Any] ?? [:]
         return (Int(response.status.code), json)

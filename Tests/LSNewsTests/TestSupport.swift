@@ -26,8 +26,9 @@ enum Fixture {
     }
 }
 
-/// Polls `condition` every 50 ms until it holds or `timeout` passes; returns whether it held.
-func eventually(timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async rethrows -> Bool {
+/// Polls `condition` every 50 ms until it holds or `timeout` passes; returns whether it held. The default
+/// bound is long: it returns as soon as the event happens, and a loaded machine can take long.
+func eventually(timeout: Duration = .seconds(90), _ condition: () async throws -> Bool) async rethrows -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try await condition() { return true }
@@ -50,14 +51,16 @@ let simulatorLogger: Logger = {
     return logger
 }()
 
-/// A listener configuration pointing at a running simulator, with short test timings.
+/// A listener configuration pointing at a running simulator, with short back-offs. The connect deadline and the
+/// ping interval (a ping unanswered until the next replaces the socket) are long unless a test is about them: on
+/// a loaded machine a pong or an upgrade can take seconds, and a reconnect the test did not force breaks its counts.
 func listenerConfiguration(
-    for simulator: LSSimulator, ping: Duration = .seconds(10), tls: Bool = false
+    for simulator: LSSimulator, ping: Duration = .seconds(30), tls: Bool = false
 ) async throws -> LSConfiguration {
     var configuration = LSConfiguration(
         baseURL: try await simulator.baseURL(), webSocketURL: try await simulator.webSocketURL(),
         appKey: "PSsimulatorappkey000000000000000000", appSecret: "simulatorsecret0000000000000000000000",
-        connectTimeout: .seconds(10), pingInterval: ping,
+        connectTimeout: .seconds(60), pingInterval: ping,
         backoffInitial: .milliseconds(200), backoffCap: .seconds(2))
     if tls {
         configuration.trustedCAPEM = try Fixture.text("test-only-ca.pem")

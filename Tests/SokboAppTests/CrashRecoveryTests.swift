@@ -127,7 +127,7 @@ struct SokboProcess {
     func get(_ path: String) async throws -> [String: Any] {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
         let body = try await response.body.collect(upTo: 1 << 22)
         return try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] ?? [:]
     }
@@ -147,7 +147,7 @@ struct SokboProcess {
     func orders() async throws -> [OrderView] {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/orders")
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
         struct Listing: Decodable { let items: [OrderView] }
         return try JSONDecoder().decode(Listing.self, from: Data(buffer: try await response.body.collect(upTo: 1 << 22))).items
     }

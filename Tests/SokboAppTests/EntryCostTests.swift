@@ -50,7 +50,8 @@ import Trading
             let client = KiwoomClient(configuration: KiwoomConfiguration(
                 baseURL: try await simulator.baseURL(), appKey: KiwoomConfiguration.simulatorAppKey,
                 secretKey: KiwoomConfiguration.simulatorSecretKey,
-                rateLimits: KiwoomRateLimits(perAPIID: venue),
+                // The wait bound long (the entry deadline bounds an entry's): a loaded machine is slow, not wrong.
+                rateLimits: KiwoomRateLimits(perAPIID: venue, maxWait: .seconds(120)),
                 retryBaseDelay: .milliseconds(100)), logger: logger)
             let quotes = watchlist.isEmpty ? nil : KiwoomQuoteBook()
             let broker = KiwoomBroker(client: client, quotes: quotes, logger: logger)

@@ -107,10 +107,17 @@ struct ErrorEnvelope: Decodable {
             _ = try await httpGet(port: port, path: "/health")
             for n in 0..<5 { await sokbo.buffer.append(sampleNews(n)) }
             _ = await sokbo.flusher.flush()
-            try await Task.sleep(for: .milliseconds(300))
-            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/metrics"), timeout: .seconds(5))
-            #expect(response.status == .ok)
-            return String(buffer: try await response.body.collect(upTo: 1 << 20))
+            // The /health request is recorded once its response is written, and the lag probe samples on its own
+            // schedule: read the metrics until both show (events), not once after 300 ms.
+            var text = ""
+            _ = try await eventually {
+                let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/metrics"), timeout: .seconds(60))
+                #expect(response.status == .ok)
+                text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+                return text.contains(#"sokbo_http_request_duration_seconds_count{route="/health",method="GET",status="2xx"} "#)
+                    && text.contains("sokbo_event_loop_lag_seconds_bucket")
+            }
+            return text
         }
         #expect(text.contains(#"sokbo_http_request_duration_seconds_count{route="/health",method="GET",status="2xx"} "#))
         #expect(text.contains("sokbo_event_loop_lag_seconds_bucket"))

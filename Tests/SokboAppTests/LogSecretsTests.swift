@@ -136,14 +136,14 @@ struct CapturingLogHandler: LogHandler {
             var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
             request.method = method
             if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-            let response = try await client.execute(request, timeout: .seconds(20))
+            let response = try await client.execute(request, timeout: .seconds(60))
             let body = try await response.body.collect(upTo: 4 << 20)
             return (Int(response.status.code), Data(buffer: body))
         }
         var statuses: [String: Int] = [:]
         // Wait for stored news (the LS token was issued and the WebSocket streams).
         var newsID: String?
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + .seconds(90)
         while newsID == nil, ContinuousClock.now < deadline {
             let (_, data) = try await call("/api/news?limit=1")
             struct List: Decodable { struct Item: Decodable { let id: String }; let items: [Item] }
@@ -155,7 +155,7 @@ struct CapturingLogHandler: LogHandler {
                      "/api/status", "/metrics", "/openapi.json", "/api/stocks/999999", "/api/stocks/00593X"] {
             // A lookup finding the venue's budget spent by the trading path is answered 429: ask again shortly.
             var (status, _) = try await call(path)
-            let lookupDeadline = ContinuousClock.now + .seconds(60)
+            let lookupDeadline = ContinuousClock.now + .seconds(90)
             while status == 429, ContinuousClock.now < lookupDeadline {
                 try await Task.sleep(for: .milliseconds(500))
                 status = try await call(path).0
@@ -169,7 +169,7 @@ struct CapturingLogHandler: LogHandler {
         statuses["wrong token"] = try await call("/api/status", token: "not-the-token").0
         statuses["no token"] = try await call("/api/account", token: nil).0
         // DART: the poller started with the configured key.
-        let dartDeadline = ContinuousClock.now + .seconds(20)
+        let dartDeadline = ContinuousClock.now + .seconds(90)
         while ContinuousClock.now < dartDeadline {
             let (_, data) = try await call("/api/status")
             let status = try JSONSerialization.jsonObject(with: data) as? [String: Any]

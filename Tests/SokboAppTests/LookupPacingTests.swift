@@ -7,16 +7,17 @@ import Testing
 /// HTTP lookups do not queue for the venue's request budget: past their bound Sokbo answers 429.
 @Suite struct LookupPacingTests {
     @Test func aStockLookupUnderASpentBudgetIsAnswered429WithRetryAfter() async throws {
-        // Each api-id allows one request every 20 s: the first lookup spends the budget of its four queries.
+        // Each api-id allows one request every 100 s: the first lookup spends the budget of its four queries (at one
+        // every 20 s, a loaded machine took longer than that over the first lookup, and the second found a slot).
         let sokbo = try await makeSokbo("sqlite", TradingEndToEndTests.quiet.merging([
-            "kiwoom.api.id.per.second": "0.05", "kiwoom.realtime.watchlist": "none",
+            "kiwoom.api.id.per.second": "0.01", "kiwoom.realtime.watchlist": "none", "kiwoom.lookup.max.wait.ms": "2000",
         ]) { _, new in new })
         let venues = try #require(sokbo.simulated)
         try await sokbo.withRunning { port in
             func get(_ path: String) async throws -> HTTPClientResponse {
                 var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
                 request.headers.add(name: "Authorization", value: "Bearer \(testToken)")
-                return try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+                return try await HTTPClient.shared.execute(request, timeout: .seconds(60))
             }
             let first = try await get("/api/stocks/005930")
             #expect(first.status.code == 200)

@@ -25,7 +25,7 @@ import Testing
         try await sokbo.withRunning { port in
             var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/rules")
             request.headers.add(name: "Authorization", value: "Bearer \(testToken)")
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
             #expect(response.status == .ok)
             #expect(response.headers.first(name: "Content-Type")?.hasPrefix("text/yaml") == true)
             let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
@@ -38,7 +38,7 @@ import Testing
             put.headers.add(name: "Authorization", value: "Bearer \(testToken)")
             put.headers.add(name: "Content-Type", value: "text/yaml")
             put.body = .bytes(ByteBuffer(string: text))
-            let back = try await HTTPClient.shared.execute(put, timeout: .seconds(10))
+            let back = try await HTTPClient.shared.execute(put, timeout: .seconds(60))
             #expect(back.status == .ok)
             #expect(back.headers.first(name: "Content-Type")?.hasPrefix("text/yaml") == true)
             #expect(String(buffer: try await back.body.collect(upTo: 1 << 20)) == text)

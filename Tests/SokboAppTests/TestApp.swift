@@ -26,6 +26,10 @@ func makeSokbo(_ kind: String = "sqlite", _ overrides: [String: String] = [:]) a
         // Entries are skipped past their deadline (3 s by default): on a machine loaded by the whole suite a
         // snapshot can take longer, and a test not about the deadline must not depend on timing.
         "sokbo.entry.deadline.ms": "600000",
+        // The same for the bounds on a Kiwoom request's wait for its slot (10 s, lookups 2 s): they cover the
+        // token issue and the retries; the tests of the bounds set them back.
+        "kiwoom.max.wait.ms": "120000",
+        "kiwoom.lookup.max.wait.ms": "60000",
     ]
     values.merge(overrides) { _, new in new }
     return try await buildApplication(reader: reader(values), logger: TestStores.logger)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import SokboCore
 
@@ -8,18 +9,23 @@ import Testing
     @Test func aFastSubscriberGetsEveryEventInOrder() async {
         let hub = EventHub(bufferSize: 8)
         let stream = hub.subscribe()
+        let read = Mutex(0)
         let reader = Task {
             var seen: [String] = []
             for await delivery in stream {
-                guard case .event(let e) = delivery else { continue }
+                guard case .event(let e) = delivery else { seen.append("\(delivery)"); break }
                 seen.append(e.json)
+                read.withLock { $0 = seen.count }
                 if seen.count == 100 { break }
             }
+            read.withLock { $0 = .max }  // done, or told of a gap: the publisher stops waiting
             return seen
         }
+        // A subscriber that keeps up: four events at a time, each batch read before the next is published (waiting
+        // on the reader, not on 1 ms, which a loaded machine can pass before the reader runs at all).
         for n in 0..<100 {
             hub.publish(event(n))
-            if n % 4 == 0 { try? await Task.sleep(for: .milliseconds(1)) }
+            if n % 4 == 3 { while read.withLock({ $0 }) < n + 1 { try? await Task.sleep(for: .milliseconds(1)) } }
         }
         let seen = await reader.value
         #expect(seen == (0..<100).map { event($0).json })
@@ -39,7 +45,8 @@ import Testing
     @Test func cancellingAReaderUnsubscribesIt() async throws {
         let hub = EventHub()
         let reader = Task { for await _ in hub.subscribe() {} }
-        try await Task.sleep(for: .milliseconds(50))
+        // Subscribed once the reader task has run (an event, not 50 ms).
+        while hub.subscriberCount == 0 { try await Task.sleep(for: .milliseconds(1)) }
         #expect(hub.subscriberCount == 1)
         reader.cancel()
         _ = await reader.value

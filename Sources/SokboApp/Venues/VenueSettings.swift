@@ -24,6 +24,7 @@ import SokboCore
 /// | `KIWOOM_MAX_WAIT_MS`        | longest a trading query or order waits for its slot, else refused unsent (default 10000) |
 /// | `KIWOOM_LOOKUP_MAX_WAIT_MS` | longest an HTTP lookup waits, else Sokbo answers 429 with `Retry-After` (default 2000) |
 /// | `KIWOOM_RATE_LIMIT_BACKOFF_MS` | pause of a bucket after a 429 without `Retry-After`, doubled per 429 in a row (default 1000) |
+/// | `KIWOOM_ORDER_TIMEOUT_MS`   | longest an order waits for its reply; past it the order is `unknown`, never re-sent (default 10000) |
 /// | `KIWOOM_WS_URL`           | Kiwoom realtime WebSocket (`wss://api.kiwoom.com:10000/api/dostk/websocket`) |
 /// | `KIWOOM_REALTIME_WATCHLIST` | codes to watch live (`005930,000660`), or `none`; watched stocks are sized from the live book, without a round trip (default: none; simulate mode: the simulated universe) |
 /// | `DART_BASE_URL`           | Open DART API base |
@@ -90,6 +91,9 @@ struct VenueSettings: Sendable {
         kiwoom.baseURL = try kiwoomConfig.parse("base.url", default: kiwoom.baseURL, Self.httpURL)
         kiwoom.appKey = kiwoomConfig.string(forKey: "appkey", isSecret: true) ?? kiwoom.appKey
         kiwoom.secretKey = kiwoomConfig.string(forKey: "secretkey", isSecret: true) ?? kiwoom.secretKey
+        kiwoom.orderTimeout = .milliseconds(try kiwoomConfig.parse("order.timeout.ms", default: Int(kiwoom.orderTimeout.milliseconds)) {
+            Int($0).flatMap { $0 >= 100 && $0 <= 3_600_000 ? $0 : nil }
+        })
         // Pacing (defaults and their sources on `KiwoomRateLimits`).
         var limits = kiwoom.rateLimits
         let rate: (String) -> Double? = { Double($0).flatMap { $0 > 0 && $0 <= 1_000_000 ? $0 : nil } }
