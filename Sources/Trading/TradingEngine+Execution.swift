@@ -138,8 +138,8 @@ extension TradingEngine {
     /// Runs one item of work: an exit sell sent once, or a resting sell's cancel.
     public nonisolated func perform(_ item: Work) async {
         switch item {
-        case .submit(let order):
-            await send(order, journaledRow: nil)
+        case .submit(let order, let journaledRow):
+            await send(order, journaledRow: journaledRow)
         case .cancel(let id, let request):
             let outcome = await broker.cancel(request)
             await restingCancelAnswered(id, outcome)

@@ -150,15 +150,16 @@ extension TradingEngine {
         order.exitReason = reason
         order.positionBefore = position.quantity
         exitStates[ticker]?.sellSent(id: id, quantity: offered, reason: reason, resting: resting)
-        // Stored as submitted before it leaves, as a buy is: after a crash it comes back unknown, never unsent.
-        let (submitted, _, effects) = await apply(.sent, to: order, beforeSending: false)
+        // Stored as submitted before it leaves, as a buy is (one journal write when there is a journal, the
+        // store getting the row while the sell is out): after a crash it comes back unknown, never unsent.
+        let (submitted, journaledRow, effects) = await apply(.sent, to: order, beforeSending: true)
         guard submitted.state == .submitted, effects.contains(.sendToBroker) else {
             await sellEnded(order, cumulative: 0)
             return
         }
         counters.exitsSent += 1
         events?.publish(kind: .exit, payload: ExitNotice(ticker: ticker, reason: reason, orderID: id, quantity: offered, waiting: nil))
-        enqueue(.submit(submitted))
+        enqueue(.submit(submitted, journaledRow: journaledRow))
     }
 
     /// A sell of a position ended: the exit state frees its shares, and an exit that waited for it goes on.

@@ -42,6 +42,7 @@ extension TradingEngine {
 
     /// A position went flat: the trade is stored and published, and its exit state dropped.
     private func closed(_ trade: Trade, lastSell: Order) async {
+        rollDay(at: trade.closedAt)
         realisedToday += trade.netPnL
         trackers[trade.ticker] = nil
         exitStates[trade.ticker] = nil

@@ -41,8 +41,19 @@ extension TradingEngine {
         events?.publish(kind: .trading, payload: ["halted": true])
     }
 
+    /// On a new KST day, yesterday's closed trades and its loss limit no longer count (the kill switch the
+    /// limit turned on stays on until a person resumes).
+    func rollDay(at date: Date) {
+        let day = KST.dayString(date)
+        guard day != realisedDay else { return }
+        realisedDay = day
+        realisedToday = 0
+        lossLimitHit = false
+    }
+
     /// Why an entry into `ticker` is refused by a protection, if it is.
     func protectionRefusal(for ticker: Ticker) -> String? {
+        rollDay(at: now())
         checkLossLimit()
         if lossLimitHit { return "the daily loss limit halted entries" }
         guard let maximum = settings.maxOpenPositions else { return nil }

@@ -104,8 +104,8 @@ public actor TradingEngine {
 
     /// Work the engine hands its service to run off the actor, each in a task of its own.
     public enum Work: Sendable, Hashable {
-        /// Send a stored exit sell once.
-        case submit(Order)
+        /// Send a stored exit sell once; with the row the journal holds, which the store gets while it is out.
+        case submit(Order, journaledRow: Row?)
         /// Cancel a resting sell before an exit sells (its order id and the request).
         case cancel(orderID: String, CancelRequest)
     }
@@ -175,8 +175,9 @@ public actor TradingEngine {
     var haltedTickers: Set<Ticker> = []
     /// Why a position's exit waits, by stock.
     var exitWaits: [Ticker: String] = [:]
-    /// Net P&L of today's closed trades.
+    /// Net P&L of today's closed trades, and the KST day it is for.
     var realisedToday = 0
+    var realisedDay = ""
     /// Whether the daily loss limit halted entries today.
     var lossLimitHit = false
     /// Differences found between the store and the broker at start (the broker's quantity won).
