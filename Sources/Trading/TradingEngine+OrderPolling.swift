@@ -19,6 +19,11 @@ extension TradingEngine {
     /// makes no call. An order gone from the open list is settled from the day's fills (`ka10076`) where the
     /// venue answers them, else from the account.
     public nonisolated func pollOrders() async {
+        // Upkeep behind entries: the venue client serves an entry's queries first when both wait for a slot.
+        await BrokerCallContext.$current.withValue(BrokerCallContext(purpose: .background)) { await pollOpenOrders() }
+    }
+
+    private nonisolated func pollOpenOrders() async {
         let feedUp = broker.accountFeedConnected
         let watched = await ordersToPoll(feedUp: feedUp)
         guard !watched.isEmpty else { return }
