@@ -76,6 +76,7 @@ public func buildRouter(_ deps: APIDependencies) -> Router<SokboRequestContext> 
     DisclosureRoutes(store: deps.store).register(on: api)
     StockRoutes(broker: deps.broker).register(on: api)
     TradingRoutes(engine: deps.engine, store: deps.store).register(on: api)
+    PositionRoutes(engine: deps.engine, store: deps.store).register(on: api)
     EventRoutes(hub: deps.events).register(on: api)
     // Last, so it wraps only the not-found responder (see the type).
     router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))

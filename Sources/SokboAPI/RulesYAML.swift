@@ -32,6 +32,17 @@ struct RulesYAML: ResponseGenerator {
             text += "    budget: \(rule.budget)\n"
             text += "    order: \(rule.orderType.rawValue)\n"
             if let rise = rule.maxRisePercent { text += "    max-rise-percent: \(number(rise))\n" }
+            text += "    entry-timeout: \(rule.entryTimeoutSeconds)\n"
+            let exits = rule.exits
+            text += "    take-profit-percent: \(exits.takeProfitPercent.map(number) ?? "\"off\"")\n"
+            text += "    stop-loss-percent: \(exits.stopLossPercent.map(number) ?? "\"off\"")\n"
+            text += "    trail-percent: \(exits.trailPercent.map(number) ?? "\"off\"")\n"
+            text += "    trail-activation-percent: \(exits.trailActivationPercent.map(number) ?? "\"off\"")\n"
+            if !exits.roi.isEmpty {
+                text += "    roi: {" + exits.roi.map { "\($0.minutes): \(number($0.minimumReturnPercent))" }.joined(separator: ", ") + "}\n"
+            }
+            text += "    max-hold-minutes: \(exits.maxHoldMinutes.map(String.init) ?? "\"off\"")\n"
+            text += "    flatten-at-close: \(exits.flattenAtClose)\n"
         }
         return text
     }

@@ -146,7 +146,9 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
         calendar.holidays = []
     }
     let engine = TradingEngine(
-        settings: .init(limits: trading.limits, calendar: calendar, startHalted: trading.startHalted, entryDeadline: trading.entryDeadline),
+        settings: .init(limits: trading.limits, calendar: calendar, startHalted: trading.startHalted, entryDeadline: trading.entryDeadline,
+                        costs: trading.costs, flattenAtSecondsKST: trading.flattenAtSecondsKST, dailyLossLimit: trading.dailyLossLimit,
+                        maxOpenPositions: trading.maxOpenPositions),
         rules: trading.rules, broker: broker, store: store, records: buffer,
         journal: try FileOrderJournal(path: settings.orderJournalPath), events: events, logger: logger,
         disclosures: disclosureIndex, tickers: TickerResolver(names: dart))

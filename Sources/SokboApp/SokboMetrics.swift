@@ -23,6 +23,14 @@ public final class SokboMetrics: Sendable {
         }
         advance("sokbo_news_reconnects_total", help: "News socket reconnects", to: news.reconnects)
         advance("sokbo_orders_sent_total", help: "Orders sent to the broker", to: engine.counters.ordersSent)
+        advance("sokbo_fills_total", help: "Fills applied to orders", to: engine.counters.fills)
+        advance("sokbo_exits_sent_total", help: "Exit sells sent", to: engine.counters.exitsSent)
+        advance("sokbo_entry_timeouts_total", help: "Entries whose unfilled rest was cancelled for their timeout", to: engine.counters.entryTimeouts)
+        registry.makeGauge(descriptor: .named("sokbo_open_positions", "Open positions")).set(Double(engine.positions))
+        registry.makeGauge(descriptor: .named("sokbo_pnl_today_won", "Today's P&L, realised and unrealised"), labels: [("kind", "realised")])
+            .set(Double(engine.pnl.realised))
+        registry.makeGauge(descriptor: .named("sokbo_pnl_today_won", "Today's P&L, realised and unrealised"), labels: [("kind", "unrealised")])
+            .set(Double(engine.pnl.unrealised))
         for (state, count) in engine.counters.byState {
             registry.makeGauge(descriptor: .named("sokbo_orders", "Today's orders by state"), labels: [("state", state)]).set(Double(count))
         }

@@ -11,9 +11,14 @@ public enum Table: String, Sendable, Codable, CaseIterable, Hashable {
     case orderEvents = "order_events"
     /// DART disclosures, keyed by `rcept_no`.
     case disclosures
+    /// Closed round trips (`TradeRecord`), keyed by the closing sell.
+    case trades
 
     /// Tables that go through the row buffer.
-    public static let buffered: [Table] = [.news, .signals, .orderEvents, .disclosures]
+    public static let buffered: [Table] = [.news, .signals, .orderEvents, .disclosures, .trades]
+
+    /// The schema version that created this table.
+    public var createdInVersion: Int { self == .trades ? 3 : 1 }
 
     /// This table's schema.
     public var schema: TableSchema { Schema.tables[self]! }
@@ -63,7 +68,7 @@ public struct TableSchema: Sendable {
 /// The schema, shared by every store. Timestamps are epoch milliseconds (UTC).
 public enum Schema {
     /// The schema version the code expects; migrations bring a store up to it.
-    public static let version = 2
+    public static let version = 3
 
     /// Every table's schema.
     public static let tables: [Table: TableSchema] = [
@@ -92,5 +97,11 @@ public enum Schema {
             Column("stock_code", .key, nullable: true), Column("report_name", .text), Column("filer", .text),
             Column("received_date", .key), Column("remark", .text), Column("created_at", .integer),
         ], indexes: [["stock_code", "received_date"]]),
+        .trades: TableSchema(table: .trades, columns: [
+            Column("id", .key), Column("ticker", .key), Column("rule", .text, nullable: true), Column("news_id", .key, nullable: true),
+            Column("opened_at", .integer), Column("closed_at", .integer), Column("quantity", .integer),
+            Column("entry_price", .real), Column("exit_price", .real), Column("exit_reason", .key, nullable: true),
+            Column("gross_pnl", .integer), Column("commission", .integer), Column("tax", .integer), Column("net_pnl", .integer),
+        ], indexes: [["closed_at"], ["ticker", "closed_at"]]),
     ]
 }

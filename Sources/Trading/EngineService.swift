@@ -3,15 +3,18 @@ import ServiceLifecycle
 import SokboCore
 
 /// Runs the engine: reads headlines from its inbox and tries each plan in a child task of its own (so a
-/// slow broker never delays the next headline), and reconciles on a schedule (a tick with nothing unsettled
-/// makes no venue call).
+/// slow broker never delays the next headline); applies the broker's pushes (fills, quotes, halts); and on
+/// a paced tick reconciles, polls orders while the account feed is down, cancels entries past their
+/// timeout, prices held stocks the feed does not cover, and runs clock-driven exits. Exit sells and
+/// cancels the engine queues run each in a child task of their own too.
 public struct EngineService: Service {
     let engine: TradingEngine
     let inbox: AsyncStream<NewsItem>
     let reconcileInterval: Duration
     let logger: Logger
 
-    /// Creates the service.
+    /// Creates the service. `reconcileInterval` paces every background venue call (one open-order read and
+    /// at most one price read per tick, and only when something needs them).
     public init(engine: TradingEngine, inbox: AsyncStream<NewsItem>, reconcileInterval: Duration = .seconds(2), logger: Logger) {
         self.engine = engine
         self.inbox = inbox
@@ -19,22 +22,52 @@ public struct EngineService: Service {
         self.logger = logger
     }
 
+    private enum Step: Sendable {
+        case news(NewsItem)
+        case work
+    }
+
     /// Until graceful shutdown; orders already sent finish recording their outcome first.
     public func run() async throws {
         try await engine.restore()
+        let (steps, step) = AsyncStream<Step>.makeStream()
+        let (beats, beat) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        await engine.setWakers(.init(work: { step.yield(.work) }, reconcile: { beat.yield() }))
+        let interval = reconcileInterval
         await withDiscardingTaskGroup { group in
             group.addTask {
-                // Cash and positions for sizing, beside the inbox (a headline must not wait for it); afterwards
-                // the account is read only while something is unsettled.
-                await engine.readAccount()
                 while !Task.isCancelled, !Task.isShuttingDownGracefully {
+                    beat.yield()
+                    try? await Task.sleep(for: interval)
+                }
+                beat.finish()
+            }
+            group.addTask {
+                // Cash and positions for sizing, beside the inbox (a headline must not wait for it), and the
+                // book checked against the broker once; afterwards the account is read only while something
+                // is unsettled.
+                if let account = await engine.readAccount() { await engine.reconcilePositions(with: account) }
+                for await _ in beats.cancelOnGracefulShutdown() {
                     await engine.reconcile()
-                    try? await Task.sleep(for: reconcileInterval)
+                    await engine.pollOrders()
+                    await engine.sweepEntryTimeouts()
+                    await engine.pollUncoveredQuotes()
+                    await engine.sweepExits()
                 }
             }
-            for await news in inbox.cancelOnGracefulShutdown() {
-                if let plan = await engine.evaluate(news) {
-                    group.addTask { await engine.execute(plan) }
+            group.addTask {
+                for await push in engine.broker.pushes().cancelOnGracefulShutdown() { await engine.handle(push) }
+            }
+            group.addTask {
+                for await news in inbox.cancelOnGracefulShutdown() { step.yield(.news(news)) }
+                step.finish()
+            }
+            for await next in steps {
+                switch next {
+                case .news(let news):
+                    if let plan = await engine.evaluate(news) { group.addTask { await engine.execute(plan) } }
+                case .work:
+                    for item in await engine.takeWork() { group.addTask { await engine.perform(item) } }
                 }
             }
         }

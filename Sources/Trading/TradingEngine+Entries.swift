@@ -58,6 +58,7 @@ extension TradingEngine {
         guard let ticker else { return await skip(news, rule: rule, ticker: nil, reason: "no ticker in the headline") }
         let at = now()
         if halted { return await skip(news, rule: rule, ticker: ticker, reason: "trading is halted (kill switch)") }
+        if let refusal = protectionRefusal(for: ticker) { return await skip(news, rule: rule, ticker: ticker, reason: refusal) }
         guard settings.calendar.allowsEntry(at: at) else {
             return await skip(news, rule: rule, ticker: ticker, reason: "outside the entry window or not a trading day (KST)")
         }
@@ -168,8 +169,8 @@ extension TradingEngine {
                         + (plan.tickerNote.map { "; \(plan.ticker.code): \($0)" } ?? ""))
         // Stored as submitted before it leaves: after a crash it comes back as unknown, never as unsent.
         // `apply` returns the order unchanged when the row could not be written: then it is not sent.
-        let (submitted, journaledRow) = await apply(.sent, to: order, beforeSending: true)
-        guard submitted.state == OrderState.submitted else {
+        let (submitted, journaledRow, effects) = await apply(.sent, to: order, beforeSending: true)
+        guard submitted.state == OrderState.submitted, effects.contains(.sendToBroker) else {
             await abandonStored(order, reason: "the order could not be stored; not sent")
             return nil
         }

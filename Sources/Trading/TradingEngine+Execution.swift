@@ -65,12 +65,17 @@ extension TradingEngine {
     }
 
     /// `transition`, writing to the journal instead of the store when `beforeSending` and there is one; returns
-    /// the row it journaled, built once.
-    func apply(_ event: OrderEvent, to order: Order, beforeSending: Bool) async -> (order: Order, journaledRow: Row?) {
+    /// the row it journaled, built once, and the state machine's effects.
+    ///
+    /// Every effect is honoured here or by the caller: `persist` (the store, or the journal before sending;
+    /// an order that could not be stored is not sent), `notify` (the live events), `reconcile` (the service
+    /// is woken to reconcile now rather than at its next tick), `sendToBroker` (the caller sends only when
+    /// it is present: `prepare` and exit sells check it).
+    func apply(_ event: OrderEvent, to order: Order, beforeSending: Bool) async -> (order: Order, journaledRow: Row?, effects: [OrderEffect]) {
         switch OrderStateMachine.apply(order, event, at: now()) {
         case .failure(let error):
             logger.error("refused order transition", metadata: ["order": "\(order.id)", "error": "\(error)"])
-            return (order, nil)
+            return (order, nil, [])
         case .success(let (next, effects)):
             var journaledRow: Row?
             if effects.contains(.persist) {
@@ -85,14 +90,75 @@ extension TradingEngine {
                     }
                 } catch {
                     logger.critical("cannot store order state", metadata: ["order": "\(order.id)", "error": "\(error)"])
-                    if event == .sent { return (order, nil) }
+                    if event == .sent { return (order, nil, []) }
                 }
             }
             orders[next.id] = next
+            let learned = next.brokerOrderNo.flatMap { $0 == order.brokerOrderNo ? nil : $0 }
+            if let learned { byBrokerNumber[learned] = next.id }
             await records.append(OrderEventRecord(orderID: next.id, sequence: next.eventCount, kind: event.name,
-                                                  detail: next.reason ?? next.state.rawValue, createdAt: next.updatedAt))
+                                                  detail: eventDetail(event, next), createdAt: next.updatedAt))
             if effects.contains(.notify) { events?.publish(kind: .order, payload: next) }
-            return (next, journaledRow)
+            if effects.contains(.reconcile) { wakers?.reconcile() }
+            // The position side follows every fill, whichever way it was learned (push, poll, reconciliation).
+            if next.filledQuantity > order.filledQuantity { await filledFurther(from: order, to: next) }
+            if next.side == .sell, next.state.isTerminal, !order.state.isTerminal {
+                await sellEnded(next, cumulative: next.filledQuantity)
+            }
+            if let learned { await replayEarly(learned) }
+            return (next, journaledRow, effects)
+        }
+    }
+
+    /// What an order event's stored row says: a fill names its quantity and price.
+    private func eventDetail(_ event: OrderEvent, _ order: Order) -> String {
+        if case .filled(let quantity, let price) = event {
+            return "filled \(quantity) of \(order.quantity) at an average \(price)"
+        }
+        return order.reason ?? order.state.rawValue
+    }
+
+    // MARK: - Work off the actor
+
+    /// The work queued since the last call (the service runs each item in a task of its own).
+    public func takeWork() -> [Work] {
+        defer { work = [] }
+        return work
+    }
+
+    /// Sets how the engine wakes its service.
+    public func setWakers(_ wakers: Wakers) { self.wakers = wakers }
+
+    /// Queues work and wakes the service.
+    func enqueue(_ item: Work) {
+        work.append(item)
+        wakers?.work()
+    }
+
+    /// Runs one item of work: an exit sell sent once, or a resting sell's cancel.
+    public nonisolated func perform(_ item: Work) async {
+        switch item {
+        case .submit(let order, let journaledRow):
+            await send(order, journaledRow: journaledRow)
+        case .cancel(let id, let request):
+            let outcome = await broker.cancel(request)
+            await restingCancelAnswered(id, outcome)
+        }
+    }
+
+    private func restingCancelAnswered(_ id: String, _ outcome: OrderSubmission) async {
+        guard let order = orders[id] else { return }
+        switch outcome {
+        case .accepted:
+            cancels[id] = nil
+            await endByVenue(order, reason: "cancelled for an exit with \(order.filledQuantity) of \(order.quantity) filled")
+        case .rejected(let code, let message):
+            // Most likely it filled (or ended) first: its own reports end it, and the waiting exit follows.
+            cancels[id] = .refused
+            logger.notice("the venue refused a resting sell's cancel", metadata: ["order": "\(id)", "code": "\(code)", "message": "\(message)"])
+        case .unknown(let reason):
+            cancels[id] = .unknown
+            logger.warning("resting sell cancel outcome unknown; reconciling", metadata: ["order": "\(id)", "reason": "\(reason)"])
         }
     }
 }

@@ -56,11 +56,23 @@ extension TradingEngine {
         var order = Order(id: "m-\(UUID().uuidString.lowercased())", newsID: nil, rule: nil, ticker: ticker, side: side,
                           quantity: shares, price: market ? .market : .limit(unitPrice), createdAt: at)
         order.positionBefore = account?.positions.first { $0.ticker == ticker }?.quantity ?? 0
+        // A sell of a position Sokbo holds offers only shares no other sell offers, and counts as out like an
+        // exit's sell, so an exit can never sell the same shares again.
+        if side == .sell, var state = exitStates[ticker] {
+            guard shares <= state.sellable else {
+                throw .refused("only \(state.sellable) shares of \(ticker.code) are held and not already offered")
+            }
+            state.sellSent(id: order.id, quantity: shares, reason: .manual, resting: false)
+            exitStates[ticker] = state
+        }
         order.committedAmount = side == .buy ? total : nil
         ledger.record(order, amount: order.budgetAmount)
         orders[order.id] = order
         let submitted = await transition(order, .sent)
-        guard submitted.state == OrderState.submitted else { throw .unavailable("the order could not be stored; not sent") }
+        guard submitted.state == OrderState.submitted else {
+            _ = exitStates[ticker]?.sellEnded(id: order.id, cumulative: 0)
+            throw .unavailable("the order could not be stored; not sent")
+        }
         let request = OrderRequest(clientOrderID: order.id, ticker: ticker, side: side, quantity: shares, price: submitted.price)
         counters.ordersSent += 1
         let outcome = await broker.submit(request)

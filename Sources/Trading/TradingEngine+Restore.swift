@@ -14,8 +14,12 @@ extension TradingEngine {
         let stored = try await store.select(query).compactMap(Order.init(row:))
         ledger = RiskLedger(day: today)
         for var order in stored {
-            ledger.record(order, amount: order.budgetAmount)
-            if order.state == .rejected { ledger.release(amount: order.budgetAmount) }
+            // Exit sells are no entries: they take no count, budget or cooldown of the risk limits.
+            if order.exitReason == nil {
+                ledger.record(order, amount: order.budgetAmount)
+                if order.state == .rejected { ledger.release(amount: order.budgetAmount) }
+            }
+            if let number = order.brokerOrderNo { byBrokerNumber[number] = order.id }
             if order.state == .intent || order.state == .submitted {
                 order = await transition(order, .outcomeUnknown(reason: "the process stopped before the broker's answer was known"))
                 logger.warning("order outcome unknown after restart; reconciling", metadata: ["order": "\(order.id)"])
@@ -23,7 +27,10 @@ extension TradingEngine {
             orders[order.id] = order
             if let newsID = order.newsID { orderedNewsIDs.insert(newsID) }
         }
-        if !stored.isEmpty { logger.info("restored today's orders", metadata: ["orders": "\(stored.count)"]) }
+        await rebuildPositions(from: stored)
+        if !stored.isEmpty {
+            logger.info("restored today's orders and positions", metadata: ["orders": "\(stored.count)", "positions": "\(book.positions.count)"])
+        }
     }
 
     /// Writes into the store what the journal holds and the store does not (the process stopped between

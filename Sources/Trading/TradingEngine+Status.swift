@@ -12,7 +12,8 @@ extension TradingEngine {
     public func status() -> EngineStatus {
         EngineStatus(halted: halted, rules: rules.rules.count, counters: decisionCounters(), committedToday: ledger.committed,
                      budgetLeft: ledger.budgetLeft(settings.limits), openUnknown: orders.values.filter { $0.state == .unknown }.count,
-                     newsToOrder: latencies.summary())
+                     newsToOrder: latencies.summary(), positions: book.positions.count, pnl: pnl(),
+                     positionDifferences: positionDifferences)
     }
 
     /// The decision counts alone: cheap enough to poll (`status()` also sorts the latency samples).
@@ -45,4 +46,10 @@ public struct EngineStatus: Sendable, Codable {
     public var openUnknown: Int
     /// News-to-order latency (headline reaching the engine to the order request leaving), ms.
     public var newsToOrder: LatencyRecorder.Summary
+    /// Open positions.
+    public var positions: Int = 0
+    /// Today's P&L.
+    public var pnl: PnLToday = PnLToday(realised: 0, unrealised: 0, lossLimitHit: false)
+    /// Differences between the store and the broker found at start (the broker's quantity won).
+    public var positionDifferences: [String] = []
 }

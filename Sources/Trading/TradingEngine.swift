@@ -29,6 +29,17 @@ public actor TradingEngine {
         public var journalCompactionLines: Int
         /// How long after its headline reached the listener an entry's order may still leave (`EntryDeadline`).
         public var entryDeadline: Duration
+        /// Commission and tax, for positions' P&L and exits' net returns.
+        public var costs: TradingCosts
+        /// The end-of-day flatten time, seconds into the KST day (`SOKBO_FLATTEN_AT`); nil: none.
+        public var flattenAtSecondsKST: Int?
+        /// Realised plus unrealised P&L at or below minus this halts entries (`SOKBO_DAILY_LOSS_LIMIT`); nil: off.
+        public var dailyLossLimit: Int?
+        /// No entry into a new stock while this many are held or being entered (`SOKBO_MAX_OPEN_POSITIONS`); nil: off.
+        public var maxOpenPositions: Int?
+
+        /// The default flatten time, 15:15 KST: before the closing auction's single-price call from 15:20.
+        public static let defaultFlattenAtSecondsKST = 15 * 3600 + 15 * 60
 
         /// The default entry deadline: 3 s, room for one order-book query behind the venue's pacing of about
         /// one request per second per api-id (burst 2, `kiwoom-rest.md` §7), and far inside the minute after
@@ -37,13 +48,19 @@ public actor TradingEngine {
 
         /// Creates settings.
         public init(limits: RiskLimits, calendar: MarketCalendar, startHalted: Bool = false, notFoundAfterAttempts: Int = 3,
-                    journalCompactionLines: Int = 1_000, entryDeadline: Duration = Settings.defaultEntryDeadline) {
+                    journalCompactionLines: Int = 1_000, entryDeadline: Duration = Settings.defaultEntryDeadline,
+                    costs: TradingCosts = TradingCosts(), flattenAtSecondsKST: Int? = Settings.defaultFlattenAtSecondsKST,
+                    dailyLossLimit: Int? = nil, maxOpenPositions: Int? = nil) {
             self.limits = limits
             self.calendar = calendar
             self.startHalted = startHalted
             self.notFoundAfterAttempts = notFoundAfterAttempts
             self.journalCompactionLines = journalCompactionLines
             self.entryDeadline = entryDeadline
+            self.costs = costs
+            self.flattenAtSecondsKST = flattenAtSecondsKST
+            self.dailyLossLimit = dailyLossLimit
+            self.maxOpenPositions = maxOpenPositions
         }
     }
 
@@ -69,9 +86,46 @@ public actor TradingEngine {
         public var accountReads = 0
         /// Today's orders by current state, every state listed (counted from the orders when asked).
         public var byState: [String: Int] = [:]
+        /// Fills applied to orders (pushes, polls and reconciliation alike).
+        public var fills = 0
+        /// Order reports that matched no order of ours (orders placed elsewhere on the account).
+        public var unmatchedReports = 0
+        /// Fills with no price to value them (the position is then corrected from the account).
+        public var unpricedFills = 0
+        /// Open-order reads while the account feed was down or a cancel's outcome unknown.
+        public var orderPolls = 0
+        /// Entries cancelled (their unfilled rest) for their rule's entry timeout.
+        public var entryTimeouts = 0
+        /// Exit sells sent.
+        public var exitsSent = 0
+        /// Sell fills beyond the shares held (never expected; each is logged as critical).
+        public var oversells = 0
     }
 
-    let broker: any Broker
+    /// Work the engine hands its service to run off the actor, each in a task of its own.
+    public enum Work: Sendable, Hashable {
+        /// Send a stored exit sell once; with the row the journal holds, which the store gets while it is out.
+        case submit(Order, journaledRow: Row?)
+        /// Cancel a resting sell before an exit sells (its order id and the request).
+        case cancel(orderID: String, CancelRequest)
+    }
+
+    /// How the engine asks its service to act sooner than its next tick.
+    public struct Wakers: Sendable {
+        /// There is `Work` to take.
+        public var work: @Sendable () -> Void
+        /// An order's outcome became unknown: reconcile soon.
+        public var reconcile: @Sendable () -> Void
+
+        /// Creates wakers.
+        public init(work: @escaping @Sendable () -> Void, reconcile: @escaping @Sendable () -> Void) {
+            self.work = work
+            self.reconcile = reconcile
+        }
+    }
+
+    /// The broker the engine trades through.
+    public let broker: any Broker
     let store: any Store
     let records: any RecordSink
     let journal: (any OrderJournal)?
@@ -99,6 +153,38 @@ public actor TradingEngine {
     let disclosures: (any DisclosureConfirming)?
     let tickers: (any TickerResolving)?
 
+    // MARK: Order life
+    /// Our order ids by the broker's order number, for its reports.
+    var byBrokerNumber: [String: String] = [:]
+    /// Reports that came before the submit's answer gave their order its number.
+    var earlyReports: [String: [BrokerExecution]] = [:]
+    var earlyReportCount = 0
+    /// Cancels the engine sent on its own (entry timeouts, resting sells before an exit).
+    var cancels: [String: CancelState] = [:]
+    var work: [Work] = []
+    var wakers: Wakers?
+
+    // MARK: Positions
+    var book: PositionBook
+    var exitStates: [Ticker: PositionExitState] = [:]
+    var trackers: [Ticker: ExitTracker] = [:]
+    /// The last bid (else last price) of each held stock, and when it was seen.
+    var marks: [Ticker: Int] = [:]
+    var markedAt: [Ticker: Date] = [:]
+    /// Stocks in a volatility interruption or trading halt: nothing is sold into them.
+    var haltedTickers: Set<Ticker> = []
+    /// Why a position's exit waits, by stock.
+    var exitWaits: [Ticker: String] = [:]
+    /// Net P&L of today's closed trades, and the KST day it is for.
+    var realisedToday = 0
+    var realisedDay = ""
+    /// Whether the daily loss limit halted entries today.
+    var lossLimitHit = false
+    /// Differences found between the store and the broker at start (the broker's quantity won).
+    var positionDifferences: [String] = []
+    /// True while restore replays stored fills (nothing is published or watched then).
+    var replaying = false
+
     /// Creates the engine.
     /// With a `journal`, a news order's row is written there before it is sent and to the store while it
     /// is out; without one, to the store before it is sent. `disclosures` confirms rules that ask for a
@@ -120,6 +206,7 @@ public actor TradingEngine {
         self.now = now
         self.halted = settings.startHalted
         self.ledger = RiskLedger(day: now())
+        self.book = PositionBook(costs: settings.costs)
         self.disclosures = disclosures
         self.tickers = tickers
     }

@@ -39,6 +39,7 @@ import Yams
         order.eventCount = 4
         order.positionBefore = 0
         order.committedAmount = 392_500
+        order.exitReason = .stopLoss
         order.updatedAt = at.addingTimeInterval(1)
         return order
     }
@@ -62,6 +63,17 @@ import Yams
         estimatedAssets: 100_710_000,
         positions: [Position(ticker: ticker, name: "삼성전자", quantity: 10, sellableQuantity: 10, averagePrice: 70_000,
                              currentPrice: 71_000, profitLoss: 10_000)])
+
+    static let trade = TradeRecord(id: "t-x-005930-1-stop-loss", trade: Trade(
+        ticker: ticker, rule: "supply-contract", newsID: "202601050900001234567890", openedAt: at, closedAt: at.addingTimeInterval(60),
+        quantity: 10, entryPrice: 70_000, exitPrice: 67_900, exitReason: .stopLoss, grossPnL: -21_000, commission: 207, tax: 1_358,
+        netPnL: -22_565))
+    static let position = PositionView(
+        ticker: ticker, quantity: 10, sellable: 10, averageCost: 70_000, openedAt: at, rule: "supply-contract",
+        newsID: "202601050900001234567890", mark: 70_500, markedAt: at, unrealisedPnL: 3_470, realisedPnL: -105, commission: 105,
+        tax: 0, exiting: false, halted: false, waiting: "stop-loss waits: trading in 005930 is halted",
+        exits: ExitPolicy(roi: [ROIStep(minutes: 10, minimumReturnPercent: 1)]))
+    static let pnlToday = PnLToday(realised: -22_565, unrealised: 3_470, lossLimitHit: false)
 
     static func flushReport() -> FlushService.Report {
         FlushService.Report(at: at, rows: 3, attempted: 4, durationMs: 1.5, error: "database refused")
@@ -99,7 +111,8 @@ import Yams
                                  counters: TradingEngine.Counters(evaluated: 5, noMatch: 1, vetoed: 1, skipped: 1, ordersSent: 2,
                                                                   byState: ["accepted": 2]),
                                  committedToday: 700_000, budgetLeft: 9_300_000, openUnknown: 0,
-                                 newsToOrder: LatencyRecorder.Summary(count: 2, p50: 0.4, p99: 0.5, max: 0.6)),
+                                 newsToOrder: LatencyRecorder.Summary(count: 2, p50: 0.4, p99: 0.5, max: 0.6), positions: 1,
+                                 pnl: pnlToday, positionDifferences: ["005930: the store's fills hold 10, the broker 8"]),
             dart: DARTStatusReport(state: "running", poller: dart, warning: "the company map is a day old"),
             kiwoomRealtime: realtime, eventLoopLagSeconds: 0.0004,
             tokens: .init(lsRenewsAt: at, lsIssued: 1, kiwoomIssued: 1))
@@ -125,6 +138,14 @@ import Yams
             ("POST /api/orders", "201", order(.market)),
             ("POST /api/orders/{id}/cancel", "200", order(.market)),
             ("POST /api/trading/halt", "200", ["halted": true]),
+            ("GET /api/positions", "200", Listing(items: [position])),
+            ("POST /api/positions/{ticker}/close", "202", PositionRoutes.ExitAnswer(ticker: "005930", sent: true, reason: "sent")),
+            ("POST /api/trading/flatten", "202", Listing(items: [PositionRoutes.ExitAnswer(ticker: "005930", sent: false,
+                                                                                           reason: "an exit is already in flight")])),
+            ("GET /api/trades", "200", Listing(items: [trade])),
+            ("GET /api/pnl", "200", PositionRoutes.PnLReport(days: [PositionRoutes.DailyPnL(
+                day: "20260105", trades: 1, netPnL: -22_565,
+                byRule: [PositionRoutes.DailyPnL.RulePnL(rule: "supply-contract", trades: 1, netPnL: -22_565)])], today: pnlToday)),
             ("POST /api/trading/resume", "200", ["halted": false]),
             ("POST /api/events/disconnect", "200", ["closed": 2]),
         ]
@@ -146,9 +167,12 @@ import Yams
     @Test func theRulesFileServedConformsToItsDocumentedSchema() throws {
         let rules = [
             Rule(name: "every-field", enabled: false, anyKeywords: ["공급계약"], allKeywords: ["체결"], vetoKeywords: ["취소"],
-                 disclosurePattern: "단일판매ㆍ공급계약체결", budget: 1_000_000, orderType: .market, maxRisePercent: 15),
+                 disclosurePattern: "단일판매ㆍ공급계약체결", budget: 1_000_000, orderType: .market, maxRisePercent: 15,
+                 entryTimeoutSeconds: 30, exits: ExitPolicy(roi: [ROIStep(minutes: 10, minimumReturnPercent: 1)])),
+            Rule(name: "exits-off", anyKeywords: ["무상증자"], budget: 1_000_000, exits: .none),
         ]
-        let unset = Self.unsetOptionals(rules)
+        // The first rule sets every field; the second turns every exit off (rendered `off`).
+        let unset = Self.unsetOptionals(rules[0])
         #expect(unset.isEmpty, "the sample leaves optionals unset: \(unset)")
         let text = RulesYAML.render(rules)
         let loaded = try Yams.load(yaml: text)
@@ -192,6 +216,14 @@ import Yams
             case .signal: LiveEvent(kind: kind, payload: Self.signal)
             case .order: LiveEvent(kind: kind, payload: Self.order(.limit(39_250)))
             case .trading: LiveEvent(kind: kind, payload: ["halted": true])
+            case .fill: LiveEvent(kind: kind, payload: TradingEngine.FillReport(
+                orderID: "n-1-005930-buy", ticker: Self.ticker, side: .buy, quantity: 4, price: 39_250, cumulativeQuantity: 4,
+                averagePrice: 39_250, at: Self.at))
+            case .exit: LiveEvent(kind: kind, payload: TradingEngine.ExitNotice(
+                ticker: Self.ticker, reason: .stopLoss, orderID: "x-005930-1-stop-loss", quantity: 4, waiting: "halted"))
+            case .trade: LiveEvent(kind: kind, payload: Self.trade)
+            case .protection: LiveEvent(kind: kind, payload: TradingEngine.ProtectionNotice(
+                kind: "daily-loss-limit", detail: "entries halted", pnl: -600_000, limit: 500_000))
             }
             let schema = try #require(kinds[kind.rawValue])
             let errors = validator.errors(try JSONValue.parse(Data(event.json.utf8)), schema)

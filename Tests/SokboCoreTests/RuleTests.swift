@@ -136,3 +136,48 @@ import Testing
         #expect(KST.next(hour: 7, after: date!) == KST.date(yyyymmdd: "20230615", hhmmss: "070000"))
     }
 }
+
+@Suite struct RuleExitKeysTests {
+    @Test func theExitKeysParseWithTheirDefaultsAndOffTurnsOneOff() throws {
+        let rules = try RuleFile.parse("""
+        rules:
+          - name: tuned
+            any: [공급계약]
+            budget: 1000000
+            entry-timeout: 30
+            stop-loss-percent: 2.5
+            take-profit-percent: off
+            trail-activation-percent: 0
+            roi: {0: 6, 15: 1, 25: -1}
+            max-hold-minutes: "off"
+            flatten-at-close: false
+          - name: defaults
+            any: [무상증자]
+            budget: 1000000
+        """).rules
+        let tuned = rules[0]
+        #expect(tuned.entryTimeoutSeconds == 30)
+        #expect(tuned.exits.stopLossPercent == 2.5)
+        #expect(tuned.exits.takeProfitPercent == nil)
+        #expect(tuned.exits.trailPercent == ExitPolicy().trailPercent)
+        #expect(tuned.exits.trailActivationPercent == 0)
+        #expect(tuned.exits.roi == [ROIStep(minutes: 0, minimumReturnPercent: 6), ROIStep(minutes: 15, minimumReturnPercent: 1),
+                                    ROIStep(minutes: 25, minimumReturnPercent: -1)])
+        #expect(tuned.exits.maxHoldMinutes == nil)
+        #expect(!tuned.exits.flattenAtClose)
+        #expect(rules[1].exits == ExitPolicy())
+        #expect(rules[1].entryTimeoutSeconds == Rule.defaultEntryTimeoutSeconds)
+    }
+
+    @Test func aBadExitValueNamesItsLine() {
+        #expect(throws: RuleFileError.self) {
+            try RuleFile.parse("rules:\n  - name: x\n    any: [a]\n    budget: 1\n    stop-loss-percent: -3\n")
+        }
+        do {
+            _ = try RuleFile.parse("rules:\n  - name: x\n    any: [a]\n    budget: 1\n    roi: {ten: 1}\n")
+            Issue.record("accepted a roi key that is no minute count")
+        } catch {
+            #expect(error.line == 5)
+        }
+    }
+}

@@ -112,4 +112,24 @@ import SokboTestSupport
         #expect(rows.first?.values[6] == .text("accepted"))
         try await store.close()
     }
+
+    /// A closed trade round-trips through `trades`, once however often it is written (a restart replays it),
+    /// and reads back by close time.
+    @Test(arguments: TestStores.available)
+    func aTradeIsStoredOnceAndReadBackByCloseTime(kind: String) async throws {
+        let store = try await TestStores.fresh(kind)
+        let at = Date(timeIntervalSince1970: 1_795_650_000)
+        let trade = TradeRecord(id: "t-x-005930-1795650000000-stop-loss", trade: Trade(
+            ticker: Ticker("005930")!, rule: "supply-contract-with-a-rather-long-rule-name-beyond-sixty-four-characters-on-purpose",
+            newsID: "202611260840001234567890", openedAt: at, closedAt: at.addingTimeInterval(90), quantity: 100,
+            entryPrice: 10_000, exitPrice: 9_612.5, exitReason: .stopLoss, grossPnL: -38_750, commission: 294, tax: 1_922,
+            netPnL: -40_966))
+        #expect(try await store.insert([trade.row], into: .trades) == 1)
+        #expect(try await store.insert([trade.row], into: .trades) == 0)
+        var query = RowQuery(table: .trades, orderBy: "closed_at")
+        query.atLeast["closed_at"] = .integer(at.epochMilliseconds)
+        let read = try await store.select(query).compactMap(TradeRecord.init(row:))
+        try await store.close()
+        #expect(read == [trade])
+    }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SokboCore
 import Synchronization
+import Testing
 @testable import Trading
 
 /// A settable clock the engine reads instead of the wall clock.
@@ -30,16 +31,20 @@ struct EngineHarness {
     static let samsung = Ticker("005930")!
 
     init(rules: [Rule] = [EngineHarness.rule], broker: ScriptedBroker = ScriptedBroker(), store: MemoryStore = MemoryStore(),
-         clock: TestClock = TestClock(), tickers: (any TickerResolving)? = nil) throws {
+         clock: TestClock = TestClock(), tickers: (any TickerResolving)? = nil,
+         tune: (inout TradingEngine.Settings) -> Void = { _ in }) throws {
         self.broker = broker
         self.store = store
         self.records = RecordingSink()
         self.clock = clock
         var logger = Logger(label: "trading-tests")
         logger.logLevel = .critical
+        var settings = TradingEngine.Settings(
+            limits: RiskLimits(dailyBudget: 100_000_000, maxOrdersPerDay: 100, buysPerTickerPerDay: 100, cooldownSeconds: 0),
+            calendar: MarketCalendar(holidays: [], entryStart: 0, entryEnd: 86_400), entryDeadline: .seconds(3_600))
+        tune(&settings)
         engine = TradingEngine(
-            settings: .init(limits: RiskLimits(dailyBudget: 100_000_000, maxOrdersPerDay: 100, buysPerTickerPerDay: 100, cooldownSeconds: 0),
-                            calendar: MarketCalendar(holidays: [], entryStart: 0, entryEnd: 86_400), entryDeadline: .seconds(3_600)),
+            settings: settings,
             rules: try RuleSet(rules), broker: broker, store: store, records: records, events: nil, logger: logger,
             tickers: tickers, now: { [clock] in clock.now })
     }
@@ -58,6 +63,51 @@ struct EngineHarness {
         guard let order = await engine.order(plan.orderID) else { throw HarnessError("no order for headline \(n)") }
         return order
     }
+}
+
+extension EngineHarness {
+    /// Pushes a fill report: `cumulative` shares of `order` filled in all, the last ones at `price`.
+    func fill(_ order: Order, cumulative: Int, at price: Int, execution: Int? = nil) async {
+        let previous = await engine.order(order.id)?.filledQuantity ?? 0
+        await engine.handle(.execution(BrokerExecution(
+            brokerOrderNo: order.brokerOrderNo ?? "", ticker: order.ticker, side: order.side, status: .filled,
+            orderQuantity: order.quantity, orderPrice: order.price.limitPrice ?? 0, openQuantity: order.quantity - cumulative,
+            cumulativeQuantity: cumulative, executionID: "e\(cumulative)", executionPrice: price,
+            executionQuantity: execution ?? (cumulative - previous), time: KST.timeString(clock.now))))
+        await runWork()
+    }
+
+    /// A quote tick with `bid` as the best bid, then whatever work it queued is run (exit sells sent).
+    func tick(_ bid: Int, ticker: Ticker = EngineHarness.samsung) async {
+        await engine.handle(.quote(QuoteTick(ticker: ticker, price: bid, bestBid: bid, bestAsk: KRXTick.up(from: bid), at: clock.now)))
+        await runWork()
+    }
+
+    /// Runs queued work as the service would (each item once).
+    func runWork() async {
+        for item in await engine.takeWork() { await engine.perform(item) }
+    }
+
+    /// Enters and fills the whole order at `price`; returns the filled order.
+    @discardableResult
+    func hold(_ n: Int = 1, ticker: Ticker = EngineHarness.samsung, at price: Int = 10_000) async throws -> Order {
+        let order = try await enter(n, ticker: ticker)
+        await fill(order, cumulative: order.quantity, at: price)
+        return try #require(await engine.order(order.id))
+    }
+
+    /// Sells sent to the broker.
+    func sells() async -> [OrderRequest] { await broker.submits().filter { $0.side == .sell } }
+
+    /// Every order of the engine that is a sell.
+    func sellOrders() async -> [Order] { await engine.todaysOrders().filter { $0.side == .sell } }
+}
+
+/// A rule with only the given exits (every other exit off).
+func rule(_ change: (inout ExitPolicy) -> Void, entryTimeout: Int = Rule.defaultEntryTimeoutSeconds) -> Rule {
+    var exits = ExitPolicy.none
+    change(&exits)
+    return Rule(name: "supply", anyKeywords: ["공급계약"], budget: 1_000_000, entryTimeoutSeconds: entryTimeout, exits: exits)
 }
 
 struct HarnessError: Error, CustomStringConvertible {

@@ -17,6 +17,11 @@ import Trading
 /// | `SOKBO_BUYS_PER_TICKER_PER_DAY`   | 1                  | |
 /// | `SOKBO_COOLDOWN_SECONDS`          | 300                | per ticker |
 /// | `SOKBO_ENTRY_DEADLINE_MS`         | 3000               | an entry's order leaves within this of its headline's receipt, or the entry is skipped |
+/// | `SOKBO_FLATTEN_AT`                | `15:15` (`off` with `SOKBO_TRADING_HOURS=always`) | KST time every position of a rule that flattens at the close is sold (`off`: never) |
+/// | `SOKBO_DAILY_LOSS_LIMIT`          | 5 % of the daily budget | KRW of realised + unrealised loss that halts entries for the day (`0`: off) |
+/// | `SOKBO_MAX_OPEN_POSITIONS`        | 10                 | stocks held or being entered at once (`0`: no limit) |
+/// | `SOKBO_COMMISSION_PERCENT`        | 0.015              | broker commission per side, percent (Kiwoom online, 2026) |
+/// | `SOKBO_SELL_TAX_PERCENT`          | 0.20               | securities transaction tax on sells, percent (2026) |
 struct TradingSettings: Sendable {
     var rules: RuleSet
     var calendar: MarketCalendar
@@ -24,6 +29,10 @@ struct TradingSettings: Sendable {
     var startHalted: Bool
     var limits: RiskLimits
     var entryDeadline: Duration
+    var flattenAtSecondsKST: Int?
+    var dailyLossLimit: Int?
+    var maxOpenPositions: Int?
+    var costs: TradingCosts
 
     init(reader: ConfigReader, mode: TradingMode) throws(SettingsError) {
         let config = reader.settingsScope("sokbo")
@@ -75,6 +84,18 @@ struct TradingSettings: Sendable {
             cooldownSeconds: try config.parse("cooldown.seconds", default: defaults.cooldownSeconds) { Int($0).flatMap { $0 >= 0 ? $0 : nil } })
         let defaultDeadline = Int(TradingEngine.Settings.defaultEntryDeadline.components.seconds * 1000)
         entryDeadline = .milliseconds(try config.parse("entry.deadline.ms", default: defaultDeadline, positive))
+        // A market open around the clock (simulate mode's default) has no close to flatten before.
+        let flatten = try config.parse("flatten.at", default: alwaysOpen ? "off" : "15:15") { $0 == "off" || Self.seconds(Substring($0)) != nil ? $0 : nil }
+        flattenAtSecondsKST = flatten == "off" ? nil : Self.seconds(Substring(flatten))
+        let nonNegative: (String) -> Int? = { Int($0).flatMap { $0 >= 0 ? $0 : nil } }
+        let lossLimit = try config.parse("daily.loss.limit", default: limits.dailyBudget / 20, nonNegative)
+        dailyLossLimit = lossLimit == 0 ? nil : lossLimit
+        let maxOpen = try config.parse("max.open.positions", default: 10, nonNegative)
+        maxOpenPositions = maxOpen == 0 ? nil : maxOpen
+        let percent: (String) -> Double? = { Double($0).flatMap { $0 >= 0 && $0 < 10 ? $0 : nil } }
+        let defaultCosts = TradingCosts()
+        costs = TradingCosts(commissionPercent: try config.parse("commission.percent", default: defaultCosts.commissionPercent, percent),
+                             sellTaxPercent: try config.parse("sell.tax.percent", default: defaultCosts.sellTaxPercent, percent))
     }
 
     /// `HH:MM-HH:MM` → seconds since midnight; `always` → the whole day.

@@ -14,13 +14,14 @@ extension Order: Storable {
         var eventCount: Int
         var positionBefore: Int?
         var committedAmount: Int?
+        var exitReason: ExitReason?
     }
 
     /// The row.
     public var row: Row {
         let detail = Detail(rule: rule, price: price, filledQuantity: filledQuantity, averageFillPrice: averageFillPrice,
                             reason: reason, eventCount: eventCount, positionBefore: positionBefore,
-                            committedAmount: committedAmount)
+                            committedAmount: committedAmount, exitReason: exitReason)
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let json = (try? encoder.encode(detail)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
@@ -50,6 +51,7 @@ extension Order: Storable {
         self.eventCount = detail.eventCount
         self.positionBefore = detail.positionBefore
         self.committedAmount = detail.committedAmount
+        self.exitReason = detail.exitReason
         self.updatedAt = Date(epochMilliseconds: updated)
     }
 }

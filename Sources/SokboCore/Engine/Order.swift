@@ -86,6 +86,8 @@ public struct Order: Sendable, Codable, Hashable {
     /// KRW of the daily budget this buy committed when it was sized (a market order's upper-limit price
     /// times its shares), so a restart restores the same commitment; nil on sells and on older rows.
     public var committedAmount: Int?
+    /// Why a sell leaves a position (exit sells only).
+    public var exitReason: ExitReason?
 
     /// Creates an order in the `intent` state.
     public init(id: String, newsID: String?, rule: String?, ticker: Ticker, side: OrderSide, quantity: Int,
@@ -107,11 +109,19 @@ public struct Order: Sendable, Codable, Hashable {
         self.eventCount = 0
         self.positionBefore = nil
         self.committedAmount = nil
+        self.exitReason = nil
     }
 
     /// The id of a news-driven order: one per news item and ticker, whatever happens afterwards.
     public static func newsOrderID(newsID: String, ticker: Ticker, side: OrderSide = .buy) -> String {
         "n-\(newsID)-\(ticker.code)-\(side.rawValue)"
+    }
+
+    /// The id of an exit sell: one per position (its stock and opening instant), reason and attempt, so a
+    /// second exit for the same reason finds the first instead of selling again. A new attempt follows only
+    /// a sell that was refused (definitely not placed).
+    public static func exitOrderID(ticker: Ticker, openedAt: Date, reason: ExitReason, attempt: Int) -> String {
+        "x-\(ticker.code)-\(openedAt.epochMilliseconds)-\(reason.rawValue)" + (attempt > 1 ? "-\(attempt)" : "")
     }
 
     /// KRW this order holds of the daily budget: the amount committed when it was sized for a buy (rows

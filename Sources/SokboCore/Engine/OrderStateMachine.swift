@@ -20,7 +20,8 @@ public enum OrderState: String, Sendable, Codable, Hashable, CaseIterable {
     /// → `accepted`, `partiallyFilled`, `filled`, `cancelled`, `rejected` (not found at the broker).
     /// Never back to `submitted`: nothing re-sends an order on its own.
     case unknown
-    /// Cancelled (wholly, or the unfilled rest). Terminal.
+    /// Cancelled (wholly, or the unfilled rest). Terminal, but a fill the venue made before the cancel took
+    /// effect and reported after it is still recorded (the state stays `cancelled`).
     case cancelled
 
     /// True for states an order never leaves.
@@ -129,6 +130,13 @@ public enum OrderStateMachine {
         case (.accepted, .cancelled(let reason)), (.partiallyFilled, .cancelled(let reason)):
             next.state = .cancelled
             next.reason = reason
+            return .success(done(next, now, [.persist, .notify]))
+
+        case (.cancelled, .filled(let quantity, let price)):
+            // Shares that executed before the cancel took effect, reported after it: kept, never lost.
+            guard order.brokerOrderNo != nil, quantity > order.filledQuantity, quantity <= order.quantity else { return refuse }
+            next.filledQuantity = quantity
+            next.averageFillPrice = price
             return .success(done(next, now, [.persist, .notify]))
 
         case (.unknown, .reconciledFound(let number, let quantity, let price, let isClosed)):

@@ -28,11 +28,21 @@ public struct Rule: Sendable, Codable, Hashable {
     public var orderType: OrderType
     /// Skip when the stock has already risen more than this percentage today (nil: no ceiling).
     public var maxRisePercent: Double?
+    /// Seconds an entry may stay open; then its unfilled rest is cancelled (`entry-timeout`).
+    public var entryTimeoutSeconds: Int
+    /// How the rule's positions are left (`take-profit-percent`, `stop-loss-percent`, `trail-percent`,
+    /// `trail-activation-percent`, `roi`, `max-hold-minutes`, `flatten-at-close`).
+    public var exits: ExitPolicy
+
+    /// The default entry timeout: 60 s. A news entry that has not filled within a minute has missed most
+    /// of the reaction it was meant to catch.
+    public static let defaultEntryTimeoutSeconds = 60
 
     /// Creates a rule.
     public init(name: String, enabled: Bool = true, anyKeywords: [String], allKeywords: [String] = [],
                 vetoKeywords: [String] = [], disclosurePattern: String? = nil, budget: Int,
-                orderType: OrderType = .marketableLimit, maxRisePercent: Double? = nil) {
+                orderType: OrderType = .marketableLimit, maxRisePercent: Double? = nil,
+                entryTimeoutSeconds: Int = Rule.defaultEntryTimeoutSeconds, exits: ExitPolicy = ExitPolicy()) {
         self.name = name
         self.enabled = enabled
         self.anyKeywords = anyKeywords
@@ -42,6 +52,8 @@ public struct Rule: Sendable, Codable, Hashable {
         self.budget = budget
         self.orderType = orderType
         self.maxRisePercent = maxRisePercent
+        self.entryTimeoutSeconds = entryTimeoutSeconds
+        self.exits = exits
     }
 }
 

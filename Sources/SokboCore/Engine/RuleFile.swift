@@ -35,7 +35,11 @@ public enum RuleFile {
         return try RuleSet(rules)
     }
 
-    private static let keys: Set<String> = ["name", "enabled", "any", "all", "veto", "disclosure", "budget", "order", "max-rise-percent"]
+    private static let keys: Set<String> = [
+        "name", "enabled", "any", "all", "veto", "disclosure", "budget", "order", "max-rise-percent", "entry-timeout",
+        "take-profit-percent", "stop-loss-percent", "trail-percent", "trail-activation-percent", "roi", "max-hold-minutes",
+        "flatten-at-close",
+    ]
 
     private static func rule(_ node: Node) throws(RuleFileError) -> Rule {
         guard let mapping = node.mapping else { throw RuleFileError(line: node.mark?.line, message: "each rule must be a mapping") }
@@ -78,8 +82,59 @@ public enum RuleFile {
             }
             disclosure = text
         }
+        var entryTimeout = Rule.defaultEntryTimeoutSeconds
+        if let node = mapping["entry-timeout"] {
+            guard let value = node.int, value > 0, value <= 86_400 else {
+                throw RuleFileError(line: node.mark?.line, message: "rule \(name): `entry-timeout` must be whole seconds from 1 to 86400")
+            }
+            entryTimeout = value
+        }
         return Rule(name: name, enabled: enabled, anyKeywords: any, allKeywords: all, vetoKeywords: veto,
-                    disclosurePattern: disclosure, budget: budget, orderType: orderType, maxRisePercent: maxRise)
+                    disclosurePattern: disclosure, budget: budget, orderType: orderType, maxRisePercent: maxRise,
+                    entryTimeoutSeconds: entryTimeout, exits: try exits(mapping, rule: name))
+    }
+
+    /// The exit keys; each defaults to `ExitPolicy()`'s value, and `off` turns a threshold off.
+    private static func exits(_ mapping: Node.Mapping, rule name: String) throws(RuleFileError) -> ExitPolicy {
+        let defaults = ExitPolicy()
+        func percent(_ key: String, _ value: Double?, zeroAllowed: Bool = false) throws(RuleFileError) -> Double? {
+            guard let node = mapping[key] else { return value }
+            if node.string == "off" { return nil }
+            guard let number = node.float, number > 0 || (zeroAllowed && number == 0), number <= 100 else {
+                throw RuleFileError(line: node.mark?.line, message: "rule \(name): `\(key)` must be a percent above 0 and at most 100, or off")
+            }
+            return number
+        }
+        var maxHold = defaults.maxHoldMinutes
+        if let node = mapping["max-hold-minutes"] {
+            if node.string == "off" {
+                maxHold = nil
+            } else {
+                guard let minutes = node.int, minutes > 0 else {
+                    throw RuleFileError(line: node.mark?.line, message: "rule \(name): `max-hold-minutes` must be a positive whole number, or off")
+                }
+                maxHold = minutes
+            }
+        }
+        var roi: [ROIStep] = []
+        if let node = mapping["roi"] {
+            guard let table = node.mapping else {
+                throw RuleFileError(line: node.mark?.line, message: "rule \(name): `roi` must map minutes held to a minimum return percent")
+            }
+            for (key, value) in table {
+                guard let minutes = key.int, minutes >= 0, let percent = value.float, percent >= -100, percent <= 100 else {
+                    throw RuleFileError(line: key.mark?.line,
+                                        message: "rule \(name): each `roi` entry is minutes (0 or more): percent (-100 to 100)")
+                }
+                roi.append(ROIStep(minutes: minutes, minimumReturnPercent: percent))
+            }
+        }
+        return ExitPolicy(takeProfitPercent: try percent("take-profit-percent", defaults.takeProfitPercent),
+                          stopLossPercent: try percent("stop-loss-percent", defaults.stopLossPercent),
+                          trailPercent: try percent("trail-percent", defaults.trailPercent),
+                          trailActivationPercent: try percent("trail-activation-percent", defaults.trailActivationPercent, zeroAllowed: true),
+                          roi: roi, maxHoldMinutes: maxHold,
+                          flattenAtClose: try bool(mapping["flatten-at-close"], default: defaults.flattenAtClose))
     }
 
     private static func strings(_ node: Node?) throws(RuleFileError) -> [String] {

@@ -35,6 +35,14 @@ extension LiveEvent {
         case order
         /// The kill switch turned on or off (`{"halted": Bool}`).
         case trading
+        /// Shares of an order filled (`TradingEngine.FillReport`).
+        case fill
+        /// An exit sell sent, or an exit that waits and why (`TradingEngine.ExitNotice`).
+        case exit
+        /// A round trip closed (`TradeRecord`).
+        case trade
+        /// A protection acted: the daily loss limit halted entries (`TradingEngine.ProtectionNotice`).
+        case protection
     }
 }
 

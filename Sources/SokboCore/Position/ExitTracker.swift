@@ -61,6 +61,16 @@ public struct ExitTracker: Sendable, Hashable {
         return halted ? .waitHalted(reason) : .exit(reason)
     }
 
+    /// The exits that fire with the clock alone (a forcing `roi` step, the time limit, the close), for a
+    /// position with no price yet: the same order as `observe`, the price-based exits left out.
+    public func clockExit(at now: Date, flattenAt: Date? = nil) -> ExitReason? {
+        let minutesHeld = now.timeIntervalSince(enteredAt) / 60
+        if let step = policy.roiStep(afterMinutes: minutesHeld), step.minimumReturnPercent < 0 { return .roi }
+        if let maxHold = policy.maxHoldMinutes, minutesHeld >= Double(maxHold) { return .timeLimit }
+        if policy.flattenAtClose, let flattenAt, now >= flattenAt { return .endOfDay }
+        return nil
+    }
+
     /// The first exit that fires in the documented order, if any.
     private func firedReason(bid: Int, now: Date, flattenAt: Date?) -> ExitReason? {
         let netReturn = netReturnPercent(bid: bid)

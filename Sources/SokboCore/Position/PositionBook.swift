@@ -103,6 +103,24 @@ public struct Trade: Sendable, Hashable, Codable {
     public var returnPercent: Double { boughtValue > 0 ? Double(netPnL) * 100 / Double(boughtValue) : 0 }
     /// Won paid for the shares.
     public var boughtValue: Int { Int((entryPrice * Double(quantity)).rounded()) }
+
+    /// Creates a trade.
+    public init(ticker: Ticker, rule: String?, newsID: String?, openedAt: Date, closedAt: Date, quantity: Int, entryPrice: Double,
+                exitPrice: Double, exitReason: ExitReason?, grossPnL: Int, commission: Int, tax: Int, netPnL: Int) {
+        self.ticker = ticker
+        self.rule = rule
+        self.newsID = newsID
+        self.openedAt = openedAt
+        self.closedAt = closedAt
+        self.quantity = quantity
+        self.entryPrice = entryPrice
+        self.exitPrice = exitPrice
+        self.exitReason = exitReason
+        self.grossPnL = grossPnL
+        self.commission = commission
+        self.tax = tax
+        self.netPnL = netPnL
+    }
 }
 
 /// Every position, kept by applying fills one at a time: the arithmetic behind `/api/positions`,
@@ -124,6 +142,27 @@ public struct PositionBook: Sendable, Hashable {
 
     /// An empty book.
     public init(costs: TradingCosts = TradingCosts()) { self.costs = costs }
+
+    /// The broker's quantity wins (the start-up check against the account): sets what is held, at
+    /// `averageCost` when given; 0 removes the position without a trade (nothing is known of its sale).
+    public mutating func override(_ ticker: Ticker, quantity: Int, averageCost: Double?, at: Date) {
+        guard quantity > 0 else {
+            positions[ticker] = nil
+            return
+        }
+        var position = positions[ticker] ?? OpenPosition(
+            ticker: ticker, quantity: 0, averageCost: averageCost ?? 0, openedAt: at, rule: nil, newsID: nil,
+            boughtQuantity: 0, boughtValue: 0, soldQuantity: 0, soldValue: 0, commission: 0, tax: 0, realisedPnL: 0)
+        if let averageCost, averageCost > 0 { position.averageCost = averageCost }
+        // What the book did not see bought counts as bought at the average cost, so a later trade's entry
+        // price and P&L stay consistent with the shares sold; shares the broker no longer holds leave the
+        // round trip the same way.
+        let unseen = quantity - position.quantity
+        position.boughtQuantity = max(0, position.boughtQuantity + unseen)
+        position.boughtValue = max(0, position.boughtValue + Int((position.averageCost * Double(unseen)).rounded()))
+        position.quantity = quantity
+        positions[ticker] = position
+    }
 
     /// Applies one fill.
     public mutating func apply(_ fill: Fill) -> Outcome {

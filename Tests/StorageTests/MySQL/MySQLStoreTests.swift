@@ -27,7 +27,8 @@ struct MySQLStoreTests {
         #expect(newsIndex.first?.values.first?.integer == 1)
     }
 
-    /// A database left at version 1 (VARCHAR(64) venue columns) is widened by version 2 and keeps its rows.
+    /// A database left at version 1 (VARCHAR(64) venue columns) is widened by version 2, gains `trades` in
+    /// version 3, and keeps its rows.
     @Test func aVersionOneDatabaseIsWidenedAndKeepsItsRows() async throws {
         let store = try await MySQLStore.open(settings: try MySQLTestServer.settings("widen"),
                                               logger: MySQLTestServer.logger, createDatabase: true)
@@ -45,6 +46,8 @@ struct MySQLStoreTests {
         _ = try await store.insert([old], into: .news)
 
         let version = try await store.migrate()
+        // Version 3 added the trades table to a database that had none.
+        let trades = try await store.count(.trades)
         let long = MySQLTestServer.newsRow(2, tickers: KRXUniverse.listings.prefix(20).map(\.ticker.code))
         _ = try await store.insert([long], into: .news)
         var query = RowQuery(table: .news, orderBy: "published_at", descending: false)
@@ -55,7 +58,8 @@ struct MySQLStoreTests {
             [.text(store.settings.database)])
         await MySQLTestServer.dispose(store)
 
-        #expect(version == 2)
+        #expect(version == Schema.version)
+        #expect(trades == 0)
         #expect(rows == [old, long])
         #expect(NewsItem(row: rows[1])?.tickers.count == 20)
         #expect(types.first?.values.first?.text == "mediumtext")

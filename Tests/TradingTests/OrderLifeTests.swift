@@ -1,0 +1,128 @@
+import Foundation
+import SokboCore
+import Testing
+@testable import Trading
+
+@Suite struct OrderLifeTests {
+    @Test func pushedFillsMoveAnOrderThroughPartiallyFilledToFilledOnce() async throws {
+        let h = try EngineHarness()
+        let order = try await h.enter(1)
+        #expect(order.state == .accepted)
+        await h.fill(order, cumulative: 40, at: 10_000)
+        let partly = try #require(await h.engine.order(order.id))
+        #expect(partly.state == .partiallyFilled)
+        #expect(partly.filledQuantity == 40)
+        await h.fill(order, cumulative: 40, at: 10_000)  // the same report again
+        await h.fill(order, cumulative: order.quantity, at: 10_050)
+        let filled = try #require(await h.engine.order(order.id))
+        #expect(filled.state == .filled)
+        #expect(filled.averageFillPrice == (40 * 10_000 + Double(order.quantity - 40) * 10_050) / Double(order.quantity))
+        let fillEvents = await h.records.orderEvents().filter { $0.kind == "filled" }
+        #expect(fillEvents.count == 2, "each fill stored as an order event, the repeat not")
+        #expect(await h.engine.status().counters.fills == 2)
+        #expect(await h.engine.positions().first?.quantity == order.quantity)
+    }
+
+    @Test func aReportThatCameBeforeTheOrdersNumberIsAppliedOnceReconciliationFindsIt() async throws {
+        let h = try EngineHarness()
+        await h.broker.answerSubmits([.unknown(reason: "timeout after sending")])
+        let order = try await h.enter(1)
+        #expect(order.state == .unknown)
+        await h.engine.handle(.execution(BrokerExecution(
+            brokerOrderNo: "0000077", ticker: order.ticker, side: .buy, status: .filled, orderQuantity: order.quantity,
+            orderPrice: 10_000, openQuantity: order.quantity - 10, cumulativeQuantity: 10, executionPrice: 10_000, executionQuantity: 10,
+            time: KST.timeString(order.createdAt))))
+        #expect(await h.engine.order(order.id)?.filledQuantity == 0)
+        await h.broker.setOpenOrders([BrokerOrder(
+            brokerOrderNo: "0000077", originalOrderNo: nil, ticker: order.ticker, name: "삼성전자", side: .buy, quantity: order.quantity,
+            price: 10_000, openQuantity: order.quantity, filledQuantity: 0, fillPrice: nil, status: "접수", time: KST.timeString(order.createdAt))])
+        await h.engine.reconcile()
+        let found = try #require(await h.engine.order(order.id))
+        #expect(found.brokerOrderNo == "0000077")
+        #expect(found.state == .partiallyFilled)
+        #expect(found.filledQuantity == 10, "the report held for the number was applied")
+    }
+
+    @Test func aCancelReportEndsTheRestAndKeepsTheFill() async throws {
+        let h = try EngineHarness()
+        let order = try await h.enter(1)
+        await h.fill(order, cumulative: 30, at: 10_000)
+        let committed = await h.engine.status().committedToday
+        await h.engine.handle(.execution(BrokerExecution(
+            brokerOrderNo: "0000999", originalOrderNo: order.brokerOrderNo, ticker: order.ticker, side: .buy, status: .confirmed,
+            orderQuantity: order.quantity - 30, orderPrice: 0, openQuantity: 0, cumulativeQuantity: 0, time: "100000")))
+        let ended = try #require(await h.engine.order(order.id))
+        #expect(ended.state == .cancelled)
+        #expect(ended.filledQuantity == 30)
+        #expect(await h.engine.status().committedToday == committed - order.budgetAmount * (order.quantity - 30) / order.quantity)
+        // A fill that happened before the cancel took effect, reported after it, is still kept.
+        await h.fill(order, cumulative: 35, at: 10_000)
+        #expect(await h.engine.order(order.id)?.filledQuantity == 35)
+        #expect(await h.engine.order(order.id)?.state == .cancelled)
+    }
+
+    @Test func withTheAccountFeedDownOpenOrdersAndFillsArePolledAndWithItUpTheyAreNot() async throws {
+        let h = try EngineHarness()
+        let order = try await h.enter(1)
+        let number = try #require(order.brokerOrderNo)
+        await h.broker.setOpenOrders([BrokerOrder(
+            brokerOrderNo: number, originalOrderNo: nil, ticker: order.ticker, name: "삼성전자", side: .buy, quantity: order.quantity,
+            price: 10_000, openQuantity: order.quantity - 30, filledQuantity: 30, fillPrice: 10_000, status: "체결", time: "084000")])
+        await h.engine.pollOrders()
+        #expect(await h.engine.order(order.id)?.filledQuantity == 30)
+        // Gone from the open list: the day's fills say it filled completely.
+        await h.broker.setOpenOrders([])
+        await h.broker.setFills([BrokerExecution(brokerOrderNo: number, ticker: order.ticker, side: .buy, status: .filled,
+                                                 orderQuantity: order.quantity, orderPrice: 10_000, openQuantity: 0,
+                                                 cumulativeQuantity: order.quantity, executionPrice: 10_000,
+                                                 executionQuantity: order.quantity, time: "084001")])
+        await h.engine.pollOrders()
+        #expect(await h.engine.order(order.id)?.state == .filled)
+
+        let second = try await h.enter(2)
+        h.broker.push(.feed(connected: true))
+        await h.engine.handle(.feed(connected: true))
+        let before = await h.broker.calls.count
+        await h.engine.pollOrders()
+        #expect(await h.broker.calls.count == before, "no REST poll while fills arrive as pushes")
+        #expect(await h.engine.order(second.id)?.state == .accepted)
+    }
+
+    @Test func anEntryStillOpenAfterItsTimeoutIsCancelledOnceAndKeepsItsFill() async throws {
+        let h = try EngineHarness(rules: [rule({ _ in }, entryTimeout: 60)])
+        h.broker.push(.feed(connected: true))
+        let order = try await h.enter(1)
+        await h.fill(order, cumulative: 30, at: 10_000)
+        h.clock.advance(59)
+        await h.engine.sweepEntryTimeouts()
+        #expect(await h.broker.cancels().isEmpty, "not before the timeout")
+        h.clock.advance(1)
+        await h.engine.sweepEntryTimeouts()
+        #expect(await h.broker.cancels().map(\.brokerOrderNo) == [order.brokerOrderNo])
+        let ended = try #require(await h.engine.order(order.id))
+        #expect(ended.state == .cancelled)
+        #expect(ended.filledQuantity == 30)
+        await h.engine.sweepEntryTimeouts()
+        #expect(await h.broker.cancels().count == 1)
+        #expect(await h.engine.positions().first?.quantity == 30)
+    }
+
+    @Test func anEntryTimeoutCancelWhoseOutcomeIsUnknownIsReconciledNotResent() async throws {
+        let h = try EngineHarness(rules: [rule({ _ in }, entryTimeout: 60)])
+        h.broker.push(.feed(connected: true))
+        let order = try await h.enter(1)
+        await h.broker.answerCancels([.unknown(reason: "timeout")])
+        h.clock.advance(60)
+        await h.engine.sweepEntryTimeouts()
+        #expect(await h.engine.order(order.id)?.state == .accepted)
+        await h.engine.sweepEntryTimeouts()
+        #expect(await h.broker.cancels().count == 1, "not asked again while its outcome is unknown")
+        // The open orders show nothing left open: the cancel took.
+        await h.broker.setOpenOrders([BrokerOrder(
+            brokerOrderNo: order.brokerOrderNo!, originalOrderNo: nil, ticker: order.ticker, name: "삼성전자", side: .buy,
+            quantity: order.quantity, price: 10_000, openQuantity: 0, filledQuantity: 0, fillPrice: nil, status: "취소", time: "084000")])
+        await h.engine.pollOrders()
+        #expect(await h.engine.order(order.id)?.state == .cancelled)
+        #expect(await h.broker.cancels().count == 1)
+    }
+}
