@@ -1,3 +1,4 @@
+import Alerts
 @testable import DART
 import Foundation
 @testable import Kiwoom
@@ -100,7 +101,19 @@ import Yams
                                  committedToday: 700_000, budgetLeft: 9_300_000, openUnknown: 0,
                                  newsToOrder: LatencyRecorder.Summary(count: 2, p50: 0.4, p99: 0.5, max: 0.6)),
             dart: DARTStatusReport(state: "running", poller: dart, warning: "the company map is a day old"),
-            kiwoomRealtime: realtime)
+            kiwoomRealtime: realtime,
+            alerts: alerts())
+    }
+
+    static func alerts() -> AlertsStatus {
+        var telegram = AlertsStatus.Telegram()
+        telegram.lastError = "getUpdates: HTTP 502"
+        var webhook = AlertOutbox.Status(type: "webhook", name: "webhook 1 (hooks.slack.com, slack)")
+        webhook.state = "failing"
+        webhook.failingSince = at
+        webhook.lastError = "HTTP 503"
+        return AlertsStatus(telegram: telegram, destinations: [webhook], messages: ["order.accepted": 1], unmappedEvents: 0,
+                            eventsMissed: 0, modes: ["order.filled": "on"])
     }
 
     /// Every response body a route sends: the operation, its status, and the value the route encodes.
