@@ -46,13 +46,3 @@ public enum AlertKind: String, Sendable, Codable, CaseIterable, Hashable {
     /// Kinds a setting can change (`command` replies always go to the asking chat).
     public static var configurable: [AlertKind] { allCases.filter { $0 != .command } }
 }
-
-/// How a kind of alert is delivered.
-public enum AlertMode: String, Sendable, Codable, CaseIterable, Hashable {
-    /// Sent with a notification.
-    case on
-    /// Sent without sound (Telegram `disable_notification`; webhooks have no such flag and post it as usual).
-    case silent
-    /// Not sent.
-    case off
-}
