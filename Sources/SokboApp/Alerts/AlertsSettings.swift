@@ -92,7 +92,8 @@ struct AlertsSettings: Sendable {
         simulatorToken = token ?? Self.simulatedToken
         var telegram: AlertsConfiguration.Telegram?
         if let token {
-            telegram = .init(baseURL: { url }, token: token, chatIDs: chats, pollTimeoutSeconds: pollTimeout)
+            telegram = .init(baseURL: { url }, token: token, chatIDs: chats.isEmpty ? [Self.simulatedChatID] : chats,
+                             pollTimeoutSeconds: pollTimeout)
         } else if simulator {
             telegram = .init(baseURL: { url }, token: Self.simulatedToken, chatIDs: chats.isEmpty ? [Self.simulatedChatID] : chats,
                              pollTimeoutSeconds: pollTimeout)
