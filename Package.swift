@@ -111,6 +111,18 @@ let package = Package(
             ]
         ),
 
+        // MARK: - Alerts (Telegram and webhooks; off the trading path)
+        .target(
+            name: "Alerts",
+            dependencies: [
+                "SokboCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // MARK: - API and composition
         .target(
             name: "SokboAPI",
@@ -128,7 +140,8 @@ let package = Package(
         .target(
             name: "SokboApp",
             dependencies: [
-                "SokboCore", "Storage", "SokboAPI", "LSNews", "Kiwoom", "DART", "Simulator", "Trading",
+                "SokboCore", "Storage", "SokboAPI", "LSNews", "Kiwoom", "DART", "Simulator", "Trading", "Alerts",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -152,7 +165,7 @@ let package = Package(
         .executableTarget(
             name: "SokboBench",
             dependencies: [
-                "SokboCore", "Storage", "SokboApp", "SokboAPI", "Kiwoom", "Simulator", "Trading",
+                "SokboCore", "Storage", "SokboApp", "SokboAPI", "Kiwoom", "Simulator", "Trading", "Alerts",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -220,9 +233,18 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
+            name: "AlertsTests",
+            dependencies: [
+                "Alerts", "SokboApp", "SokboCore", "Simulator", "Trading", "SokboTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
             name: "SokboAppTests",
             dependencies: [
-                "SokboApp", "SokboAPI", "Storage", "SokboCore", "Simulator", "LSNews", "Kiwoom", "Trading", "SokboTestSupport",
+                "SokboApp", "SokboAPI", "Storage", "SokboCore", "Simulator", "LSNews", "Kiwoom", "Trading", "SokboTestSupport", "Alerts",
                 // The executable itself, so the signal-handling test can launch the real binary.
                 "sokbo",
                 .product(name: "Hummingbird", package: "hummingbird"),

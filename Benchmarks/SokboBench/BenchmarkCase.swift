@@ -17,6 +17,7 @@ let allBenchmarkCases: [any BenchmarkCase.Type] = {
         NewsParsingBenchmark.self,
         SnapshotLatencyBenchmark.self,
         NewsToOrderBenchmark.self,
+        AlertsOverheadBenchmark.self,
         LoopbackFloorBenchmark.self,
         SlowBrokerBenchmark.self,
         OrderWriteBenchmark.self,

@@ -1,3 +1,4 @@
+import Alerts
 import Configuration
 import DART
 import Foundation
@@ -36,6 +37,8 @@ public struct Sokbo: Sendable {
     public let simulated: SimulatedVenues?
     /// The Kiwoom realtime feed (when a watchlist is configured).
     public let kiwoomRealtime: KiwoomRealtimeService?
+    /// Alerts and remote control (when a Telegram bot or a webhook is configured).
+    public let alerts: AlertService?
     /// The router's routes as `METHOD /path/{param}` (the OpenAPI document is checked against them).
     public let routes: [String]
     let port: SetOnce<Int>
@@ -54,6 +57,7 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
     let settings = processSettings.app
     var venues = processSettings.venues
     let trading = processSettings.trading
+    var alertSettings = processSettings.alerts
     var logger = baseLogger ?? Logger(label: "sokbo")
     if baseLogger == nil, let level = reader.string(forKey: "log.level").flatMap(Logger.Level.init(rawValue:)) {
         logger.logLevel = level
@@ -113,7 +117,19 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
         }
         venues.kiwoom.resolveBaseURL = { try await kiwoomSimulator.baseURL() }
         dartReady = { "http://127.0.0.1:\(try await dartSimulator.waitUntilListening())/api/" }
-        simulated = SimulatedVenues(ls: lsSimulator, kiwoom: kiwoomSimulator, dart: dartSimulator)
+        var telegramSimulator: TelegramSimulator?
+        if alertSettings.simulator {
+            // The fake Bot API and webhook sink, so simulate mode shows alerts end to end.
+            let fake = TelegramSimulator(token: alertSettings.simulatorToken, logger: logger)
+            named.append(("simulator-telegram", fake))
+            alertSettings.configuration.telegram?.baseURL = { try await fake.baseURL() }
+            if alertSettings.configuration.webhooks.isEmpty {
+                alertSettings.configuration.webhooks = [.init(url: { try await fake.webhookURL("sokbo") }, host: "127.0.0.1",
+                                                              format: alertSettings.webhookFormat)]
+            }
+            telegramSimulator = fake
+        }
+        simulated = SimulatedVenues(ls: lsSimulator, kiwoom: kiwoomSimulator, dart: dartSimulator, telegram: telegramSimulator)
     }
 
     // With a watchlist, the realtime feed keeps those stocks' books live and the broker sizes their
@@ -164,6 +180,30 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
     named.append(("engine", EngineService(engine: engine, inbox: inbox, logger: logger)))
     named.append(("news-listener", listener))
 
+    // Alerts last: at shutdown they stop first (what is still queued is logged), never holding up trading.
+    var alertService: AlertService?
+    if alertSettings.configuration.isEnabled {
+        let flusherForHealth = flusher
+        let service = AlertService(
+            configuration: alertSettings.configuration, hub: events,
+            control: EngineAlertControl(engine: engine, broker: broker, mode: settings.mode.rawValue, news: { await listener.status() }),
+            health: {
+                let news = await listener.status()
+                let flush = await flusherForHealth.status()
+                let poller = await dart.status().poller
+                let feed = realtime?.status()
+                return VenueHealth(
+                    newsConnected: news.state == .connected, tokenRefusals: news.subscriptionsRefused + (feed?.loginRefusals ?? 0),
+                    kiwoomEvictions: feed?.evictions ?? 0, kiwoomEvicted: feed?.state == "evicted",
+                    dartBudgetExhausted: poller?.state == "budget_spent", databaseFailing: flush.consecutiveFailures > 0,
+                    databaseError: flush.lastError?.error, rowsSetAside: flush.rejectedRows + (poller?.rejectedRows ?? 0))
+            },
+            logger: logger, redact: { SecretRedactor.shared.redact($0) })
+        named.append(("alerts", service))
+        alertService = service
+    }
+    let alerts = alertService
+
     let services: [any Service] = named.map { MonitoredService($0.0, $0.1, monitor: monitor, logger: logger) }
     for (name, _) in named { await monitor.set(name, .starting) }
 
@@ -182,7 +222,8 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
             kiwoomRealtime: realtime?.status(),
             eventLoopLagSeconds: eventLoopLag.seconds,
             tokens: .init(lsRenewsAt: await listener.tokens.renewalDue(), lsIssued: await listener.tokens.issuedCount,
-                          kiwoomIssued: await broker.client.tokens.issuances)
+                          kiwoomIssued: await broker.client.tokens.issuances),
+            alerts: alerts?.status()
         )
     }
     let router = buildRouter(APIDependencies(
@@ -207,6 +248,7 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
     ])
     return Sokbo(application: application, settings: settings, buffer: buffer, store: store, flusher: flusher,
                  monitor: monitor, apiToken: apiToken, events: events, engine: engine, simulated: simulated, kiwoomRealtime: realtime,
+                 alerts: alerts,
                  routes: router.routes.map(\.description), port: port)
 }
 
@@ -218,6 +260,8 @@ public struct SimulatedVenues: Sendable {
     public let kiwoom: KiwoomSimulator
     /// DART.
     public let dart: DARTSimulator
+    /// The Telegram Bot API and webhook sink (with `SOKBO_ALERTS_SIMULATOR=on`).
+    public let telegram: TelegramSimulator?
 }
 
 /// The `/api/status` document.
@@ -251,4 +295,7 @@ struct StatusReport: Encodable, Sendable {
         /// Kiwoom tokens issued since start (`au10001`).
         let kiwoomIssued: Int
     }
+
+    /// The alerts' state, when alerts run.
+    let alerts: AlertsStatus?
 }

@@ -10,11 +10,14 @@ struct ProcessSettings: Sendable {
     var venues: VenueSettings
     /// Rules, calendar, risk limits.
     var trading: TradingSettings
+    /// Telegram and webhooks.
+    var alerts: AlertsSettings
 
     /// Reads and validates every scope.
     init(reader: ConfigReader) throws(SettingsError) {
         app = try AppSettings(reader: reader)
         venues = try VenueSettings(reader: reader, mode: app.mode)
         trading = try TradingSettings(reader: reader, mode: app.mode)
+        alerts = try AlertsSettings(reader: reader, mode: app.mode)
     }
 }

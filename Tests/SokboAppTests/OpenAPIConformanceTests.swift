@@ -1,3 +1,4 @@
+import Alerts
 @testable import DART
 import Foundation
 @testable import Kiwoom
@@ -115,7 +116,19 @@ import Yams
                                  pnl: pnlToday, positionDifferences: ["005930: the store's fills hold 10, the broker 8"]),
             dart: DARTStatusReport(state: "running", poller: dart, warning: "the company map is a day old"),
             kiwoomRealtime: realtime, eventLoopLagSeconds: 0.0004,
-            tokens: .init(lsRenewsAt: at, lsIssued: 1, kiwoomIssued: 1))
+            tokens: .init(lsRenewsAt: at, lsIssued: 1, kiwoomIssued: 1),
+            alerts: alerts())
+    }
+
+    static func alerts() -> AlertsStatus {
+        var telegram = AlertsStatus.Telegram()
+        telegram.lastError = "getUpdates: HTTP 502"
+        var webhook = AlertOutbox.Status(type: "webhook", name: "webhook 1 (hooks.slack.com, slack)")
+        webhook.state = "failing"
+        webhook.failingSince = at
+        webhook.lastError = "HTTP 503"
+        return AlertsStatus(telegram: telegram, destinations: [webhook], messages: ["order.accepted": 1], unmappedEvents: 0,
+                            eventsMissed: 0, modes: ["order.filled": "on"])
     }
 
     /// Every response body a route sends: the operation, its status, and the value the route encodes.

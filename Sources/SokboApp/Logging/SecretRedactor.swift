@@ -23,7 +23,12 @@ public final class SecretRedactor: Sendable {
     /// The configuration keys that hold secrets (the API token, the venues' keys).
     public static let secretKeys = [
         "sokbo.api.token", "kiwoom.appkey", "kiwoom.secretkey", "ls.appkey", "ls.appsecretkey", "dart.api.key",
+        "sokbo.alerts.telegram.token",
     ]
+
+    /// Secret keys holding comma-separated lists: each item is registered on its own (webhook URLs carry
+    /// their key in the path; chat ids name the trader's chats).
+    public static let secretListKeys = ["sokbo.alerts.webhook.urls", "sokbo.alerts.telegram.chat.ids"]
 
     private let secrets = Mutex<[String]>([])
 
@@ -45,6 +50,14 @@ public final class SecretRedactor: Sendable {
     public func registerSecrets(in reader: ConfigReader) {
         for key in Self.secretKeys {
             register(reader.string(forKey: ConfigKey(key), isSecret: true))
+        }
+        for key in Self.secretListKeys {
+            for item in (reader.string(forKey: ConfigKey(key), isSecret: true) ?? "").split(separator: ",") {
+                let value = item.trimmingCharacters(in: .whitespaces)
+                register(value)
+                // `slack=https://…`: the URL alone as well.
+                if let equals = value.firstIndex(of: "=") { register(String(value[value.index(after: equals)...])) }
+            }
         }
         if let raw = reader.string(forKey: "sokbo.database.url", isSecret: true),
            case .mysql(let settings)? = try? DatabaseURL(parsing: raw) {

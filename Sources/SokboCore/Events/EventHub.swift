@@ -21,6 +21,8 @@ public final class EventHub: Sendable {
         var missed = 0
         var waiter: CheckedContinuation<LiveDelivery?, Never>?
         var closed = false
+        /// The kinds this subscriber takes (`LiveEvent.kind`); nil: every kind.
+        var kinds: Set<String>?
     }
 
     /// Creates a hub.
@@ -35,6 +37,7 @@ public final class EventHub: Sendable {
             var woken: [CheckedContinuation<LiveDelivery?, Never>] = []
             for id in state.subscribers.keys {
                 guard var subscriber = state.subscribers[id] else { continue }
+                if let kinds = subscriber.kinds, !kinds.contains(event.kind) { continue }
                 if let waiter = subscriber.waiter {
                     subscriber.waiter = nil
                     woken.append(waiter)
@@ -61,19 +64,28 @@ public final class EventHub: Sendable {
 
     /// Encodes and sends an event only when somebody listens: with no `/api/events` client, the news
     /// path pays no JSON encoding per headline (measured as the largest per-item cost under load).
+    /// A subscriber that takes only some kinds (the alerts) costs nothing for the others.
     public func publish<Payload: Encodable>(kind: LiveEvent.Kind, payload: @autoclosure () -> Payload) {
-        guard subscriberCount > 0 else { return }
+        guard wants(kind.rawValue) else { return }
         publish(LiveEvent(kind: kind, payload: payload()))
     }
 
     /// Number of connected subscribers.
     public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
 
-    /// Subscribes; the stream ends when the consuming task is cancelled.
-    public func subscribe() -> AsyncStream<LiveDelivery> {
+    /// True when some subscriber takes events of `kind`.
+    public func wants(_ kind: String) -> Bool {
+        state.withLock { state in state.subscribers.values.contains { $0.kinds?.contains(kind) ?? true } }
+    }
+
+    /// Subscribes; the stream ends when the consuming task is cancelled. With `kinds`, only those kinds
+    /// are delivered (and events of other kinds are not even encoded for this subscriber).
+    public func subscribe(kinds: Set<LiveEvent.Kind>? = nil) -> AsyncStream<LiveDelivery> {
         let id = state.withLock { state -> Int in
             state.nextID += 1
-            state.subscribers[state.nextID] = Subscriber()
+            var subscriber = Subscriber()
+            subscriber.kinds = kinds.map { Set($0.map(\.rawValue)) }
+            state.subscribers[state.nextID] = subscriber
             return state.nextID
         }
         return AsyncStream(unfolding: { [self] in

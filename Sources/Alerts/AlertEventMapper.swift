@@ -1,0 +1,146 @@
+import Foundation
+import SokboCore
+
+/// Turns live events (`EventHub`) into messages through a table keyed by the event's kind: a new event
+/// kind (fills, exits, protections) is one more entry in `table`, with the alert kinds it can produce.
+/// Kinds with no entry are counted (`unmapped`), never an error.
+///
+/// Stateful for two reasons: an order reported twice in the same state says nothing new (exactly one
+/// message per state change), and an order that was `unknown` is reported with how it settled.
+public struct AlertEventMapper: Sendable {
+    /// One row of the table: the alert kinds an event kind can produce, and how.
+    public struct Entry: Sendable {
+        /// Alert kinds this entry may produce (the subscription asks only for event kinds with one of them on).
+        public var produces: Set<AlertKind>
+        /// Builds the messages of one event (before modes are applied).
+        public var map: @Sendable (LiveEvent, inout AlertEventMapper) -> [(AlertKind, String)]
+    }
+
+    /// Modes by kind; a kind missing here takes its default.
+    public var modes: [AlertKind: AlertMode]
+    /// Events whose kind has no table entry.
+    public private(set) var unmapped = 0
+    /// Events whose payload could not be read.
+    public private(set) var unreadable = 0
+    private var seenStates: Set<String> = []
+    private var seenOrder: [String] = []
+    private var unknownOrders: Set<String> = []
+
+    /// A mapper with `modes` (missing kinds at their default).
+    public init(modes: [AlertKind: AlertMode] = [:]) {
+        self.modes = modes
+    }
+
+    /// The mode of `kind`.
+    public func mode(_ kind: AlertKind) -> AlertMode { modes[kind] ?? kind.defaultMode }
+
+    /// The table: event kind → entry. Fill, exit and protection events slot in here when the engine
+    /// publishes them (their alert kinds then join `AlertKind`).
+    public static let table: [String: Entry] = [
+        LiveEvent.Kind.order.rawValue: Entry(
+            produces: [.orderSent, .orderAccepted, .orderFilled, .orderRejected, .orderUnknown, .orderCancelled],
+            map: { event, mapper in mapper.order(event) }),
+        LiveEvent.Kind.trading.rawValue: Entry(produces: [.killSwitch], map: { event, mapper in mapper.trading(event) }),
+        LiveEvent.Kind.signal.rawValue: Entry(produces: [.signal], map: { event, mapper in mapper.signal(event) }),
+        LiveEvent.Kind.news.rawValue: Entry(produces: [.news], map: { event, mapper in mapper.news(event) }),
+    ]
+
+    /// The event kinds to subscribe to: those whose entry can produce a kind that is not `off`.
+    public func subscribedKinds() -> Set<LiveEvent.Kind> {
+        Set(LiveEvent.Kind.allCases.filter { kind in
+            Self.table[kind.rawValue]?.produces.contains { mode($0) != .off } ?? false
+        })
+    }
+
+    /// The messages for one event, modes applied.
+    public mutating func messages(for event: LiveEvent) -> [AlertMessage] {
+        guard let entry = Self.table[event.kind] else {
+            unmapped += 1
+            return []
+        }
+        return entry.map(event, &self).compactMap { kind, text in
+            let chosen = self.mode(kind)
+            guard chosen != .off else { return nil }
+            return AlertMessage(kind: kind, text: text, silent: chosen == .silent, createdAt: event.at)
+        }
+    }
+
+    // MARK: - Entries
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+
+    private mutating func decode<T: Decodable>(_ type: T.Type, _ event: LiveEvent) -> T? {
+        guard let value = try? Self.decoder.decode(T.self, from: Data(event.json.utf8)) else {
+            unreadable += 1
+            return nil
+        }
+        return value
+    }
+
+    /// `삼성전자(005930)`, or the code alone outside the known universe.
+    static func stock(_ ticker: Ticker) -> String {
+        KRXUniverse.listing(for: ticker).map { "\($0.name)(\(ticker.code))" } ?? ticker.code
+    }
+
+    mutating func order(_ event: LiveEvent) -> [(AlertKind, String)] {
+        guard let order = decode(Order.self, event) else { return [] }
+        // One message per state change: the same order in the same state (and fill) again is not news.
+        let key = "\(order.id)|\(order.state.rawValue)|\(order.filledQuantity)"
+        guard seenStates.insert(key).inserted else { return [] }
+        seenOrder.append(key)
+        if seenOrder.count > 10_000 {
+            for old in seenOrder.prefix(5_000) { seenStates.remove(old) }
+            seenOrder.removeFirst(5_000)
+        }
+        let wasUnknown = unknownOrders.contains(order.id)
+        let side = AlertFormat.side(order.side)
+        let head = "\(Self.stock(order.ticker)) \(side)"
+        let origin = order.rule.map { "규칙: \($0)" } ?? "수동 주문"
+        let settled = wasUnknown ? "\n(미확정 주문 정리 결과)" : ""
+        switch order.state {
+        case .intent:
+            return []
+        case .submitted:
+            return [(.orderSent, "📤 주문 전송 · \(head)\n\(AlertFormat.quantityAndPrice(order.quantity, order.price))\n\(origin)")]
+        case .accepted:
+            if wasUnknown { unknownOrders.remove(order.id) }
+            return [(.orderAccepted, "✅ 주문 접수 · \(head)\n\(AlertFormat.quantityAndPrice(order.quantity, order.price))\n\(origin)\(settled)")]
+        case .partiallyFilled, .filled:
+            if wasUnknown { unknownOrders.remove(order.id) }
+            let average = Int((order.averageFillPrice ?? 0).rounded())
+            let label = order.state == .filled ? "💰 전량 체결" : "💰 일부 체결"
+            return [(.orderFilled, "\(label) · \(head)\n\(AlertFormat.grouped(order.filledQuantity))/\(AlertFormat.grouped(order.quantity))주 평균 \(AlertFormat.won(average))\n금액 \(AlertFormat.won(average * order.filledQuantity))\(settled)")]
+        case .rejected:
+            unknownOrders.remove(order.id)
+            return [(.orderRejected, "❌ 주문 거부 · \(head)\n\(AlertFormat.short(order.reason ?? "사유 없음"))\n주문 없음(접수되지 않음)\(settled)")]
+        case .unknown:
+            unknownOrders.insert(order.id)
+            return [(.orderUnknown, "⚠️ 주문 결과 미확정 · \(head)\n\(AlertFormat.quantityAndPrice(order.quantity, order.price))\n\(AlertFormat.short(order.reason ?? ""))\n재전송하지 않음 · 잔고 대사로 확인 중")]
+        case .cancelled:
+            unknownOrders.remove(order.id)
+            return [(.orderCancelled, "🚫 주문 취소 · \(head)\n체결 \(AlertFormat.grouped(order.filledQuantity))/\(AlertFormat.grouped(order.quantity))주\n\(AlertFormat.short(order.reason ?? ""))\(settled)")]
+        }
+    }
+
+    mutating func trading(_ event: LiveEvent) -> [(AlertKind, String)] {
+        guard let payload = decode([String: Bool].self, event), let halted = payload["halted"] else { return [] }
+        return [(.killSwitch, halted ? "⛔ 거래 중지 (킬 스위치)\n신규 진입 없음 · \(AlertFormat.time(event.at)) KST"
+                                    : "▶️ 거래 재개\n신규 진입 허용 · \(AlertFormat.time(event.at)) KST")]
+    }
+
+    mutating func signal(_ event: LiveEvent) -> [(AlertKind, String)] {
+        guard let record = decode(SignalRecord.self, event) else { return [] }
+        let stock = record.ticker.map(Self.stock) ?? "종목 미정"
+        let decision = record.decision == .buy ? "매수 신호" : "진입 안 함"
+        return [(.signal, "🔎 \(decision) · \(stock)\n\(AlertFormat.short(record.reason))")]
+    }
+
+    mutating func news(_ event: LiveEvent) -> [(AlertKind, String)] {
+        guard let item = decode(NewsItem.self, event) else { return [] }
+        return [(.news, "📰 \(AlertFormat.short(item.title))")]
+    }
+}
