@@ -34,13 +34,16 @@ public struct AlertEventMapper: Sendable {
     /// The mode of `kind`.
     public func mode(_ kind: AlertKind) -> AlertMode { modes[kind] ?? kind.defaultMode }
 
-    /// The table: event kind → entry. Fill, exit and protection events slot in here when the engine
-    /// publishes them (their alert kinds then join `AlertKind`).
+    /// The table: event kind → entry. A fill is told through its order's change (`order`), so `fill`
+    /// events need no entry of their own.
     public static let table: [String: Entry] = [
         LiveEvent.Kind.order.rawValue: Entry(
             produces: [.orderSent, .orderAccepted, .orderFilled, .orderRejected, .orderUnknown, .orderCancelled],
             map: { event, mapper in mapper.order(event) }),
         LiveEvent.Kind.trading.rawValue: Entry(produces: [.killSwitch], map: { event, mapper in mapper.trading(event) }),
+        LiveEvent.Kind.exit.rawValue: Entry(produces: [.exit], map: { event, mapper in mapper.exit(event) }),
+        LiveEvent.Kind.trade.rawValue: Entry(produces: [.tradeClosed], map: { event, mapper in mapper.trade(event) }),
+        LiveEvent.Kind.protection.rawValue: Entry(produces: [.protection], map: { event, mapper in mapper.protection(event) }),
         LiveEvent.Kind.signal.rawValue: Entry(produces: [.signal], map: { event, mapper in mapper.signal(event) }),
         LiveEvent.Kind.news.rawValue: Entry(produces: [.news], map: { event, mapper in mapper.news(event) }),
     ]
@@ -130,6 +133,49 @@ public struct AlertEventMapper: Sendable {
         guard let payload = decode([String: Bool].self, event), let halted = payload["halted"] else { return [] }
         return [(.killSwitch, halted ? "⛔ 거래 중지 (킬 스위치)\n신규 진입 없음 · \(AlertFormat.time(event.at)) KST"
                                     : "▶️ 거래 재개\n신규 진입 허용 · \(AlertFormat.time(event.at)) KST")]
+    }
+
+    /// The fields of the engine's exit notice (`TradingEngine.ExitNotice`) a message needs; read here
+    /// rather than imported, so alerts depend on the core alone.
+    struct ExitNotice: Decodable {
+        var ticker: Ticker
+        var reason: ExitReason
+        var orderID: String?
+        var quantity: Int
+        var waiting: String?
+    }
+
+    /// The fields of the engine's protection notice (`TradingEngine.ProtectionNotice`).
+    struct ProtectionNotice: Decodable {
+        var kind: String
+        var detail: String
+        var pnl: Int
+        var limit: Int
+    }
+
+    mutating func exit(_ event: LiveEvent) -> [(AlertKind, String)] {
+        guard let notice = decode(ExitNotice.self, event) else { return [] }
+        let head = "\(Self.stock(notice.ticker)) 매도"
+        if let waiting = notice.waiting {
+            return [(.exit, "⏸ 청산 대기 · \(head)\n사유: \(AlertFormat.exitReason(notice.reason))\n\(AlertFormat.short(waiting))")]
+        }
+        return [(.exit, "📉 청산 주문 · \(head)\n\(AlertFormat.grouped(notice.quantity))주 시장가 · 사유: \(AlertFormat.exitReason(notice.reason))")]
+    }
+
+    mutating func trade(_ event: LiveEvent) -> [(AlertKind, String)] {
+        guard let record = decode(TradeRecord.self, event) else { return [] }
+        let trade = record.trade
+        let reason = trade.exitReason.map(AlertFormat.exitReason) ?? "사유 없음"
+        let percent = String(format: "%+.2f%%", trade.returnPercent)
+        return [(.tradeClosed, "🏁 거래 종료 · \(Self.stock(trade.ticker))\n\(AlertFormat.grouped(trade.quantity))주 "
+                 + "\(AlertFormat.won(Int(trade.entryPrice.rounded()))) → \(AlertFormat.won(Int(trade.exitPrice.rounded())))\n"
+                 + "손익 \(AlertFormat.signedWon(trade.netPnL)) (\(percent), 수수료·세금 포함) · \(reason)")]
+    }
+
+    mutating func protection(_ event: LiveEvent) -> [(AlertKind, String)] {
+        guard let notice = decode(ProtectionNotice.self, event) else { return [] }
+        return [(.protection, "🛑 보호 장치 작동 · \(notice.kind)\n\(AlertFormat.short(notice.detail))\n"
+                 + "오늘 손익 \(AlertFormat.signedWon(notice.pnl)) / 한도 \(AlertFormat.won(notice.limit))\n신규 진입 중지 · 청산은 계속")]
     }
 
     mutating func signal(_ event: LiveEvent) -> [(AlertKind, String)] {

@@ -29,6 +29,20 @@ public enum AlertFormat {
     /// `매수` / `매도`.
     public static func side(_ side: OrderSide) -> String { side == .buy ? "매수" : "매도" }
 
+    /// An exit's reason as a trader reads it (the tags Korean bots use: 익절, 손절, …).
+    public static func exitReason(_ reason: ExitReason) -> String {
+        switch reason {
+        case .stopLoss: "손절 (stop-loss)"
+        case .trailingStop: "추적 손절 (trailing stop)"
+        case .takeProfit: "익절 (take-profit)"
+        case .roi: "보유시간별 목표 (roi)"
+        case .timeLimit: "보유시간 초과 (time limit)"
+        case .endOfDay: "장 마감 전 청산 (end of day)"
+        case .manual: "수동 청산 (manual)"
+        case .flattenAll: "전체 청산 (flatten)"
+        }
+    }
+
     /// `12주 × 71,000원` or `12주 시장가`.
     public static func quantityAndPrice(_ quantity: Int, _ price: OrderPrice) -> String {
         switch price {

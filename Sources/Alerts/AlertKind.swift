@@ -17,6 +17,12 @@ public enum AlertKind: String, Sendable, Codable, CaseIterable, Hashable {
     case orderUnknown = "order.unknown"
     /// An order (or its unfilled rest) was cancelled.
     case orderCancelled = "order.cancelled"
+    /// An exit sell left for the broker, or an exit waits (a halt), with its reason.
+    case exit
+    /// A round trip closed, with its P&L after costs.
+    case tradeClosed = "trade.closed"
+    /// A protection acted (the daily loss limit halted entries).
+    case protection
     /// The kill switch turned on or off.
     case killSwitch = "kill.switch"
     /// Venue trouble: news socket down, token refused, Kiwoom session evicted, DART budget spent,
@@ -31,7 +37,8 @@ public enum AlertKind: String, Sendable, Codable, CaseIterable, Hashable {
     public var isTradingCritical: Bool {
         switch self {
         case .news, .signal, .venue, .dailySummary: false
-        case .orderSent, .orderAccepted, .orderFilled, .orderRejected, .orderUnknown, .orderCancelled, .killSwitch, .command: true
+        case .orderSent, .orderAccepted, .orderFilled, .orderRejected, .orderUnknown, .orderCancelled, .exit, .tradeClosed, .protection,
+             .killSwitch, .command: true
         }
     }
 

@@ -186,7 +186,7 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
         let flusherForHealth = flusher
         let service = AlertService(
             configuration: alertSettings.configuration, hub: events,
-            control: EngineAlertControl(engine: engine, broker: broker, mode: settings.mode.rawValue, news: { await listener.status() }),
+            control: EngineAlertControl(engine: engine, store: store, mode: settings.mode.rawValue, news: { await listener.status() }),
             health: {
                 let news = await listener.status()
                 let flush = await flusherForHealth.status()

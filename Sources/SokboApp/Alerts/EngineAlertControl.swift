@@ -5,16 +5,14 @@ import SokboCore
 import Trading
 
 /// The Telegram commands' access to the engine: the calls the HTTP API makes (`POST /api/trading/halt`
-/// and `/resume` → `setHalted`, `GET /api/account` → the broker's account, `GET /api/orders` → today's
-/// orders). Closing positions (`/flatten`, `/close`) and closed trades wait for the engine's position
-/// side; until then they answer that they are not available.
+/// and `/resume` → `setHalted`, `GET /api/positions` → the engine's positions, `GET /api/orders` → today's
+/// orders, `GET /api/trades` → today's closed trades, `POST /api/trading/flatten` → `flattenAll`,
+/// `POST /api/positions/{ticker}/close` → `closePosition`).
 struct EngineAlertControl: AlertControl {
     let engine: TradingEngine
-    let broker: any Broker
+    let store: any Store
     let mode: String
     let news: @Sendable () async -> LSListenerStatus
-
-    static let noPositionSide = "엔진에 청산 기능이 아직 없음\n수동 매도: POST /api/orders"
 
     func status() async -> AlertStatusSnapshot {
         let status = await engine.status()
@@ -22,21 +20,46 @@ struct EngineAlertControl: AlertControl {
                                    budgetLeft: status.budgetLeft, newsConnected: await news().state == .connected)
     }
 
+    /// The positions the engine manages, marked at their last bid (the average cost until a tick marks them).
     func positions() async -> AlertControlAnswer<[Position]> {
-        do {
-            return .answer(try await broker.account().positions)
-        } catch {
-            return .notAvailable("잔고 조회 실패 (증권사 응답 없음)")
-        }
+        .answer(await engine.positions().map { view in
+            let mark = view.mark ?? Int(view.averageCost.rounded())
+            return Position(ticker: view.ticker, name: KRXUniverse.listing(for: view.ticker)?.name ?? view.ticker.code,
+                            quantity: view.quantity, sellableQuantity: view.sellable, averagePrice: Int(view.averageCost.rounded()),
+                            currentPrice: mark, profitLoss: view.unrealisedPnL ?? 0)
+        })
     }
 
     func todaysOrders() async -> [Order] { await engine.todaysOrders() }
 
-    func closedTrades() async -> AlertControlAnswer<[AlertClosedTrade]> { .notAvailable("청산 기록 아직 없음 (포지션 관리 추가 예정)") }
+    /// Today's closed trades (KST), from the `trades` table `GET /api/trades` reads.
+    func closedTrades() async -> AlertControlAnswer<[AlertClosedTrade]> {
+        let now = Date()
+        var query = RowQuery(table: .trades, orderBy: "closed_at", limit: 10_000)
+        query.atLeast["closed_at"] = .integer(now.addingTimeInterval(-Double(KST.secondsIntoDay(now))).epochMilliseconds)
+        do {
+            let trades = try await store.select(query).compactMap(TradeRecord.init(row:)).map(\.trade)
+            return .answer(trades.map { AlertClosedTrade(ticker: $0.ticker, quantity: $0.quantity, profitLoss: $0.netPnL,
+                                                         reason: $0.exitReason?.rawValue ?? "unknown") })
+        } catch {
+            return .notAvailable("거래 기록 조회 실패 (데이터베이스)")
+        }
+    }
 
     func setHalted(_ halted: Bool) async { await engine.setHalted(halted) }
 
-    func flatten() async -> AlertControlAnswer<String> { .notAvailable(Self.noPositionSide) }
+    /// Sells every position; says what was not sold and why.
+    func flatten() async -> AlertControlAnswer<String> {
+        let held = await engine.positions().count
+        guard held > 0 else { return .answer("보유 포지션 없음") }
+        let refused = await engine.flattenAll()
+        let lines = refused.sorted { $0.key.code < $1.key.code }.map { "\($0.key.code): \($0.value)" }
+        return .answer("전체 청산: \(held - refused.count)/\(held) 종목 시장가 매도 전송" + (lines.isEmpty ? "" : "\n" + lines.joined(separator: "\n")))
+    }
 
-    func close(_ ticker: Ticker) async -> AlertControlAnswer<String> { .notAvailable(Self.noPositionSide) }
+    /// Sells one position; says why not when nothing was sent.
+    func close(_ ticker: Ticker) async -> AlertControlAnswer<String> {
+        if let why = await engine.closePosition(ticker) { return .answer("\(ticker.code) 청산 안 함: \(why)") }
+        return .answer("\(ticker.code) 시장가 매도 전송")
+    }
 }
