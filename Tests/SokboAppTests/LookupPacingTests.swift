@@ -7,10 +7,9 @@ import Testing
 /// HTTP lookups do not queue for the venue's request budget: past their bound Sokbo answers 429.
 @Suite struct LookupPacingTests {
     @Test func aStockLookupUnderASpentBudgetIsAnswered429WithRetryAfter() async throws {
-        // Each api-id allows one request every 100 s: the first lookup spends the budget of its four queries (at one
-        // every 20 s, a loaded machine took longer than that over the first lookup, and the second found a slot).
+        // Each api-id allows one request every 20 s: the first lookup spends the budget of its four queries.
         let sokbo = try await makeSokbo("sqlite", TradingEndToEndTests.quiet.merging([
-            "kiwoom.api.id.per.second": "0.01", "kiwoom.realtime.watchlist": "none", "kiwoom.lookup.max.wait.ms": "2000",
+            "kiwoom.api.id.per.second": "0.05", "kiwoom.realtime.watchlist": "none", "kiwoom.lookup.max.wait.ms": "2000",
         ]) { _, new in new })
         let venues = try #require(sokbo.simulated)
         try await sokbo.withRunning { port in

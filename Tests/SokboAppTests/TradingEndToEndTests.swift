@@ -189,7 +189,8 @@ import Trading
                 #expect(health.status == .ok)
                 let reconnected = try await eventually {
                     let status = try await TradingAPITests.call(port, .GET, "/api/status").json["news"] as? [String: Any]
-                    return status?["state"] as? String == "connected" && status?["reconnects"] as? Int == drop
+                    // At least one per drop: on a loaded machine a late pong or a connect deadline may add one more.
+                    return status?["state"] as? String == "connected" && (status?["reconnects"] as? Int ?? 0) >= drop
                 }
                 #expect(reconnected, "after drop \(drop)")
             }
