@@ -18,7 +18,7 @@ struct DocumentedOperation: Hashable, CustomStringConvertible {
         return result
     }
 
-    static let sampleParameters = ["code": "005930", "id": "202601050900001234567890", "file": "app.js"]
+    static let sampleParameters = ["code": "005930", "id": "202601050900001234567890", "file": "app.js", "ticker": "005930"]
 }
 
 /// The parsed document.
