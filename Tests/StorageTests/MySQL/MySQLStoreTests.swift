@@ -1,6 +1,7 @@
 #if MySQL
 import Foundation
 import SokboCore
+import SokboTestSupport
 import Testing
 @testable import Storage
 
@@ -165,30 +166,45 @@ struct MySQLStoreTests {
         }
     }
 
+    /// Both connections block in `SLEEP` at once; on a 2-core machine the cooperative pool has 2 threads, so
+    /// had the calls run there, nothing else could run until they returned. Proven by order, not by timing:
+    /// a second store sees both sleeps under way on the server, then cooperative work runs and finishes,
+    /// and only then do the sleeps return.
     @Test func blockingCallsLeaveTheCooperativePoolFree() async throws {
         let store = try await MySQLTestServer.openStore("blocking")
-        // Both connections sleep at once: on a 2-core machine the cooperative pool has 2 threads, so had
-        // the calls run there, the ticker below would stall for the whole 2 seconds.
-        async let onReader = store.rawQuery("SELECT SLEEP(2)")
-        async let onWriter = store.rawQuery("SELECT SLEEP(2)", onWriter: true)
-        let clock = ContinuousClock()
-        var ticks = 0
-        var longestGap = Duration.zero
-        var last = clock.now
-        let end = clock.now + .milliseconds(1_800)
-        while clock.now < end {
-            try await Task.sleep(for: .milliseconds(10))
-            let now = clock.now
-            longestGap = max(longestGap, now - last)
-            last = now
-            ticks += 1
+        let observer = try await MySQLTestServer.openStore("blocking_observer")
+        let returned = SleepsReturned()
+        async let sleeps: [[Row]] = {
+            async let onReader = store.rawQuery("SELECT SLEEP(8)")
+            async let onWriter = store.rawQuery("SELECT SLEEP(8)", onWriter: true)
+            let results = try await [onReader, onWriter]
+            await returned.mark()
+            return results
+        }()
+        let bothSleeping = try await eventually(timeout: .seconds(60)) {
+            let rows = try await observer.rawQuery("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT SLEEP(8)%'")
+            return rows.first?.values.first?.integer == 2
         }
-        let results = try await [onReader, onWriter]
+        #expect(bothSleeping, "both connections are in SLEEP on the server")
+        // Work for the cooperative pool: many child tasks, each giving its thread up once.
+        let finished = await withTaskGroup(of: Int.self) { group in
+            for i in 0..<200 { group.addTask { await Task.yield(); return i } }
+            return await group.reduce(0) { count, _ in count + 1 }
+        }
+        let sleepsAlreadyReturned = await returned.value
+        let results = try await sleeps
         await MySQLTestServer.dispose(store)
+        await MySQLTestServer.dispose(observer)
 
+        #expect(finished == 200)
+        #expect(!sleepsAlreadyReturned, "the cooperative work waited for the blocking calls to return")
         #expect(results == [[Row([.integer(0)])], [Row([.integer(0)])]])
-        #expect(ticks >= 20, "the ticker ran \(ticks) times in 1.8 s")
-        #expect(longestGap < .seconds(1), "the ticker stalled for \(longestGap)")
     }
+}
+
+/// Set once the blocking calls have returned.
+private actor SleepsReturned {
+    private(set) var value = false
+    func mark() { value = true }
 }
 #endif
