@@ -26,23 +26,27 @@ import Testing
         #expect(try await eventually { chatTexts(fake).filter { $0.contains("거래 중지") }.count > before })
     }
 
-    @Test func anAcceptedOrderProducesExactlyOneMessage() async throws {
+    /// An entry that is accepted and then filled by the simulator gives exactly one acceptance message and
+    /// exactly one full-fill message (then exits may follow, each its own message), on Telegram and the webhook.
+    @Test func aFillProducesExactlyOneMessage() async throws {
         let sokbo = try await AlertsTestApp.make()
         let venues = try #require(sokbo.simulated)
         let fake = try #require(venues.telegram)
         try await sokbo.withRunning { port in
             try await AlertsTestApp.waitForNewsConnection(port: port)
             await venues.ls.publish(title: "삼성전자, 2조원 규모 단일판매ㆍ공급계약 체결", tickers: [Self.samsung])
-            #expect(try await eventually { await sokbo.engine.todaysOrders().contains { $0.state == .accepted } })
+            #expect(try await eventually { await sokbo.engine.todaysOrders().contains { $0.side == .buy && $0.state == .filled } })
             try await Self.barrier(sokbo, fake)
-            let orderMessages = Self.chatTexts(fake).filter { $0.contains("005930") }
-            #expect(orderMessages.count == 1, "\(orderMessages)")
-            #expect(orderMessages.first?.contains("✅ 주문 접수 · 삼성전자(005930) 매수") == true)
+            let texts = Self.chatTexts(fake).filter { $0.contains("005930") }
+            #expect(texts.filter { $0.contains("✅ 주문 접수 · 삼성전자(005930) 매수") }.count == 1, "\(texts)")
+            #expect(texts.filter { $0.contains("💰 전량 체결 · 삼성전자(005930) 매수") }.count == 1, "\(texts)")
+            #expect(Set(texts).count == texts.count, "no message twice: \(texts)")
             // The same in the webhook, as Slack's body.
             #expect(try await eventually { fake.webhookPosts.contains { $0.body.contains("거래 중지") } })
             let posts = fake.webhookPosts.filter { $0.body.contains("005930") }
-            #expect(posts.count == 1)
-            #expect(posts.first?.body.hasPrefix("{\"text\":") == true)
+            #expect(posts.filter { $0.body.contains("주문 접수") && $0.body.contains("매수") }.count == 1)
+            #expect(posts.filter { $0.body.contains("전량 체결") && $0.body.contains("매수") }.count == 1)
+            #expect(posts.allSatisfy { $0.body.hasPrefix("{\"text\":") })
             #expect(!fake.sent.contains { $0.text.contains(fake.token) }, "no secret in a message")
         }
     }

@@ -10,8 +10,10 @@ import Testing
 @Suite struct TelegramBotLimitsTests {
     static let token = "4242:limits-test"
 
+    /// The fake with a chat limit of one message every 5 s (burst 1): a burst of 6 meets it however slowly
+    /// a loaded machine sends, where the real limit (about one a second) could be met by a slow sender alone.
     static func withFake<T: Sendable>(_ body: @Sendable (TelegramSimulator) async throws -> T) async throws -> T {
-        let fake = TelegramSimulator(token: token, logger: TestStores.logger)
+        let fake = TelegramSimulator(token: token, chatLimit: .init(perSecond: 0.2, burst: 1), logger: TestStores.logger)
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await fake.run(); return nil }
             _ = try await fake.waitUntilListening()

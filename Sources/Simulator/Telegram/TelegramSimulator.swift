@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+import SokboCore
 import Synchronization
 
 /// The Telegram Bot API and a webhook sink on loopback, for simulate mode and the tests.
@@ -32,19 +33,6 @@ public final class TelegramSimulator: Service, Sendable {
         public var body: String
     }
 
-    private struct Bucket {
-        var tokens: Double
-        var at: ContinuousClock.Instant
-        mutating func take(rate: Double, burst: Double, now: ContinuousClock.Instant) -> Bool {
-            let elapsed = at.duration(to: now)
-            tokens = min(burst, tokens + (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18) * rate)
-            at = now
-            guard tokens >= 1 else { return false }
-            tokens -= 1
-            return true
-        }
-    }
-
     private struct State {
         var updates: [(id: Int, chat: Int64, text: String)] = []
         var nextUpdateID = 1
@@ -53,21 +41,25 @@ public final class TelegramSimulator: Service, Sendable {
         var webhookDown = false
         var webhookRefusals = 0
         var tooManyRequests = 0
-        var chatBuckets: [Int64: Bucket] = [:]
-        var overall = Bucket(tokens: 30, at: .now)
+        var chatBuckets: [Int64: TokenBucket] = [:]
+        var overall = TokenBucket(rate: 30, burst: 30, now: .now)
     }
 
     /// The token the fake API accepts.
     public let token: String
     /// Whether the Bot API's rate limits are enforced (on by default).
     public let limitsEnabled: Bool
+    /// Messages a second per chat, and the burst allowed (the FAQ's "about one a second"; the burst of 3 is assumed).
+    public let chatLimit: TokenBucket.Limit
     private let state = Mutex(State())
     private let port = BoundPort("the Telegram simulator")
     private let requestedPort: Int
     private let logger: Logger
 
     /// A fake Bot API accepting `token`, on `port` (0: any free port).
-    public init(token: String, port: Int = 0, limitsEnabled: Bool = true, logger: Logger = Logger(label: "simulator.telegram")) {
+    public init(token: String, port: Int = 0, limitsEnabled: Bool = true, chatLimit: TokenBucket.Limit = .init(perSecond: 1, burst: 3),
+                logger: Logger = Logger(label: "simulator.telegram")) {
+        self.chatLimit = chatLimit
         self.token = token
         self.requestedPort = port
         self.limitsEnabled = limitsEnabled
@@ -139,6 +131,14 @@ public final class TelegramSimulator: Service, Sendable {
                         : Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "down")))
     }
 
+    /// Takes one message's token from `bucket`, if it holds one.
+    private static func take(_ bucket: inout TokenBucket, now: ContinuousClock.Instant) -> Bool {
+        bucket.refill(to: now)
+        guard bucket.tokens >= 1 else { return false }
+        bucket.tokens -= 1
+        return true
+    }
+
     private func botAPI(bot: String, method: String, body: Data) async throws -> Response {
         guard bot == "bot" + token else { return Self.reply(status: .unauthorized, ["ok": false, "error_code": 401, "description": "Unauthorized"]) }
         let object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:]
@@ -150,10 +150,10 @@ public final class TelegramSimulator: Service, Sendable {
             let silent = (object["disable_notification"] as? Bool) ?? false
             let limited = limitsEnabled && state.withLock { state -> Bool in
                 let now = ContinuousClock.now
-                var bucket = state.chatBuckets[chat] ?? Bucket(tokens: 3, at: now)
-                let chatOK = bucket.take(rate: 1, burst: 3, now: now)
+                var bucket = state.chatBuckets[chat] ?? TokenBucket(rate: chatLimit.perSecond, burst: Double(chatLimit.burst), now: now)
+                let chatOK = Self.take(&bucket, now: now)
                 state.chatBuckets[chat] = bucket
-                let overallOK = chatOK && state.overall.take(rate: 30, burst: 30, now: now)
+                let overallOK = chatOK && Self.take(&state.overall, now: now)
                 if !(chatOK && overallOK) { state.tooManyRequests += 1 }
                 return !(chatOK && overallOK)
             }
