@@ -66,13 +66,15 @@ trap stop_server EXIT
 
 # A rule the simulator's headlines match often (its contract, buy-back and bonus-issue templates), and
 # limits loose enough that a few minutes of them keep ordering: the test needs orders, not risk control.
+# Market orders: the simulated headline lifts its stock (a news impulse), so a marketable limit priced from
+# the book a moment earlier may rest and time out; the browser test needs the order's fill to follow.
 cat >"$WORK/rules.yaml" <<'YAML'
 rules:
   - name: "dash-test"
     any: ["체결", "결정"]
     veto: ["정정", "취소", "철회", "해지"]
     budget: 200000
-    order: marketable-limit
+    order: market
 YAML
 
 SOKBO_DATA_DIR="$WORK/data" SOKBO_API_TOKEN="$TOKEN" SOKBO_MODE=simulate \
