@@ -90,22 +90,43 @@ export async function renderPositions({ onClose }) {
     return [button];
   };
   await Promise.all([
-    optional("/api/positions", document.getElementById("positions"), (value) => table(listOf(value),
-      ["ticker", "name", "rule", "quantity", "averageCost", "averagePrice", "currentPrice", "unrealisedPnL", "unrealizedPnL", "profitLoss",
-        "takeProfit", "stop", "trailingStop", "timeLeftSeconds", "exitAt"], closeButton)),
-    optional("/api/trades", document.getElementById("trades"), (value) => table(listOf(value).slice(0, 200),
-      ["ticker", "rule", "openedAt", "closedAt", "quantity", "entryPrice", "exitPrice", "exitReason", "reason", "realisedPnL", "pnl"])),
+    optional("/api/positions", document.getElementById("positions"), (value) => table(listOf(value).map(withExitLevels),
+      ["ticker", "rule", "quantity", "sellable", "averageCost", "mark", "unrealisedPnL", "realisedPnL", "takeProfit", "stop",
+        "trailActivation", "timeLeft", "exiting", "halted", "waiting"], closeButton)),
+    // `/api/trades` items are trade records: the round trip sits under `trade`.
+    optional("/api/trades", document.getElementById("trades"), (value) => table(listOf(value).slice(0, 200).map((record) => record.trade ?? record),
+      ["ticker", "rule", "openedAt", "closedAt", "quantity", "entryPrice", "exitPrice", "exitReason", "netPnL", "commission", "tax"])),
     optional("/api/pnl?days=30", document.getElementById("pnl"), (value) => pnlChart(listOf(value))),
     optional("/api/account", document.getElementById("holdings"), (value) => table(value.positions ?? [],
       ["ticker", "name", "quantity", "sellableQuantity", "averagePrice", "currentPrice", "profitLoss"])),
   ]);
 }
 
-/// Daily P&L bars per rule as inline SVG (no chart library): one bar a day, stacked by rule.
+/// A position's exit levels as prices and time, from its rule's policy (`exits`) and average cost: the
+/// take-profit and stop prices before costs (the engine compares net returns), the gain that activates the
+/// trail, and the minutes left of `max-hold-minutes`.
+function withExitLevels(position) {
+  const exits = position.exits ?? {};
+  const cost = Number(position.averageCost ?? 0);
+  const level = (percent) => (percent == null || !cost ? undefined : Math.round(cost * (1 + percent / 100)));
+  const row = { ...position };
+  delete row.exits;
+  row.takeProfit = level(exits.takeProfitPercent);
+  row.stop = level(exits.stopLossPercent == null ? null : -exits.stopLossPercent);
+  row.trailActivation = level(exits.trailActivationPercent);
+  if (exits.maxHoldMinutes != null && position.openedAt) {
+    const left = Date.parse(position.openedAt) + exits.maxHoldMinutes * 60_000 - Date.now();
+    row.timeLeft = `${Math.max(0, Math.floor(left / 60_000))}m ${Math.max(0, Math.floor((left % 60_000) / 1000))}s`;
+  }
+  return row;
+}
+
+/// Daily P&L bars as inline SVG (no chart library): one bar a day, its rules' shares in the tooltip.
 function pnlChart(days) {
   if (!days.length) return table([], []);
+  days = [...days].reverse().map((day) => ({ ...day, rules: (day.byRule ?? []).map((r) => `${r.rule ?? "manual"} ${r.netPnL}`).join(", ") }));
   const width = 600, height = 160, mid = height / 2;
-  const totals = days.map((day) => Number(day.realisedPnL ?? day.pnl ?? day.total ?? 0));
+  const totals = days.map((day) => Number(day.netPnL ?? 0));
   const scale = Math.max(1, ...totals.map(Math.abs)) / (mid - 10);
   const bar = width / days.length;
   const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
@@ -121,12 +142,12 @@ function pnlChart(days) {
     rect.setAttribute("height", Math.abs(value) / scale);
     rect.setAttribute("fill", value >= 0 ? "#1e7b34" : "#b3261e");
     const title = document.createElementNS(svg.namespaceURI, "title");
-    title.textContent = `${day.day ?? day.date ?? index}: ${value.toLocaleString()} ${day.byRule ? JSON.stringify(day.byRule) : ""}`;
+    title.textContent = `${day.day}: ${value.toLocaleString()} (${day.rules})`;
     rect.append(title);
     svg.append(rect);
   });
   const wrapper = document.createElement("div");
-  wrapper.append(svg, table(days, ["day", "date", "realisedPnL", "pnl", "byRule"]));
+  wrapper.append(svg, table(days.map(({ byRule, ...day }) => day), ["day", "trades", "netPnL", "rules"]));
   return wrapper;
 }
 
