@@ -11,6 +11,11 @@ public enum Table: String, Sendable, Codable, CaseIterable, Hashable {
     case orderEvents = "order_events"
     /// DART disclosures, keyed by `rcept_no`.
     case disclosures
+    /// Minute candles of one stock and day, with its day reference, for replays (keyed `<day>-<ticker>`).
+    case candles
+
+    /// The tables of schema version 1; later tables come with their own migration.
+    public static let version1: [Table] = [.news, .signals, .orders, .orderEvents, .disclosures]
 
     /// Tables that go through the row buffer.
     public static let buffered: [Table] = [.news, .signals, .orderEvents, .disclosures]
@@ -63,7 +68,7 @@ public struct TableSchema: Sendable {
 /// The schema, shared by every store. Timestamps are epoch milliseconds (UTC).
 public enum Schema {
     /// The schema version the code expects; migrations bring a store up to it.
-    public static let version = 2
+    public static let version = 3
 
     /// Every table's schema.
     public static let tables: [Table: TableSchema] = [
@@ -92,5 +97,9 @@ public enum Schema {
             Column("stock_code", .key, nullable: true), Column("report_name", .text), Column("filer", .text),
             Column("received_date", .key), Column("remark", .text), Column("created_at", .integer),
         ], indexes: [["stock_code", "received_date"]]),
+        .candles: TableSchema(table: .candles, columns: [
+            Column("id", .key), Column("day", .key), Column("ticker", .key), Column("reference", .text, nullable: true),
+            Column("candles", .text), Column("fetched_at", .integer),
+        ], indexes: [["day"]]),
     ]
 }

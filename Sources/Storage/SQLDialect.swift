@@ -105,7 +105,7 @@ public enum Migrations {
     /// Each migration's statements for a dialect, indexed by version (1-based).
     public static func statements(version: Int, dialect: SQLDialect) -> [String] {
         switch version {
-        case 1: Table.allCases.flatMap { dialect.createStatements(for: $0.schema) }
+        case 1: Table.version1.flatMap { dialect.createStatements(for: $0.schema) }
         case 2: dialect == .mysql ? widenedInVersion2.sorted { $0.key.rawValue < $1.key.rawValue }.map { table, names in
             let schema = table.schema
             let changes = names.compactMap { name in schema.columns.first { $0.name == name } }.map { column in
@@ -113,6 +113,7 @@ public enum Migrations {
             }
             return "ALTER TABLE \(table.rawValue) \(changes.joined(separator: ", "))"
         } : []
+        case 3: dialect.createStatements(for: Table.candles.schema)
         default: []
         }
     }

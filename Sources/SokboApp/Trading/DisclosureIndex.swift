@@ -3,11 +3,15 @@ import SokboCore
 
 /// Today's DART disclosures by ticker, in memory, so a rule's confirmation check does not wait for
 /// the buffer to reach the database.
-actor DisclosureIndex: DisclosureConsumer {
+public actor DisclosureIndex: DisclosureConsumer {
     private var byTicker: [Ticker: [DisclosureRecord]] = [:]
     private var day = ""
 
-    func consume(_ disclosure: DisclosureRecord) async {
+    /// An empty index (the replay builds one per day, as the live process holds one).
+    public init() {}
+
+    /// Adds a disclosure of today (an earlier day's is ignored; a later day's starts a new day).
+    public func consume(_ disclosure: DisclosureRecord) async {
         if disclosure.receivedDate != day {
             if disclosure.receivedDate > day { byTicker = [:]; day = disclosure.receivedDate } else { return }
         }
@@ -16,7 +20,7 @@ actor DisclosureIndex: DisclosureConsumer {
     }
 
     /// Whether the company filed a disclosure today whose report name contains `pattern`.
-    func confirms(_ ticker: Ticker, pattern: String, at date: Date) -> Bool {
+    public func confirms(_ ticker: Ticker, pattern: String, at date: Date) -> Bool {
         guard KST.dayString(date) == day else { return false }
         return byTicker[ticker]?.contains { $0.reportName(contains: pattern) } ?? false
     }

@@ -6,8 +6,8 @@ import Trading
 /// names in the title, the longest match wins, and a name shared by several listed companies is skipped with
 /// the reason recorded. With several codes: the one whose company the title names first (Korean headlines put
 /// the subject first: "삼성전자, SK하이닉스와 공급계약"), else the frame's first code.
-enum TickerResolver {
-    static func resolve(_ title: String, codes: [Ticker], repository: CorpCodeRepository?) async -> TickerResolution {
+public enum TickerResolver {
+    public static func resolve(_ title: String, codes: [Ticker], repository: CorpCodeRepository?) async -> TickerResolution {
         // The engine asks only when the frame has no code or several.
         if !codes.isEmpty { return await subject(title, among: codes, repository: repository) }
         guard let map = await repository?.map else { return .none("no ticker in the headline and the DART company map is not loaded") }

@@ -17,15 +17,22 @@ import Trading
 /// | `SOKBO_BUYS_PER_TICKER_PER_DAY`   | 1                  | |
 /// | `SOKBO_COOLDOWN_SECONDS`          | 300                | per ticker |
 /// | `SOKBO_ENTRY_DEADLINE_MS`         | 3000               | an entry's order leaves within this of its headline's receipt, or the entry is skipped |
-struct TradingSettings: Sendable {
-    var rules: RuleSet
-    var calendar: MarketCalendar
-    var alwaysOpen: Bool
-    var startHalted: Bool
-    var limits: RiskLimits
-    var entryDeadline: Duration
+public struct TradingSettings: Sendable {
+    /// The rules in force.
+    public var rules: RuleSet
+    /// Trading days and the entry window.
+    public var calendar: MarketCalendar
+    /// Whether entries are allowed at any hour.
+    public var alwaysOpen: Bool
+    /// Whether trading starts halted.
+    public var startHalted: Bool
+    /// Risk limits.
+    public var limits: RiskLimits
+    /// The entry deadline.
+    public var entryDeadline: Duration
 
-    init(reader: ConfigReader, mode: TradingMode) throws(SettingsError) {
+    /// Reads the settings (the replay reads them too, so it trades with the live limits and rules).
+    public init(reader: ConfigReader, mode: TradingMode) throws(SettingsError) {
         let config = reader.settingsScope("sokbo")
         if let path = config.string(forKey: "rules.file") {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
