@@ -36,6 +36,8 @@ public struct Sokbo: Sendable {
     public let simulated: SimulatedVenues?
     /// The Kiwoom realtime feed (when a watchlist is configured).
     public let kiwoomRealtime: KiwoomRealtimeService?
+    /// The broker the engine trades through (the candle recorder for replays reads it too).
+    public let broker: any Broker
     /// The router's routes as `METHOD /path/{param}` (the OpenAPI document is checked against them).
     public let routes: [String]
     let port: SetOnce<Int>
@@ -207,7 +209,7 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
     ])
     return Sokbo(application: application, settings: settings, buffer: buffer, store: store, flusher: flusher,
                  monitor: monitor, apiToken: apiToken, events: events, engine: engine, simulated: simulated, kiwoomRealtime: realtime,
-                 routes: router.routes.map(\.description), port: port)
+                 broker: broker, routes: router.routes.map(\.description), port: port)
 }
 
 /// The built-in simulator's venues, running inside the process in `simulate` mode.
