@@ -31,6 +31,9 @@ public final class ReplayBroker: Broker {
         var arrivesAt: Date
         var fill: FillModel.Fill?
         var cancelledAt: Date?
+        /// Whether its 접수 and its fill were pushed (an order sent at a tick's instant with no latency is due then).
+        var receivedPushed = false
+        var fillPushed = false
     }
 
     private struct State: Sendable {
@@ -228,22 +231,38 @@ public final class ReplayBroker: Broker {
     /// Moves the clock to `instant`, pushing (when someone listens) every report and watched quote due by then,
     /// in time order, exactly as the live venue would have pushed them.
     public func advance(to instant: Date) {
-        let pushes: [(Date, Int, BrokerPush)] = state.withLock { s in
-            guard s.continuation != nil, instant > s.emittedThrough else {
-                s.emittedThrough = max(s.emittedThrough, instant)
-                return []
-            }
+        var pushes: [BrokerPush] = []
+        while let (_, batch) = nextBatch(through: instant) { pushes += batch }
+        clock.advance(to: instant)
+        guard !pushes.isEmpty, let continuation = state.withLock({ $0.continuation }) else { return }
+        for push in pushes { continuation.yield(push) }
+    }
+
+    /// Moves the clock to `instant` one due instant at a time: the clock is set to each push's instant and
+    /// `deliver` has consumed it (and whatever it sent) before the clock moves on, so an exit decided on a
+    /// tick is sent at that tick's virtual time and a sell it sends is reported in turn.
+    public func advance(to instant: Date, deliver: (BrokerPush) async -> Void) async {
+        while let (at, batch) = nextBatch(through: instant) {
+            clock.advance(to: at)
+            for push in batch { await deliver(push) }
+        }
+        clock.advance(to: instant)
+    }
+
+    /// The pushes due at the earliest instant not yet pushed, up to `instant`, marked pushed.
+    private func nextBatch(through instant: Date) -> (Date, [BrokerPush])? {
+        state.withLock { s in
             var due: [(Date, Int, BrokerPush)] = []
-            let from = s.emittedThrough
             for (sequence, placed) in s.orders.enumerated() {
                 let request = placed.request
-                if placed.arrivesAt > from, placed.arrivesAt <= instant {
+                if !placed.receivedPushed, placed.arrivesAt <= instant {
                     due.append((placed.arrivesAt, sequence * 4, .execution(report(placed, status: .received, open: request.quantity))))
                 }
-                if let fill = placed.fill, fill.at > from, fill.at <= instant {
-                    due.append((fill.at, sequence * 4 + 1, .execution(report(placed, status: .filled, open: 0))))
+                if !placed.fillPushed, let fill = placed.fill, fill.at <= instant {
+                    due.append((max(fill.at, placed.arrivesAt), sequence * 4 + 1, .execution(report(placed, status: .filled, open: 0))))
                 }
             }
+            let from = s.emittedThrough
             for ticker in s.watched.sorted() {
                 guard let recorded = market.candles(ticker) else { continue }
                 for candle in recorded.candles where candle.time > from.addingTimeInterval(-60) && candle.time <= instant {
@@ -257,12 +276,17 @@ public final class ReplayBroker: Broker {
                     }
                 }
             }
-            s.emittedThrough = instant
-            return due.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+            guard let first = due.map(\.0).min() else {
+                s.emittedThrough = max(s.emittedThrough, instant)
+                return nil
+            }
+            let batch = due.filter { $0.0 == first }.sorted { $0.1 < $1.1 }
+            for (_, key, _) in batch where key < Int.max / 2 {
+                if key % 4 == 0 { s.orders[key / 4].receivedPushed = true } else { s.orders[key / 4].fillPushed = true }
+            }
+            s.emittedThrough = max(s.emittedThrough, first)
+            return (first, batch.map(\.2))
         }
-        clock.advance(to: instant)
-        guard !pushes.isEmpty, let continuation = state.withLock({ $0.continuation }) else { return }
-        for (_, _, push) in pushes { continuation.yield(push) }
     }
 
     /// Ends the day's pushes.

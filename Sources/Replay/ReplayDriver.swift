@@ -133,8 +133,10 @@ final class DayRun: Sendable {
         let clock = clock
         // The live deadline counts wall time since the headline's receipt, which in a replay is months: the
         // replay's time is the virtual clock, and its latency is the fill model's.
+        // The engine's end-of-day flatten is the replay's flatten time, so its exits decide as live.
         let settings = TradingEngine.Settings(limits: configuration.limits, calendar: configuration.calendar,
-                                              entryDeadline: .seconds(1_000_000_000_000))
+                                              entryDeadline: .seconds(1_000_000_000_000), costs: configuration.costs,
+                                              flattenAtSecondsKST: configuration.flattenAt)
         engine = TradingEngine(settings: settings, rules: configuration.rules, broker: broker, store: ReplayStore(), records: signals,
                                events: nil, logger: Logger(label: "sokbo.replay", factory: { _ in SwiftLogNoOpLogHandler() }),
                                disclosures: index, tickers: TickerResolver(names: NoCompanyNames()),
@@ -144,29 +146,51 @@ final class DayRun: Sendable {
 
     var entries: Int { plans.count }
 
+    /// Moves the day on to `instant`, the engine consuming each push (and sending the exits it decides) at
+    /// the push's own virtual instant before the clock moves on.
+    func advance(to instant: Date) async {
+        let engine = engine
+        await broker.advance(to: instant) { push in
+            await engine.handle(push)
+            await Self.performWork(engine)
+        }
+    }
+
+    /// Runs what the engine queued (exit sells, cancels of resting sells) one at a time, as its service would.
+    static func performWork(_ engine: TradingEngine) async {
+        while case let items = await engine.takeWork(), !items.isEmpty {
+            for item in items { await engine.perform(item) }
+        }
+    }
+
     func headline(_ item: NewsItem) async {
-        broker.advance(to: item.receivedAt)
+        await advance(to: item.receivedAt)
         guard let plan = await engine.evaluate(item) else { return }
         plans.add(orderID: plan.orderID, rule: plan.rule.name, newsID: item.id, headline: item.title)
         await engine.execute(plan)
     }
 
     func disclosure(_ record: DisclosureRecord) async {
-        broker.advance(to: record.createdAt)
+        await advance(to: record.createdAt)
         await index.consume(record)
     }
 
-    /// Advances to the flatten time, closes what is still held ("end-of-replay") and books the day.
+    /// Advances to the flatten time (the engine's own exits, end-of-day among them, selling on the way), then
+    /// to the session's end so their sells fill; whatever is still held is closed by the fill model with the
+    /// reason `end-of-replay`; books the day from the engine's own trades.
     func finish(into book: inout ReplayTradeBook) async {
         let flatten = KST.date(yyyymmdd: day, hhmmss: "000000")!.addingTimeInterval(Double(configuration.flattenAt))
-        broker.advance(to: flatten)
+        await advance(to: flatten)
+        // A position with no tick since the flatten time (no candle recorded after it) leaves on the clock.
+        await engine.sweepExits()
+        await Self.performWork(engine)
         let sessionEnd = KST.date(yyyymmdd: day, hhmmss: "153000")!
+        await advance(to: max(sessionEnd, flatten))
         let executions = broker.executions(through: max(sessionEnd, flatten))
-        broker.advance(to: max(sessionEnd, flatten))
         broker.finish()
         let missing = broker.requestedTickers().sorted().compactMap { ticker in broker.missing(ticker).map { (ticker, $0) } }
-        book.book(day: day, executions: executions, plans: plans.snapshot(), unfilled: broker.unfilledOrderIDs(),
-                  skips: await signals.skips(), missing: missing, flattenAt: flatten,
+        book.book(day: day, engineTrades: await signals.trades(), executions: executions, plans: plans.snapshot(),
+                  unfilled: broker.unfilledOrderIDs(), skips: await signals.skips(), missing: missing, flattenAt: flatten,
                   closeout: { ticker, from in
                       guard let recorded = self.broker.candlesForCloseout(ticker) else { return nil }
                       return self.configuration.model.fill(side: .sell, limit: nil, sentAt: from, candles: recorded.candles,

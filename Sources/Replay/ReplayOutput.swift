@@ -37,7 +37,7 @@ public enum ReplayOutput {
             for missing in result.missing { out += "  \(missing.day) \(missing.ticker): \(missing.reason)\n" }
         }
         if results.contains(where: { $0.total.exitReasons["end-of-replay"] != nil }) {
-            out += "\nend-of-replay: positions no exit of the engine closed, sold at the flatten time by the fill model.\n"
+            out += "\nend-of-replay: positions the engine still held at the session's end, sold by the fill model.\n"
         }
         return out
     }

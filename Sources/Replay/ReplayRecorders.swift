@@ -13,15 +13,20 @@ struct ReplayStore: Store {
     func close() async throws {}
 }
 
-/// Keeps the engine's skip signals of a day (why a rule's headline did not trade).
+/// Keeps the engine's skip signals of a day (why a rule's headline did not trade) and the trades it closed.
 actor SignalCollector: RecordSink {
     private var skipped: [SignalRecord] = []
+    private var closed: [TradeRecord] = []
 
     func append<R: Storable>(_ record: R) async {
         if let signal = record as? SignalRecord, signal.decision == .skip, signal.rule != nil { skipped.append(signal) }
+        if let trade = record as? TradeRecord { closed.append(trade) }
     }
 
     func skips() -> [SignalRecord] { skipped }
+
+    /// The engine's closed trades, in the order it closed them.
+    func trades() -> [TradeRecord] { closed }
 }
 
 /// The plans a day's engine made: which rule and headline each order id belongs to.

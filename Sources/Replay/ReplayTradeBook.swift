@@ -23,7 +23,8 @@ public struct ReplayTrade: Sendable, Codable, Hashable {
     public var exitAt: Int64
     /// Exit price, won.
     public var exitPrice: Int
-    /// Why it was sold: an exit reason of the engine, or `end-of-replay` when nothing sold it before the flatten time.
+    /// Why it was sold: the engine's exit reason (`stop-loss`, `take-profit`, `trailing-stop`, `roi`, `time-limit`,
+    /// `end-of-day`), or `end-of-replay` when nothing sold it by the session's end.
     public var exitReason: String
     /// Profit or loss net of commission on both sides and the sell tax, won.
     public var pnl: Int
@@ -114,7 +115,7 @@ public struct ReplayResult: Sendable, Codable, Hashable {
     public var variant: String?
 }
 
-/// Pairs a replay's fills into trades and sums them up.
+/// Takes a replay's trades from the engine (closing what it still holds) and sums them up.
 struct ReplayTradeBook {
     let costs: TradingCosts
     private(set) var trades: [ReplayTrade] = []
@@ -135,12 +136,23 @@ struct ReplayTradeBook {
         var at: Date
     }
 
-    /// Books one day: buys open lots (first in, first out), the engine's sells close them, and what is still
-    /// held is closed at the flatten time by `closeout` with the reason `end-of-replay`.
-    mutating func book(day: String, executions: [ReplayBroker.Execution], plans: [String: PlanLog.Entry], unfilled ids: [String],
+    /// Books one day: the engine's own closed trades (with its exit reasons), and what is still held by the
+    /// fills (buys open lots first in, first out, sells consume them) closed at the flatten time by `closeout`
+    /// with the reason `end-of-replay`.
+    mutating func book(day: String, engineTrades: [TradeRecord], executions: [ReplayBroker.Execution], plans: [String: PlanLog.Entry], unfilled ids: [String],
                        skips signals: [SignalRecord], missing found: [(Ticker, String)], flattenAt: Date,
                        closeout: (Ticker, Date) -> FillModel.Fill?) {
         days.append(day)
+        let headlines = Dictionary(plans.values.map { ($0.newsID, $0.headline) }, uniquingKeysWith: { first, _ in first })
+        for record in engineTrades {
+            let trade = record.trade
+            trades.append(ReplayTrade(day: day, rule: trade.rule ?? "manual", ticker: trade.ticker.code, newsID: trade.newsID ?? "",
+                                      headline: trade.newsID.flatMap { headlines[$0] } ?? "", entryAt: trade.openedAt.epochMilliseconds,
+                                      entryPrice: Int(trade.entryPrice.rounded()), quantity: trade.quantity,
+                                      exitAt: trade.closedAt.epochMilliseconds, exitPrice: Int(trade.exitPrice.rounded()),
+                                      exitReason: trade.exitReason?.rawValue ?? "exit", pnl: trade.netPnL,
+                                      returnPercent: Self.rounded(trade.returnPercent)))
+        }
         var lots: [Ticker: [Lot]] = [:]
         for execution in executions {
             switch execution.side {
@@ -150,8 +162,8 @@ struct ReplayTradeBook {
             case .sell:
                 var remaining = execution.quantity
                 while remaining > 0, var lot = lots[execution.ticker]?.first {
+                    // The engine booked this sell's trade; the lot only stops being held.
                     let taken = min(remaining, lot.quantity)
-                    close(day: day, lot: lot, quantity: taken, price: execution.price, at: execution.at, reason: "exit")
                     remaining -= taken
                     lot.quantity -= taken
                     if lot.quantity == 0 { lots[execution.ticker]?.removeFirst() } else { lots[execution.ticker]?[0] = lot }

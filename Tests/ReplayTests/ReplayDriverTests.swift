@@ -17,9 +17,10 @@ struct ReplayDriverTests {
         let second = try ReplayOutput.json([try await F.run(lines, model: FillModel(latencyMilliseconds: 300, slippageTicks: 1))])
         #expect(first == second)
         let result = try await F.run(lines)
-        // One buy per ticker per day (the live default), so two trades, both closed at the flatten time.
+        // One buy per ticker per day (the live default), so two trades, both sold by the engine after the
+        // rule's default 30 minutes held.
         #expect(result.total.trades == 2)
-        #expect(result.total.exitReasons == ["end-of-replay": 2])
+        #expect(result.total.exitReasons == ["time-limit": 2])
     }
 
     @Test func aFutureCandleDoesNotChangeTheDecision() async throws {
@@ -60,10 +61,42 @@ struct ReplayDriverTests {
         #expect(trade.entryPrice == 70_000)
         #expect(trade.entryAt == F.at("100030", plusMilliseconds: 300).epochMilliseconds)
         #expect(trade.quantity == 14)
-        // Closed at the 15:20 flatten: the market sell arrives 300 ms into the minute, so it starts at the
-        // minute's low (69,900), less a tick.
+        // Sold by the engine's time limit (30 minutes held, the default) on the first tick past 10:30:30.3, the
+        // 10:30 minute's close at 10:30:59: the market sell arrives 300 ms later, inside the minute, so it starts
+        // at the minute's low (69,900), less a tick.
         #expect(trade.exitPrice == 69_800)
-        #expect(trade.exitReason == "end-of-replay")
+        #expect(trade.exitReason == "time-limit")
+        #expect(trade.exitAt == F.at("103059", plusMilliseconds: 300).epochMilliseconds)
         #expect(trade.pnl == (69_800 - 70_000) * 14)
+    }
+
+    @Test func theEnginesStopLossSellsAtTheTickThatCrossedIt() async throws {
+        // Bought near 70,000 at 10:00; the 10:10 minute dips to 67,000 (its low comes 15 s in as a quote tick, bid
+        // one tick below: about -4.4 %, past the default 3 % stop). The engine sells on that tick, not later: the
+        // sell leaves at 10:10:15 and arrives 300 ms after, at the minute's low less a tick.
+        let lines: [RecordLine] = [
+            .candles(F.candles(override: ["1010": (70_000, 70_000, 67_000, 69_000)])),
+            .news(F.headline("n1", "삼성전자 공급계약 체결", tickers: [F.samsung], at: F.at("100030"))),
+        ]
+        let result = try await F.run(lines, model: FillModel(latencyMilliseconds: 300, slippageTicks: 1), costs: .zero)
+        let trade = try #require(result.trades.first)
+        #expect(result.trades.count == 1)
+        #expect(trade.exitReason == "stop-loss")
+        #expect(trade.exitAt == F.at("101015", plusMilliseconds: 300).epochMilliseconds)
+        #expect(trade.exitPrice == 66_900)
+        #expect(result.total.exitReasons == ["stop-loss": 1])
+    }
+
+    @Test func theEnginesTakeProfitIsItsExitReason() async throws {
+        // The 10:20 minute's high (30 s in) reaches 78,000: past the default 10 % take-profit.
+        let lines: [RecordLine] = [
+            .candles(F.candles(override: ["1020": (70_000, 78_000, 70_000, 70_000)])),
+            .news(F.headline("n1", "삼성전자 공급계약 체결", tickers: [F.samsung], at: F.at("100030"))),
+        ]
+        let result = try await F.run(lines, costs: .zero)
+        let trade = try #require(result.trades.first)
+        #expect(trade.exitReason == "take-profit")
+        #expect(trade.exitAt >= F.at("102030").epochMilliseconds)
+        #expect(trade.exitAt < F.at("102100").epochMilliseconds)
     }
 }
