@@ -12,7 +12,11 @@ public struct HistoricalMarket: Sendable {
     public init(day: String) { self.day = day }
 
     /// Adds (or replaces) one stock's candles.
-    public mutating func add(_ candles: DayCandles) { stocks[candles.ticker] = candles }
+    public mutating func add(_ candles: DayCandles) {
+        // Through the initializer, which puts the candles in time order (a decoded record may not be).
+        stocks[candles.ticker] = DayCandles(day: candles.day, ticker: candles.ticker, reference: candles.reference,
+                                            candles: candles.candles, fetchedAt: candles.fetchedAt)
+    }
 
     /// The recorded candles of a stock, when there are any.
     public func candles(_ ticker: Ticker) -> DayCandles? {

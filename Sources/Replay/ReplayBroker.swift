@@ -265,7 +265,17 @@ public final class ReplayBroker: Broker {
             let from = s.emittedThrough
             for ticker in s.watched.sorted() {
                 guard let recorded = market.candles(ticker) else { continue }
-                for candle in recorded.candles where candle.time > from.addingTimeInterval(-60) && candle.time <= instant {
+                // Candles are in time order: start at the first one that can still have an unpushed point, so a
+                // step costs the minutes it covers, not the whole day (a day has a step per tick).
+                let candles = recorded.candles
+                var low = 0, high = candles.count
+                let earliest = from.addingTimeInterval(-60)
+                while low < high {
+                    let middle = (low + high) / 2
+                    if candles[middle].time > earliest { high = middle } else { low = middle + 1 }
+                }
+                for candle in candles[low...] {
+                    guard candle.time <= instant else { break }
                     // Open, the adverse extreme for a holder (low), the other extreme, the close, inside the minute.
                     let points = [(0.0, candle.open), (15, candle.low), (30, candle.high), (59, candle.close)]
                     for (offset, price) in points {
