@@ -123,6 +123,17 @@ let package = Package(
             ]
         ),
 
+        // MARK: - Replay (the live engine on recorded days)
+        .target(
+            name: "Replay",
+            dependencies: [
+                "SokboCore", "Trading", "SokboApp", "Storage",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+
         // MARK: - API and composition
         .target(
             name: "SokboAPI",
@@ -154,7 +165,7 @@ let package = Package(
         .executableTarget(
             name: "sokbo",
             dependencies: [
-                "SokboApp",
+                "SokboApp", "Replay", "Simulator", "Kiwoom", "LSNews", "SokboCore", "Storage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -165,7 +176,7 @@ let package = Package(
         .executableTarget(
             name: "SokboBench",
             dependencies: [
-                "SokboCore", "Storage", "SokboApp", "SokboAPI", "Kiwoom", "Simulator", "Trading", "Alerts",
+                "SokboCore", "Storage", "SokboApp", "SokboAPI", "Kiwoom", "Simulator", "Trading", "Alerts", "Replay", "LSNews",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -181,6 +192,11 @@ let package = Package(
         .testTarget(
             name: "TradingTests",
             dependencies: ["Trading", "SokboCore", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
+            name: "ReplayTests",
+            dependencies: ["Replay", "SokboCore", "Trading", "SokboApp", "Storage", "SokboTestSupport"],
+            resources: [.copy("Fixtures")]
         ),
         // Test doubles and helpers shared by the test targets (stores for each backend, sample rows).
         .target(

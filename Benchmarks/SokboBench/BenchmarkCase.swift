@@ -23,6 +23,7 @@ let allBenchmarkCases: [any BenchmarkCase.Type] = {
         OrderWriteBenchmark.self,
         EntryPacingBenchmark.self,
         EntryBurstBenchmark.self,
+        ReplayMonthBenchmark.self,
     ]
     #if MySQL
     cases.append(MySQLFlushBenchmark.self)

@@ -39,6 +39,8 @@ public struct Sokbo: Sendable {
     public let kiwoomRealtime: KiwoomRealtimeService?
     /// Alerts and remote control (when a Telegram bot or a webhook is configured).
     public let alerts: AlertService?
+    /// The broker the engine trades through (the candle recorder for replays reads it too).
+    public let broker: any Broker
     /// The router's routes as `METHOD /path/{param}` (the OpenAPI document is checked against them).
     public let routes: [String]
     let port: SetOnce<Int>
@@ -248,7 +250,7 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
     ])
     return Sokbo(application: application, settings: settings, buffer: buffer, store: store, flusher: flusher,
                  monitor: monitor, apiToken: apiToken, events: events, engine: engine, simulated: simulated, kiwoomRealtime: realtime,
-                 alerts: alerts,
+                 alerts: alerts, broker: broker,
                  routes: router.routes.map(\.description), port: port)
 }
 

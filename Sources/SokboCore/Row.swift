@@ -96,4 +96,11 @@ public protocol Store: Sendable {
     func count(_ table: Table) async throws -> Int
     /// Closes connections; the store is unusable afterwards.
     func close() async throws
+    /// Deletes the rows of `table` whose `column` is below `value` (retention); returns how many went.
+    func deleteRows(_ table: Table, where column: String, below value: SQLValue) async throws -> Int
+}
+
+extension Store {
+    /// Stores that keep no history delete nothing.
+    public func deleteRows(_ table: Table, where column: String, below value: SQLValue) async throws -> Int { 0 }
 }

@@ -13,12 +13,20 @@ public enum Table: String, Sendable, Codable, CaseIterable, Hashable {
     case disclosures
     /// Closed round trips (`TradeRecord`), keyed by the closing sell.
     case trades
+    /// Minute candles of one stock and day, with its day reference, for replays (keyed `<day>-<ticker>`).
+    case candles
 
     /// Tables that go through the row buffer.
     public static let buffered: [Table] = [.news, .signals, .orderEvents, .disclosures, .trades]
 
     /// The schema version that created this table.
-    public var createdInVersion: Int { self == .trades ? 3 : 1 }
+    public var createdInVersion: Int {
+        switch self {
+        case .trades: 3
+        case .candles: 4
+        default: 1
+        }
+    }
 
     /// This table's schema.
     public var schema: TableSchema { Schema.tables[self]! }
@@ -68,7 +76,7 @@ public struct TableSchema: Sendable {
 /// The schema, shared by every store. Timestamps are epoch milliseconds (UTC).
 public enum Schema {
     /// The schema version the code expects; migrations bring a store up to it.
-    public static let version = 3
+    public static let version = 4
 
     /// Every table's schema.
     public static let tables: [Table: TableSchema] = [
@@ -103,5 +111,9 @@ public enum Schema {
             Column("entry_price", .real), Column("exit_price", .real), Column("exit_reason", .key, nullable: true),
             Column("gross_pnl", .integer), Column("commission", .integer), Column("tax", .integer), Column("net_pnl", .integer),
         ], indexes: [["closed_at"], ["ticker", "closed_at"]]),
+        .candles: TableSchema(table: .candles, columns: [
+            Column("id", .key), Column("day", .key), Column("ticker", .key), Column("reference", .text, nullable: true),
+            Column("candles", .text), Column("fetched_at", .integer),
+        ], indexes: [["day"]]),
     ]
 }

@@ -114,6 +114,7 @@ public enum Migrations {
             return "ALTER TABLE \(table.rawValue) \(changes.joined(separator: ", "))"
         } : []
         case 3: dialect.createStatements(for: Table.trades.schema)
+        case 4: dialect.createStatements(for: Table.candles.schema)
         default: []
         }
     }

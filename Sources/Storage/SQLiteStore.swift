@@ -116,6 +116,16 @@ public final class SQLiteStore: Store {
         return rows.first?.column("n")?.integer ?? 0
     }
 
+    /// `DELETE … WHERE column < ?` on the writer (retention of recorded candles).
+    public func deleteRows(_ table: Table, where column: String, below value: SQLValue) async throws -> Int {
+        guard table.schema.position(of: column) != nil else { throw SQLiteStoreError.unknownColumn(column) }
+        return try await writeLock.withLock {
+            _ = try await self.writer.query("DELETE FROM \(table.rawValue) WHERE \(column) < ?", [Self.data(value)])
+            let rows = try await self.writer.query("SELECT changes() AS n", [])
+            return rows.first?.column("n")?.integer ?? 0
+        }
+    }
+
     /// Runs one SQL statement with parameters on the writer and returns its rows (tests and diagnosis).
     func rawQuery(_ sql: String, _ binds: [SQLValue] = []) async throws -> [Row] {
         try await writeLock.withLock {
@@ -185,4 +195,10 @@ extension SQLiteError: RowRejectingError {
             false
         }
     }
+}
+
+/// A call the SQLite store refuses before running it.
+public enum SQLiteStoreError: Error, Sendable {
+    /// The column is not in the table's schema (a column name is never taken from input unchecked).
+    case unknownColumn(String)
 }

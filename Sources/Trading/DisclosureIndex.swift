@@ -7,7 +7,7 @@ public actor DisclosureIndex: DisclosureConsumer, DisclosureConfirming {
     private var byTicker: [Ticker: [DisclosureRecord]] = [:]
     private var day = ""
 
-    /// An empty index.
+    /// An empty index (the replay builds one per day, as the live process holds one).
     public init() {}
 
     /// Keeps a disclosure of the latest day seen (an earlier day's is ignored; a later day starts afresh).

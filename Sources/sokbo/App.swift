@@ -3,8 +3,10 @@ import Configuration
 import Foundation
 import Hummingbird
 import Logging
+import Replay
 import ServiceLifecycle
 import SokboApp
+import SokboCore
 
 /// `sokbo`: the news-driven trading server. `sokbo` alone is `sokbo serve`.
 @main
@@ -12,7 +14,7 @@ struct SokboCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sokbo",
         abstract: "News-driven trading server for the Korean stock market.",
-        subcommands: [Serve.self],
+        subcommands: [Serve.self, ReplayCommand.self, RecordCommand.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -55,14 +57,38 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("\(error)")
         }
         SecretRedactor.shared.register(sokbo.apiToken)
+        let recording = try recordingService(reader: reader, sokbo: sokbo)
         var configuration = ServiceGroupConfiguration(
-            services: [sokbo.application],
+            // Shut down in reverse: the recorder stops before the application closes the store.
+            services: [sokbo.application, recording],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: sokbo.application.logger
         )
         // Bounded shutdown: past this, remaining services are cancelled (the flush service spills first).
         configuration.maximumGracefulShutdownDuration = sokbo.settings.shutdownTimeout
         try await ServiceGroup(configuration: configuration).run()
+    }
+
+    /// The candle recorder for replays (`SOKBO_RECORD_CANDLES_AT`, `SOKBO_RECORD_RETENTION_DAYS`).
+    func recordingService(reader: ConfigReader, sokbo: Sokbo) throws -> CandleRecordingService {
+        let at = reader.string(forKey: "sokbo.record.candles.at") ?? "16:00"
+        var settings = RecordingSettings()
+        if at == "off" { settings.at = nil } else {
+            guard let seconds = ReplayCLI.seconds(at) else {
+                throw ValidationError("SOKBO_RECORD_CANDLES_AT (sokbo.record.candles.at): expected HH:MM (KST) or off, got \(at)")
+            }
+            settings.at = seconds
+        }
+        if let days = reader.string(forKey: "sokbo.record.retention.days") {
+            guard let value = Int(days), value > 0 else {
+                throw ValidationError("SOKBO_RECORD_RETENTION_DAYS (sokbo.record.retention.days): expected a positive number of days, got \(days)")
+            }
+            settings.retentionDays = value
+        }
+        let calendar: MarketCalendar
+        do { calendar = try TradingSettings(reader: reader, mode: sokbo.settings.mode).calendar } catch { throw ValidationError("\(error)") }
+        return CandleRecordingService(broker: sokbo.broker, store: sokbo.store, calendar: calendar, settings: settings,
+                                      logger: Logger(label: "sokbo.record"))
     }
 
     /// Command line over environment over the config file over defaults.

@@ -132,4 +132,31 @@ import SokboTestSupport
         try await store.close()
         #expect(read == [trade])
     }
+
+    /// A SQLite database left at version 3 (the engine's `trades`, no `candles`) gains `candles` in version 4 and
+    /// keeps its trades; MySQLStoreTests runs the same from version 1 on MariaDB.
+    @Test func aVersionThreeDatabaseGainsCandlesAndKeepsItsTrades() async throws {
+        let store = try await SQLiteStore.open(path: TestStores.temporaryDirectory() + "/v3.sqlite", logger: TestStores.logger)
+        _ = try await store.rawQuery(Migrations.bookkeeping(.sqlite))
+        for version in 1...3 {
+            for statement in Migrations.statements(version: version, dialect: .sqlite) { _ = try await store.rawQuery(statement) }
+            _ = try await store.rawQuery("INSERT INTO schema_migrations (version, applied_at) VALUES (?, 0)", [.integer(Int64(version))])
+        }
+        let at = Date(timeIntervalSince1970: 1_795_650_000)
+        let trade = TradeRecord(id: "t-v3", trade: Trade(
+            ticker: Ticker("005930")!, rule: "supply-contract", newsID: "n1", openedAt: at, closedAt: at.addingTimeInterval(60),
+            quantity: 1, entryPrice: 10_000, exitPrice: 10_100, exitReason: .takeProfit, grossPnL: 100, commission: 3, tax: 20, netPnL: 77))
+        #expect(try await store.insert([trade.row], into: .trades) == 1)
+        let candlesBefore = try await store.rawQuery("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'candles'")
+
+        let version = try await store.migrate()
+        let trades = try await store.count(.trades)
+        let candles = try await store.count(.candles)
+        try await store.close()
+
+        #expect(candlesBefore.first?.values == [.integer(0)])
+        #expect(version == 4)
+        #expect(trades == 1)
+        #expect(candles == 0)
+    }
 }

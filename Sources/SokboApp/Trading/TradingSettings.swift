@@ -22,19 +22,30 @@ import Trading
 /// | `SOKBO_MAX_OPEN_POSITIONS`        | 10                 | stocks held or being entered at once (`0`: no limit) |
 /// | `SOKBO_COMMISSION_PERCENT`        | 0.015              | broker commission per side, percent (Kiwoom online, 2026) |
 /// | `SOKBO_SELL_TAX_PERCENT`          | 0.20               | securities transaction tax on sells, percent (2026) |
-struct TradingSettings: Sendable {
-    var rules: RuleSet
-    var calendar: MarketCalendar
-    var alwaysOpen: Bool
-    var startHalted: Bool
-    var limits: RiskLimits
-    var entryDeadline: Duration
-    var flattenAtSecondsKST: Int?
-    var dailyLossLimit: Int?
-    var maxOpenPositions: Int?
-    var costs: TradingCosts
+public struct TradingSettings: Sendable {
+    /// The rules in force.
+    public var rules: RuleSet
+    /// Trading days and the entry window.
+    public var calendar: MarketCalendar
+    /// Whether entries are allowed at any hour.
+    public var alwaysOpen: Bool
+    /// Whether trading starts halted.
+    public var startHalted: Bool
+    /// Risk limits.
+    public var limits: RiskLimits
+    /// The entry deadline.
+    public var entryDeadline: Duration
+    /// KST second of the day every flattening rule's positions are sold (nil: never).
+    public var flattenAtSecondsKST: Int?
+    /// KRW of loss that halts entries for the day (nil: off).
+    public var dailyLossLimit: Int?
+    /// Stocks held or being entered at once (nil: no limit).
+    public var maxOpenPositions: Int?
+    /// Commission and tax.
+    public var costs: TradingCosts
 
-    init(reader: ConfigReader, mode: TradingMode) throws(SettingsError) {
+    /// Reads the settings (the replay reads them too, so it trades with the live limits and rules).
+    public init(reader: ConfigReader, mode: TradingMode) throws(SettingsError) {
         let config = reader.settingsScope("sokbo")
         if let path = config.string(forKey: "rules.file") {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {

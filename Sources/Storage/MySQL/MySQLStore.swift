@@ -155,6 +155,16 @@ public final class MySQLStore: Store {
         }
     }
 
+    /// `DELETE … WHERE column < ?` (retention of recorded candles).
+    public func deleteRows(_ table: Table, where column: String, below value: SQLValue) async throws -> Int {
+        guard table.schema.position(of: column) != nil else {
+            throw MySQLError(code: 0, message: "no column \(column) in \(table.rawValue)", context: "delete from \(table.rawValue)")
+        }
+        return try await onWriter("delete from \(table.rawValue)") { connection in
+            try connection.run("DELETE FROM \(table.rawValue) WHERE \(column) < ?", [value])
+        }
+    }
+
     /// `SELECT COUNT(*)`.
     public func count(_ table: Table) async throws -> Int {
         try await onReader("count \(table.rawValue)") { connection in

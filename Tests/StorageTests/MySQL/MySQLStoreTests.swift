@@ -29,7 +29,7 @@ struct MySQLStoreTests {
     }
 
     /// A database left at version 1 (VARCHAR(64) venue columns) is widened by version 2, gains `trades` in
-    /// version 3, and keeps its rows.
+    /// version 3 and `candles` in version 4, and keeps its rows.
     @Test func aVersionOneDatabaseIsWidenedAndKeepsItsRows() async throws {
         let store = try await MySQLStore.open(settings: try MySQLTestServer.settings("widen"),
                                               logger: MySQLTestServer.logger, createDatabase: true)
@@ -47,8 +47,9 @@ struct MySQLStoreTests {
         _ = try await store.insert([old], into: .news)
 
         let version = try await store.migrate()
-        // Version 3 added the trades table to a database that had none.
+        // Version 3 added the trades table to a database that had none, version 4 the candles table.
         let trades = try await store.count(.trades)
+        let candles = try await store.count(.candles)
         let long = MySQLTestServer.newsRow(2, tickers: KRXUniverse.listings.prefix(20).map(\.ticker.code))
         _ = try await store.insert([long], into: .news)
         var query = RowQuery(table: .news, orderBy: "published_at", descending: false)
@@ -61,6 +62,7 @@ struct MySQLStoreTests {
 
         #expect(version == Schema.version)
         #expect(trades == 0)
+        #expect(candles == 0)
         #expect(rows == [old, long])
         #expect(NewsItem(row: rows[1])?.tickers.count == 20)
         #expect(types.first?.values.first?.text == "mediumtext")
