@@ -35,7 +35,7 @@ public struct Sokbo: Sendable {
     public let engine: TradingEngine
     /// The built-in simulator's venues (simulate mode only), for tests and demos.
     public let simulated: SimulatedVenues?
-    /// The Kiwoom realtime feed (when a watchlist is configured).
+    /// The Kiwoom realtime feed (always on: the account's fills, the positions' and the watchlist's quotes).
     public let kiwoomRealtime: KiwoomRealtimeService?
     /// Alerts and remote control (when a Telegram bot or a webhook is configured).
     public let alerts: AlertService?
@@ -134,22 +134,21 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
         simulated = SimulatedVenues(ls: lsSimulator, kiwoom: kiwoomSimulator, dart: dartSimulator, telegram: telegramSimulator)
     }
 
-    // With a watchlist, the realtime feed keeps those stocks' books live and the broker sizes their
-    // orders without a round trip; every other stock still gets the concurrent REST snapshot.
-    let quotes = venues.kiwoomRealtime.watchlist.isEmpty ? nil : KiwoomQuoteBook()
+    // The realtime feed runs whenever trading does: the account's `00`/`04` pushes are how fills and
+    // balances arrive (the engine falls back to paced REST polls only while the socket is down), and the
+    // positions' stocks join it through the broker's watch set. With a watchlist it also keeps those
+    // stocks' books live, and the broker sizes their orders without a round trip; every other stock
+    // still gets the concurrent REST snapshot.
+    let quotes = KiwoomQuoteBook()
     let broker = KiwoomBroker(client: KiwoomClient(configuration: venues.kiwoom, logger: logger), quotes: quotes, logger: logger)
-    var realtimeService: KiwoomRealtimeService?
-    if quotes != nil {
-        let configuredURL = venues.kiwoomRealtime.webSocketURL
-        let simulatorURL = simulated.map { venues in { @Sendable in try await venues.kiwoom.realtimeURL() } }
-        let service = KiwoomRealtimeService(
-            broker: broker,
-            configuration: .init(webSocketURL: simulatorURL ?? { configuredURL }, watchlist: venues.kiwoomRealtime.watchlist,
-                                 evictionBackoff: venues.kiwoomRealtime.evictionBackoff),
-            logger: logger)
-        named.append(("kiwoom-realtime", service))
-        realtimeService = service
-    }
+    let configuredURL = venues.kiwoomRealtime.webSocketURL
+    let simulatorURL = simulated.map { venues in { @Sendable in try await venues.kiwoom.realtimeURL() } }
+    let realtimeService = KiwoomRealtimeService(
+        broker: broker,
+        configuration: .init(webSocketURL: simulatorURL ?? { configuredURL }, watchlist: venues.kiwoomRealtime.watchlist,
+                             evictionBackoff: venues.kiwoomRealtime.evictionBackoff),
+        logger: logger)
+    named.append(("kiwoom-realtime", realtimeService))
     let realtime = realtimeService
     // DART before the engine: its index confirms rules' disclosure patterns, and its corp-code map (once
     // loaded) names the stock of a headline whose frame has no code or several.
@@ -221,7 +220,7 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
             news: await listener.status(),
             engine: await engine.status(),
             dart: await dart.status(),
-            kiwoomRealtime: realtime?.status(),
+            kiwoomRealtime: realtime.status(),
             eventLoopLagSeconds: eventLoopLag.seconds,
             tokens: .init(lsRenewsAt: await listener.tokens.renewalDue(), lsIssued: await listener.tokens.issuedCount,
                           kiwoomIssued: await broker.client.tokens.issuances),

@@ -80,12 +80,12 @@ import Testing
             }
             #expect(sawUnknown)
             // 3. Nothing was sent again, and replaying the headline does not make a second order.
-            #expect(kiwoom.orderRequests == 1)
+            #expect(kiwoom.requestCount("kt10000") == 1)
             try await second.waitForNewsConnection()
             let realkey = try #require(await ls.generatedRealkeys().last)
             #expect(await ls.replay(realkey: realkey))
             try await Task.sleep(for: .seconds(1))
-            #expect(kiwoom.orderRequests == 1)
+            #expect(kiwoom.requestCount("kt10000") == 1)
             #expect(try await second.orders().count == 1)
             second.kill()
             await group.triggerGracefulShutdown()

@@ -34,7 +34,8 @@ import Trading
             await venues.ls.publish(title: "NAVER, 3분기 실적 발표 예정", tickers: [naver])
 
             #expect(try await eventually { await sokbo.engine.todaysOrders().contains { $0.state == .accepted || $0.state == .filled } })
-            let orders = await sokbo.engine.todaysOrders()
+            // Buys only: with fills and exits on, the position may already have an exit sell.
+            let orders = await sokbo.engine.todaysOrders().filter { $0.side == .buy }
             try #require(orders.count == 1, "orders: \(orders)")
             let order = orders[0]
             #expect(order.ticker == samsung)
@@ -43,7 +44,7 @@ import Trading
             #expect(KRXTick.isOnGrid(price))
             // The default supply-contract rule spends at most 1,000,000 KRW at the best ask.
             #expect(order.quantity == 1_000_000 / price)
-            #expect(venues.kiwoom.orderRequests == 1)
+            #expect(venues.kiwoom.requestCount("kt10000") == 1)
 
             // The same headline again after a reconnect (the venue replays it): still one order.
             await venues.ls.dropConnections()
@@ -56,8 +57,8 @@ import Trading
                 return (news?["duplicatesDropped"] as? Int ?? 0) >= 1
             }
             #expect(replayDropped, "the replayed headline was never read")
-            #expect(await sokbo.engine.todaysOrders().count == 1)
-            #expect(venues.kiwoom.orderRequests == 1)
+            #expect(await sokbo.engine.todaysOrders().filter { $0.side == .buy }.count == 1)
+            #expect(venues.kiwoom.requestCount("kt10000") == 1)
             let status = await sokbo.engine.status()
             #expect(status.counters.vetoed == 1)
             #expect(status.counters.ordersSent == 1)
@@ -68,13 +69,13 @@ import Trading
         #expect(signals.contains { $0.ticker?.code == "000660" && $0.decision == .skip && $0.reason.contains("vetoed") })
         #expect(signals.contains { $0.ticker?.code == "005930" && $0.decision == .buy })
         let stored = try await store.select(RowQuery(table: .orders, orderBy: "created_at")).compactMap(Order.init(row:))
-        #expect(stored.count == 1)
+        #expect(stored.filter { $0.side == .buy }.count == 1)
         try await store.close()
     }
 
     /// With a watchlist (`KIWOOM_REALTIME_WATCHLIST`), an order for a watched stock is sized from the live
     /// book, with no query on the way; without one it takes the concurrent REST snapshot (one request of
-    /// each query TR).
+    /// each query TR). Either way the realtime socket is up for the account's `00`/`04` pushes.
     @Test(arguments: [true, false])
     func aWatchedStockIsSizedFromTheLiveBookWithoutAQuery(watched: Bool) async throws {
         var options = Self.quiet
@@ -82,10 +83,12 @@ import Trading
         options["kiwoom.realtime.watchlist"] = watched ? "005930,000660" : "none"
         let sokbo = try await makeSokbo("sqlite", options)
         let venues = try #require(sokbo.simulated)
-        #expect((sokbo.kiwoomRealtime != nil) == watched)
+        let realtime = try #require(sokbo.kiwoomRealtime, "the realtime feed runs with or without a watchlist")
         try await sokbo.withRunning { port in
             try await Self.waitForNewsConnection(sokbo, port: port)
-            if let realtime = sokbo.kiwoomRealtime {
+            let accountFeed = try await eventually { await sokbo.engine.broker.accountFeedConnected }
+            try #require(accountFeed, "the account feed (00/04) never came up: \(realtime.status())")
+            if watched {
                 let live = try await eventually {
                     let status = realtime.status()
                     return status.liveQuotes == status.watched && status.referencesRefreshed >= status.watched
@@ -95,14 +98,14 @@ import Trading
             let queries = ["ka10001", "ka10004", "kt00011"]
             let before = queries.map { venues.kiwoom.requestCount($0) }
             await venues.ls.publish(title: "삼성전자, 2조원 규모 단일판매ㆍ공급계약 체결", tickers: [Ticker("005930")!])
-            #expect(try await eventually { venues.kiwoom.orderRequests == 1 })
+            #expect(try await eventually { venues.kiwoom.requestCount("kt10000") == 1 })
             let after = queries.map { venues.kiwoom.requestCount($0) }
             if watched {
                 #expect(after == before, "no query between the headline and the order")
             } else {
                 #expect(zip(after, before).allSatisfy { $0 - $1 == 1 }, "one concurrent round of the three queries: \(before) → \(after)")
             }
-            let order = try #require(await sokbo.engine.todaysOrders().first)
+            let order = try #require(await sokbo.engine.todaysOrders().first { $0.side == .buy })
             let price = try #require(order.price.limitPrice)
             #expect(order.quantity == 1_000_000 / price)
         }
@@ -154,7 +157,7 @@ import Trading
             #expect(health.status == .ok)
             venues.kiwoom.releaseHeld()
             #expect(try await eventually { await sokbo.engine.todaysOrders().allSatisfy { $0.state != .submitted } })
-            #expect(venues.kiwoom.orderRequests == 2)
+            #expect(venues.kiwoom.requestCount("kt10000") == 2)
         }
     }
 
@@ -170,7 +173,7 @@ import Trading
             await venues.ls.publish(title: "삼성전자, 2조원 규모 단일판매ㆍ공급계약 체결", tickers: [Ticker("005930")!])
             #expect(try await eventually { await sokbo.engine.status().counters.skipped == 1 })
             #expect(await sokbo.engine.todaysOrders().isEmpty)
-            #expect(venues.kiwoom.orderRequests == 0)
+            #expect(venues.kiwoom.requestCount("kt10000") == 0)
         }
     }
 }

@@ -4,6 +4,7 @@ import HummingbirdWebSocket
 import Logging
 import NIOCore
 import ServiceLifecycle
+import SokboCore
 
 /// Kiwoom's REST API on loopback, in Kiwoom's wire format: token issue and revoke, every TR the broker
 /// uses (ka10001, ka10004, ka10100, kt00011, kt10000–kt10003, ka10081, ka10080, kt00001, kt00018,
@@ -157,6 +158,11 @@ public final class KiwoomSimulator: Service, Sendable {
     public var cash: Int { core.state.withLock { $0.market.cash } }
     /// Shares held of a code.
     public func position(_ code: String) -> Int { core.state.withLock { $0.market.holdings[code]?.quantity ?? 0 } }
+    /// Every order the simulated venue took, oldest first: stock, side, quantity, and what filled (shares,
+    /// won), for a test's arithmetic on the venue's own record.
+    public func placedOrders() -> [(number: String, code: String, side: OrderSide, quantity: Int, filled: Int, filledAmount: Int)] {
+        core.state.withLock { $0.market.orders.map { ($0.number, $0.code, $0.side, $0.quantity, $0.filled, $0.filledAmount) } }
+    }
     /// The simulated last price of a code.
     public func price(_ code: String) -> Int? { core.state.withLock { $0.market.quotes[code]?.price } }
     /// Realtime sockets that passed LOGIN (all time).

@@ -46,7 +46,7 @@ struct VenueSettings: Sendable {
     var dart: DARTConfiguration
     var simulator: SimulatorSettings?
 
-    /// The realtime feed: where, and which stocks (empty: off).
+    /// The realtime feed: where, and which stocks (empty: only the account's pushes and the positions' stocks).
     struct KiwoomRealtimeSettings: Sendable {
         var webSocketURL: String
         var watchlist: [Ticker]
