@@ -192,10 +192,10 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
                 let news = await listener.status()
                 let flush = await flusherForHealth.status()
                 let poller = await dart.status().poller
-                let feed = realtime?.status()
+                let feed = realtime.status()
                 return VenueHealth(
-                    newsConnected: news.state == .connected, tokenRefusals: news.subscriptionsRefused + (feed?.loginRefusals ?? 0),
-                    kiwoomEvictions: feed?.evictions ?? 0, kiwoomEvicted: feed?.state == "evicted",
+                    newsConnected: news.state == .connected, tokenRefusals: news.subscriptionsRefused + feed.loginRefusals,
+                    kiwoomEvictions: feed.evictions, kiwoomEvicted: feed.state == "evicted",
                     dartBudgetExhausted: poller?.state == "budget_spent", databaseFailing: flush.consecutiveFailures > 0,
                     databaseError: flush.lastError?.error, rowsSetAside: flush.rejectedRows + (poller?.rejectedRows ?? 0))
             },
