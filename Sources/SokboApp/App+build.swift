@@ -91,34 +91,51 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
     // The simulator's venues come before their clients, so they stop after them.
     var dartReady: @Sendable () async throws -> String? = { nil }
     var simulated: SimulatedVenues?
+    var simulatorRealtimeURL: (@Sendable () async throws -> String)?
     if let simulatorSettings = venues.simulator {
-        let lsSimulator = LSSimulator(configuration: LSSimulatorConfiguration(
-            port: 0, framesPerSecond: simulatorSettings.newsPerSecond, seed: simulatorSettings.seed), logger: logger)
-        var dartOptions = DARTSimulator.Options()
-        dartOptions.port = 0
-        dartOptions.seed = simulatorSettings.seed
-        // The simulated venues accept the configured keys, so a test can prove no key reaches the logs.
-        dartOptions.apiKeys = [venues.dart.apiKey]
-        let dartSimulator = DARTSimulator(options: dartOptions, logger: logger)
-        // The live venue's rate limits stay on (the simulator's defaults): paper trading shows what the
-        // pacing costs, instead of hiding it.
-        let kiwoomSimulator = KiwoomSimulator(configuration: KiwoomSimulatorConfiguration(
-            appKey: venues.kiwoom.appKey, secretKey: venues.kiwoom.secretKey, seed: simulatorSettings.seed,
-            startingCash: simulatorSettings.startingCash),
-                                              port: 0, logger: logger)
-        // A simulated headline lifts its stock in the simulated market, then the move decays (the news impulse).
-        lsSimulator.onHeadline { realkey, tickers, tradeable in
-            for ticker in tickers { kiwoomSimulator.newsImpulse(code: ticker.code, key: realkey, tradeable: tradeable) }
+        var embedded: (LSSimulator, KiwoomSimulator, DARTSimulator)?
+        if let external = simulatorSettings.externalURL {
+            // A standalone simulator (`sokbo simulator`) shared with other nodes: its ports come from its
+            // control endpoint when the clients first connect.
+            let venue = ExternalSimulator(controlURL: external)
+            venues.ls.resolveEndpoints = { () async throws -> (baseURL: String, webSocketURL: String) in
+                let urls = try await venue.urls()
+                return (urls.ls, urls.lsWebSocket)
+            }
+            venues.kiwoom.resolveBaseURL = { try await venue.urls().kiwoom }
+            dartReady = { try await venue.urls().dart }
+            simulatorRealtimeURL = { try await venue.urls().kiwoomRealtime }
+        } else {
+            let lsSimulator = LSSimulator(configuration: LSSimulatorConfiguration(
+                port: 0, framesPerSecond: simulatorSettings.newsPerSecond, seed: simulatorSettings.seed), logger: logger)
+            var dartOptions = DARTSimulator.Options()
+            dartOptions.port = 0
+            dartOptions.seed = simulatorSettings.seed
+            // The simulated venues accept the configured keys, so a test can prove no key reaches the logs.
+            dartOptions.apiKeys = [venues.dart.apiKey]
+            let dartSimulator = DARTSimulator(options: dartOptions, logger: logger)
+            // The live venue's rate limits stay on (the simulator's defaults): paper trading shows what the
+            // pacing costs, instead of hiding it.
+            let kiwoomSimulator = KiwoomSimulator(configuration: KiwoomSimulatorConfiguration(
+                appKey: venues.kiwoom.appKey, secretKey: venues.kiwoom.secretKey, seed: simulatorSettings.seed,
+                startingCash: simulatorSettings.startingCash),
+                                                  port: 0, logger: logger)
+            // A simulated headline lifts its stock in the simulated market, then the move decays (the news impulse).
+            lsSimulator.onHeadline { realkey, tickers, tradeable in
+                for ticker in tickers { kiwoomSimulator.newsImpulse(code: ticker.code, key: realkey, tradeable: tradeable) }
+            }
+            named.append(("simulator-ls", lsSimulator))
+            named.append(("simulator-kiwoom", kiwoomSimulator))
+            named.append(("simulator-dart", dartSimulator))
+            // The clients ask for the simulator's URLs when they first connect; that waits until it listens.
+            venues.ls.resolveEndpoints = { () async throws -> (baseURL: String, webSocketURL: String) in
+                (try await lsSimulator.baseURL(), try await lsSimulator.webSocketURL())
+            }
+            venues.kiwoom.resolveBaseURL = { try await kiwoomSimulator.baseURL() }
+            dartReady = { "http://127.0.0.1:\(try await dartSimulator.waitUntilListening())/api/" }
+            simulatorRealtimeURL = { try await kiwoomSimulator.realtimeURL() }
+            embedded = (lsSimulator, kiwoomSimulator, dartSimulator)
         }
-        named.append(("simulator-ls", lsSimulator))
-        named.append(("simulator-kiwoom", kiwoomSimulator))
-        named.append(("simulator-dart", dartSimulator))
-        // The clients ask for the simulator's URLs when they first connect; that waits until it listens.
-        venues.ls.resolveEndpoints = { () async throws -> (baseURL: String, webSocketURL: String) in
-            (try await lsSimulator.baseURL(), try await lsSimulator.webSocketURL())
-        }
-        venues.kiwoom.resolveBaseURL = { try await kiwoomSimulator.baseURL() }
-        dartReady = { "http://127.0.0.1:\(try await dartSimulator.waitUntilListening())/api/" }
         var telegramSimulator: TelegramSimulator?
         if alertSettings.simulator {
             // The fake Bot API and webhook sink, so simulate mode shows alerts end to end.
@@ -131,7 +148,9 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
             }
             telegramSimulator = fake
         }
-        simulated = SimulatedVenues(ls: lsSimulator, kiwoom: kiwoomSimulator, dart: dartSimulator, telegram: telegramSimulator)
+        if let embedded {
+            simulated = SimulatedVenues(ls: embedded.0, kiwoom: embedded.1, dart: embedded.2, telegram: telegramSimulator)
+        }
     }
 
     // The realtime feed runs whenever trading does: the account's `00`/`04` pushes are how fills and
@@ -142,10 +161,9 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
     let quotes = KiwoomQuoteBook()
     let broker = KiwoomBroker(client: KiwoomClient(configuration: venues.kiwoom, logger: logger), quotes: quotes, logger: logger)
     let configuredURL = venues.kiwoomRealtime.webSocketURL
-    let simulatorURL = simulated.map { venues in { @Sendable in try await venues.kiwoom.realtimeURL() } }
     let realtimeService = KiwoomRealtimeService(
         broker: broker,
-        configuration: .init(webSocketURL: simulatorURL ?? { configuredURL }, watchlist: venues.kiwoomRealtime.watchlist,
+        configuration: .init(webSocketURL: simulatorRealtimeURL ?? { configuredURL }, watchlist: venues.kiwoomRealtime.watchlist,
                              evictionBackoff: venues.kiwoomRealtime.evictionBackoff),
         logger: logger)
     named.append(("kiwoom-realtime", realtimeService))

@@ -35,6 +35,11 @@ public final class LSSimulator: Service, Sendable {
         try await boundPort.wait()
     }
 
+    /// Waits until the WebSocket server listens and returns its port (up to 30 s).
+    public func waitUntilWebSocketListening() async throws -> Int {
+        try await boundWebSocketPort.wait()
+    }
+
     /// Base URL for REST (`http://127.0.0.1:PORT` or `https://…`).
     public func baseURL() async throws -> String {
         let port = try await waitUntilListening()
@@ -80,6 +85,15 @@ public final class LSSimulator: Service, Sendable {
     public func refuseSubscriptions(_ count: Int) async {
         await state.refuse(count)
     }
+
+    /// Sets the rate of generated headlines (frames per second while somebody is subscribed; 0 stops them,
+    /// `publish` still works).
+    public func setHeadlineRate(_ framesPerSecond: Double) async {
+        await state.setFramesPerSecond(framesPerSecond)
+    }
+
+    /// The rate of generated headlines now.
+    public func headlineRate() async -> Double { await state.framesPerSecond }
 
     /// Calls `handler` with each headline's realkey, stocks and whether a rule would trade it (false for one
     /// published by hand), as it is sent or published (simulate mode lifts the stock in the Kiwoom simulator).

@@ -41,9 +41,12 @@ actor LSSimulatorState {
     private var due = 0.0
     private var lastT3102: [String: ContinuousClock.Instant] = [:]
     private(set) var counters = LSSimulatorCounters()
+    /// Generated NWS frames per second now (starts at the configured rate; the control endpoint may change it).
+    private(set) var framesPerSecond: Double
 
     init(configuration: LSSimulatorConfiguration) {
         self.configuration = configuration
+        self.framesPerSecond = configuration.framesPerSecond
         self.generator = LSNewsGenerator(configuration: configuration)
         self.rng = SimRandom(seed: configuration.seed ^ 0x5151)
     }
@@ -140,6 +143,8 @@ actor LSSimulatorState {
 
     func refuse(_ count: Int) { refuseRemaining += count }
 
+    func setFramesPerSecond(_ rate: Double) { framesPerSecond = max(0, rate) }
+
     func freezeOpenConnections() {
         for key in connections.keys { connections[key]?.frozen = true }
         counters.freezes += connections.count
@@ -160,7 +165,7 @@ actor LSSimulatorState {
             return ([], [], [])
         }
         var articles: [LSArticle] = []
-        due = min(due + elapsed * configuration.framesPerSecond, 1_000)
+        due = min(due + elapsed * framesPerSecond, 1_000)
         var frames: [LSWireFrame] = scripted.map { .text($0) }
         counters.newsFramesSent += scripted.count * targets.count
         scripted = []
