@@ -1,6 +1,8 @@
+import AsyncHTTPClient
 import Foundation
 import Kiwoom
 import Logging
+import NIOCore
 import NIOHTTP1
 import Simulator
 import SokboCore
@@ -102,6 +104,16 @@ import Testing
         #expect(try await simulator.call(.POST, "/stocks/005930/unhalt").body.contains(#""inVolatilityInterruption":false"#))
         #expect(try await simulator.call(.PUT, "/headlines/rate", json: #"{"perSecond":2.5}"#).status == 200)
         #expect(try await simulator.call(.GET, "/status").body.contains(#""headlinesPerSecond":2.5"#))
+
+        // A client that names itself (`sokbo-node`) is told apart in the log.
+        var token = HTTPClientRequest(url: simulator.ports.urls().kiwoom + "/oauth2/token")
+        token.method = .POST
+        token.headers.add(name: "sokbo-node", value: "node-a")
+        token.headers.add(name: "Content-Type", value: "application/json;charset=UTF-8")
+        token.body = .bytes(ByteBuffer(string: #"{"grant_type":"client_credentials","appkey":"\#(KiwoomConfiguration.simulatorAppKey)","secretkey":"\#(KiwoomConfiguration.simulatorSecretKey)"}"#))
+        #expect(try await HTTPClient.shared.execute(token, timeout: .seconds(30)).status.code == 200)
+        let tokens = try await simulator.requestLog().filter { $0.kind == "token" }
+        #expect(tokens.count == 1 && tokens.first?.node == "node-a" && tokens.first?.returnCode == 0, "\(tokens)")
 
         kill(simulator.process.processIdentifier, SIGTERM)
         let exited = try await eventually(timeout: .seconds(10)) { !simulator.process.isRunning }

@@ -26,7 +26,8 @@ public final class SimulatorRequestLog: Sendable {
         public var apiId: String?
         /// The appkey, redacted (`sokb…ey`): from the token request's body, or the key the token was issued to.
         public var appkey: String?
-        /// The `sokbo-node` request header, when the client sent one.
+        /// The `sokbo-node` header of the REST request or of the realtime socket's upgrade request, when the
+        /// client sent one (how several processes sharing one appkey and token tell their requests apart).
         public var node: String?
         /// HTTP status of the reply (nil when no reply was made: the request was cancelled).
         public var status: Int?

@@ -15,6 +15,8 @@ import SokboCore
 actor KiwoomRealtimeHub {
     private struct Connection {
         let outbound: WebSocketOutboundWriter
+        /// The `sokbo-node` header of the socket's upgrade request, for the request log.
+        let node: String?
         var codes: Set<String> = []
         var types: Set<String> = []
         var pushed: [String: KiwoomMarket.Signature] = [:]
@@ -37,18 +39,18 @@ actor KiwoomRealtimeHub {
         self.core = core
     }
 
-    /// Serves one socket until it closes.
-    func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
+    /// Serves one socket until it closes; `node` names the client in the request log.
+    func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, node: String? = nil) async throws {
         var id: Int?
         // A session still listed when its socket ends was closed by the client (or the connection broke).
-        defer { if let id, connections.removeValue(forKey: id) != nil { log("closed", session: id) } }
+        defer { if let id, connections.removeValue(forKey: id) != nil { log("closed", session: id, node: node) } }
         for try await message in inbound.messages(maxSize: 1 << 20) {
             guard case .text(let text) = message else { continue }
             let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
             let trnm = object?["trnm"] as? String ?? ""
             guard let connection = id else {
                 guard trnm == "LOGIN" else {
-                    log("loginRefused", code: "R10004")
+                    log("loginRefused", node: node, code: "R10004")
                     // Returning ends the socket (the server closes it).
                     try await outbound.writeTextMessage(#"{"trnm":"SYSTEM","code":"R10004","message":"접속허용요청(토큰)이 들어오지 않았습니다"}"#)
                     return
@@ -56,7 +58,7 @@ actor KiwoomRealtimeHub {
                 let token = object?["token"] as? String ?? ""
                 let valid = core.state.withLock { s in s.tokens[token].map { $0 > Date() } ?? false }
                 guard valid else {
-                    log("loginRefused", code: "8005", returnCode: 3)
+                    log("loginRefused", node: node, code: "8005", returnCode: 3)
                     try await outbound.writeTextMessage(#"{"trnm":"LOGIN","return_code":3,"return_msg":"토큰 인증에 실패했습니다. 접속을 종료합니다 [CODE=8005, MESSAGE=Token이 유효하지 않습니다]"}"#)
                     return
                 }
@@ -64,9 +66,9 @@ actor KiwoomRealtimeHub {
                 let session = nextID
                 id = session
                 logins += 1
-                log("login", session: session, returnCode: 0)
+                log("login", session: session, node: node, returnCode: 0)
                 await evictAll(by: session)
-                connections[session] = Connection(outbound: outbound)
+                connections[session] = Connection(outbound: outbound, node: node)
                 try await outbound.writeTextMessage(#"{"trnm":"LOGIN","return_code":0,"return_msg":""}"#)
                 continue
             }
@@ -144,7 +146,7 @@ actor KiwoomRealtimeHub {
         let open = connections.sorted { $0.key < $1.key }
         connections.removeAll()
         for (id, connection) in open {
-            log("dropped", session: id)
+            log("dropped", session: id, node: connection.node)
             try? await connection.outbound.close(.goingAway, reason: "simulated drop")
         }
     }
@@ -157,7 +159,7 @@ actor KiwoomRealtimeHub {
         connections.removeAll()
         evictions += open.count
         for (id, connection) in open {
-            log("evicted", session: id, by: session, code: "R10001")
+            log("evicted", session: id, node: connection.node, by: session, code: "R10001")
             try? await connection.outbound.writeTextMessage(Self.evictionNotice)
             try? await connection.outbound.close(.normalClosure, reason: "R10001")
         }
@@ -172,14 +174,15 @@ actor KiwoomRealtimeHub {
 
     /// Forgets a session whose socket could not be written (logged as closed).
     private func close(_ id: Int) {
-        if connections.removeValue(forKey: id) != nil { log("closed", session: id) }
+        if let connection = connections.removeValue(forKey: id) { log("closed", session: id, node: connection.node) }
     }
 
-    private func log(_ kind: String, session: Int? = nil, by: Int? = nil, code: String? = nil, returnCode: Int? = nil) {
+    private func log(_ kind: String, session: Int? = nil, node: String?, by: Int? = nil, code: String? = nil, returnCode: Int? = nil) {
         var entry = SimulatorRequestLog.Entry(kind: kind)
         // A refused LOGIN proved no key.
         entry.appkey = kind == "loginRefused" ? nil : SimulatorRequestLog.redact(core.configuration.appKey)
         entry.session = session
+        entry.node = node
         entry.by = by
         entry.code = code
         entry.returnCode = returnCode

@@ -48,8 +48,8 @@ public final class KiwoomSimulator: Service, Sendable {
         }
         let realtime = self.realtime
         let wsRouter = Router(context: BasicWebSocketRequestContext.self)
-        wsRouter.ws("/api/dostk/websocket") { inbound, outbound, _ in
-            try await realtime.serve(inbound: inbound, outbound: outbound)
+        wsRouter.ws("/api/dostk/websocket") { inbound, outbound, context in
+            try await realtime.serve(inbound: inbound, outbound: outbound, node: context.request.headers[KiwoomSimulatorCore.nodeHeader])
         }
         // REST and the realtime socket on separate servers, as on the live host (443 and 10000). Why it
         // matters here too: with the WebSocket upgrade on the REST server, its graceful shutdown could
