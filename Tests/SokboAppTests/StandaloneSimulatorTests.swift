@@ -91,6 +91,9 @@ import Testing
             (.GET, "/requests?since=-1", nil),
             (.PUT, "/kiwoom/latency", #"{"ms":10000000}"#),
             (.PUT, "/kiwoom/latency", #"{"apiId":"kt10000; rm","ms":10}"#),
+            (.POST, "/kiwoom/inject", #"{"status":200,"count":1}"#),
+            (.POST, "/kiwoom/inject", #"{"status":503,"count":0}"#),
+            (.POST, "/kiwoom/hold", #"{"apiId":"kt10000","count":1}"#),
         ]
         for (method, path, body) in bad {
             let (status, text) = try await simulator.call(method, path, json: body)
@@ -105,15 +108,19 @@ import Testing
         #expect(try await simulator.call(.PUT, "/headlines/rate", json: #"{"perSecond":2.5}"#).status == 200)
         #expect(try await simulator.call(.GET, "/status").body.contains(#""headlinesPerSecond":2.5"#))
 
+        // An injected 503 answers the next token request unprocessed, and the log says so.
+        #expect(try await simulator.call(.POST, "/kiwoom/inject", json: #"{"status":503,"count":1,"apiIds":["au10001"]}"#).status == 200)
         // A client that names itself (`sokbo-node`) is told apart in the log.
         var token = HTTPClientRequest(url: simulator.ports.urls().kiwoom + "/oauth2/token")
         token.method = .POST
         token.headers.add(name: "sokbo-node", value: "node-a")
         token.headers.add(name: "Content-Type", value: "application/json;charset=UTF-8")
         token.body = .bytes(ByteBuffer(string: #"{"grant_type":"client_credentials","appkey":"\#(KiwoomConfiguration.simulatorAppKey)","secretkey":"\#(KiwoomConfiguration.simulatorSecretKey)"}"#))
+        #expect(try await HTTPClient.shared.execute(token, timeout: .seconds(30)).status.code == 503)
         #expect(try await HTTPClient.shared.execute(token, timeout: .seconds(30)).status.code == 200)
         let tokens = try await simulator.requestLog().filter { $0.kind == "token" }
-        #expect(tokens.count == 1 && tokens.first?.node == "node-a" && tokens.first?.returnCode == 0, "\(tokens)")
+        #expect(tokens.map(\.status) == [503, 200], "\(tokens)")
+        #expect(tokens.allSatisfy { $0.node == "node-a" } && tokens.last?.returnCode == 0, "\(tokens)")
 
         kill(simulator.process.processIdentifier, SIGTERM)
         let exited = try await eventually(timeout: .seconds(10)) { !simulator.process.isRunning }

@@ -24,6 +24,8 @@ import SokboCore
 /// | `POST /sockets/drop?venue=kiwoom\|ls\|all` | | closes the realtime sockets (default all) |
 /// | `POST /kiwoom/evict` | | `R10001` to every Kiwoom realtime session, then closes it |
 /// | `PUT /kiwoom/latency` | `{"apiId"?,"ms"}` | delay before answering one api-id (all when absent) |
+/// | `POST /kiwoom/inject` | `{"status","count","apiIds"?,"retryAfterSeconds"?}` | the next requests answered `status`, unprocessed |
+/// | `POST /kiwoom/hold`, `POST /kiwoom/release` | `{"apiId","count","maxMs"}`, none | holds requests of an api-id / lets them go |
 public final class SimulatorControl: Service, Sendable {
     private let kiwoom: KiwoomSimulator
     private let ls: LSSimulator
@@ -79,6 +81,12 @@ public final class SimulatorControl: Service, Sendable {
             return try Self.json(["evicted": open])
         }
         router.put("/kiwoom/latency") { request, _ in try await self.setLatency(request) }
+        router.post("/kiwoom/inject") { request, _ in try await self.inject(request) }
+        router.post("/kiwoom/hold") { request, _ in try await self.hold(request) }
+        router.post("/kiwoom/release") { _, _ in
+            self.kiwoom.releaseHeld()
+            return try Self.json(["released": true])
+        }
     }
 
     private struct Status: Encodable {
@@ -243,13 +251,50 @@ public final class SimulatorControl: Service, Sendable {
     private func setLatency(_ request: Request) async throws -> Response {
         let latency = try await Self.decode(Latency.self, request)
         guard (0...600_000).contains(latency.ms) else { throw ControlError("ms: expected 0 to 600000, got \(latency.ms)") }
-        if let apiID = latency.apiId {
-            guard apiID.count == 7, apiID.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
-                throw ControlError("apiId: expected an api-id such as kt10000, got \(apiID)")
-            }
-        }
+        if let apiID = latency.apiId { try Self.checkAPIID(apiID) }
         kiwoom.setLatency(.milliseconds(latency.ms), for: latency.apiId)
         return try Self.json(["ms": latency.ms])
+    }
+
+    private struct Injection: Decodable {
+        let status: Int
+        let count: Int
+        let apiIds: [String]?
+        let retryAfterSeconds: Int?
+    }
+
+    private func inject(_ request: Request) async throws -> Response {
+        let injection = try await Self.decode(Injection.self, request)
+        guard (400...599).contains(injection.status) else { throw ControlError("status: expected 400 to 599, got \(injection.status)") }
+        guard (1...10_000).contains(injection.count) else { throw ControlError("count: expected 1 to 10000, got \(injection.count)") }
+        for apiID in injection.apiIds ?? [] { try Self.checkAPIID(apiID) }
+        if let seconds = injection.retryAfterSeconds, !(0...3_600).contains(seconds) {
+            throw ControlError("retryAfterSeconds: expected 0 to 3600, got \(seconds)")
+        }
+        kiwoom.inject(status: injection.status, count: injection.count, apiIDs: injection.apiIds.map(Set.init),
+                      retryAfter: injection.retryAfterSeconds.map { .seconds($0) })
+        return try Self.json(["status": injection.status, "count": injection.count])
+    }
+
+    private struct Hold: Decodable {
+        let apiId: String
+        let count: Int
+        let maxMs: Int
+    }
+
+    private func hold(_ request: Request) async throws -> Response {
+        let hold = try await Self.decode(Hold.self, request)
+        try Self.checkAPIID(hold.apiId)
+        guard (1...10_000).contains(hold.count) else { throw ControlError("count: expected 1 to 10000, got \(hold.count)") }
+        guard (1...600_000).contains(hold.maxMs) else { throw ControlError("maxMs: expected 1 to 600000, got \(hold.maxMs)") }
+        kiwoom.holdNext(hold.apiId, count: hold.count, upTo: .milliseconds(hold.maxMs))
+        return try Self.json(["count": hold.count])
+    }
+
+    private static func checkAPIID(_ apiID: String) throws {
+        guard apiID.count == 7, apiID.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+            throw ControlError("apiId: expected an api-id such as kt10000, got \(apiID)")
+        }
     }
 
     // MARK: - Helpers

@@ -70,8 +70,9 @@ public final class SimulatorRequestLog: Sendable {
     private let state = Mutex(State())
     private let capacity: Int
 
-    /// A log keeping the newest `capacity` entries in memory.
-    public init(capacity: Int = 200_000) {
+    /// A log keeping the newest `capacity` entries in memory (50,000 by default: a few tens of MB at most, as
+    /// every simulator, the embedded one too, keeps one; a file keeps everything).
+    public init(capacity: Int = 50_000) {
         self.capacity = max(1, capacity)
     }
 
