@@ -52,7 +52,10 @@ import Testing
         // The token request is logged, its appkey redacted and its secret nowhere; the node's realtime session too.
         let log = try await simulator.requestLog()
         #expect(log.contains { $0.kind == "token" && $0.apiId == "au10001" && $0.returnCode == 0 && $0.fields == ["grant_type": "client_credentials"] })
-        #expect(log.contains { $0.kind == "login" && $0.session == 1 })
+        #expect(log.contains { $0.venue == "kiwoom" && $0.kind == "login" && $0.session == 1 })
+        #expect(log.contains { $0.venue == "ls" && $0.kind == "subscribe" && $0.appkey != nil })
+        let headline = try #require(log.first { $0.kind == "headline" })
+        #expect(headline.venue == "ls" && headline.fields?["tickers"] == "005930" && headline.seq < order.seq)
         #expect(!log.contains { $0.kind == "evicted" })
 
         // SIGTERM with the node still connected: the simulator exits 0 and its file holds what GET /requests did.

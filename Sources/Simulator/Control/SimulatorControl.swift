@@ -156,6 +156,10 @@ public final class SimulatorControl: Service, Sendable {
         let tickers = try (headline.tickers ?? []).map(Self.listedTicker)
         if let percent = headline.impulsePercent { _ = try Self.percent(percent) }
         let realkey = await ls.publish(title: title, tickers: tickers)
+        var entry = SimulatorRequestLog.Entry(kind: "headline")
+        entry.venue = "ls"
+        entry.fields = ["realkey": realkey, "title": title, "tickers": tickers.map(\.code).joined(separator: ",")]
+        kiwoom.requestLog.record(entry)
         // After publish: its own ±1 % impulse is replaced by the one asked for.
         if let percent = headline.impulsePercent {
             for ticker in tickers { kiwoom.impulse(code: ticker.code, percent: percent) }

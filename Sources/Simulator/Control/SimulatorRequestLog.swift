@@ -2,7 +2,8 @@ import Foundation
 import Synchronization
 
 /// What the simulated venue received, one entry per event: every Kiwoom REST request (tokens, orders,
-/// queries) with its reply, and every realtime login, eviction (`R10001`), drop and close. Read by the
+/// queries) with its reply, every Kiwoom realtime login, eviction (`R10001`), drop and close, and (in the
+/// standalone simulator) LS's token issues and NWS subscriptions, drops and closes. Read by the
 /// control endpoint as JSON lines (`GET /requests`) and optionally appended to a file, so a test that runs
 /// several Sokbo processes against one venue can assert what reached the broker, and when.
 ///
@@ -18,9 +19,11 @@ public final class SimulatorRequestLog: Sendable {
         public var monoNs: UInt64 = 0
         /// Wall time of the same moment, ISO 8601 UTC with milliseconds.
         public var wall: String = ""
-        /// `kiwoom` (the only venue logged today).
+        /// `kiwoom` or `ls`.
         public var venue: String = "kiwoom"
-        /// `token`, `revoke`, `order`, `query` (REST); `login`, `loginRefused`, `evicted`, `dropped`, `closed` (realtime).
+        /// Kiwoom: `token`, `revoke`, `order`, `query` (REST); `login`, `loginRefused`, `evicted`, `dropped`, `closed`
+        /// (realtime). LS: `token`; `subscribe`, `subscribeRefused` (NWS), `dropped`, `closed` (WebSocket);
+        /// `headline` (published through the control endpoint: `fields` `realkey`, `title`, `tickers`).
         public var kind: String
         /// The REST api-id (`au10001`, `kt10000`, …).
         public var apiId: String?

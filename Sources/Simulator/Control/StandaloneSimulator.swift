@@ -49,9 +49,11 @@ public struct StandaloneSimulator: Sendable {
 
     /// Builds the venues; nothing listens until `services` run.
     public init(configuration: Configuration, logger: Logger) {
+        // One log for both venues: one order of events across them.
+        let requestLog = SimulatorRequestLog()
         let ls = LSSimulator(configuration: LSSimulatorConfiguration(
             host: configuration.host, port: configuration.lsPort, webSocketPort: configuration.lsWebSocketPort,
-            framesPerSecond: configuration.headlinesPerSecond, seed: configuration.seed), logger: logger)
+            framesPerSecond: configuration.headlinesPerSecond, seed: configuration.seed), requestLog: requestLog, logger: logger)
         var dartOptions = DARTSimulator.Options()
         dartOptions.host = configuration.host
         dartOptions.port = configuration.dartPort
@@ -63,7 +65,8 @@ public struct StandaloneSimulator: Sendable {
         let kiwoom = KiwoomSimulator(
             configuration: KiwoomSimulatorConfiguration(appKey: configuration.kiwoomAppKey, secretKey: configuration.kiwoomSecretKey,
                                                         seed: configuration.seed, startingCash: configuration.startingCash),
-            host: configuration.host, port: configuration.kiwoomPort, realtimePort: configuration.kiwoomRealtimePort, logger: logger)
+            host: configuration.host, port: configuration.kiwoomPort, realtimePort: configuration.kiwoomRealtimePort,
+            requestLog: requestLog, logger: logger)
         // A headline lifts its stock, as in simulate mode.
         ls.onHeadline { realkey, tickers, tradeable in
             for ticker in tickers { kiwoom.newsImpulse(code: ticker.code, key: realkey, tradeable: tradeable) }

@@ -23,10 +23,12 @@ public final class LSSimulator: Service, Sendable {
     private let boundWebSocketPort = BoundPort("the LS simulator's WebSocket server")
     private let headlineHandlers = Mutex<[@Sendable (String, [Ticker], Bool) -> Void]>([])
 
-    /// Creates the simulator; it listens once `run()` starts.
-    public init(configuration: LSSimulatorConfiguration = .init(), logger: Logger = Logger(label: "sokbo.simulator.ls")) {
+    /// Creates the simulator; it listens once `run()` starts. With a `requestLog`, its token issues, NWS
+    /// subscriptions (and refusals), drops and closes are recorded there (`venue` `ls`).
+    public init(configuration: LSSimulatorConfiguration = .init(), requestLog: SimulatorRequestLog? = nil,
+                logger: Logger = Logger(label: "sokbo.simulator.ls")) {
         self.configuration = configuration
-        self.state = LSSimulatorState(configuration: configuration)
+        self.state = LSSimulatorState(configuration: configuration, requestLog: requestLog)
         self.logger = logger
     }
 
@@ -142,8 +144,8 @@ public final class LSSimulator: Service, Sendable {
         let router = Router()
         addRoutes(to: router)
         let wsRouter = Router(context: BasicWebSocketRequestContext.self)
-        wsRouter.ws("/websocket") { inbound, outbound, _ in
-            try await self.serveSocket(inbound: inbound, outbound: outbound)
+        wsRouter.ws("/websocket") { inbound, outbound, context in
+            try await self.serveSocket(inbound: inbound, outbound: outbound, node: context.request.headers[Self.nodeHeader])
         }
         // REST and WebSocket on separate servers, as on the live host (8080 and 9443). Why it matters here
         // too: with the WebSocket upgrade on the REST server, graceful shutdown could stall on the clients'
@@ -219,8 +221,11 @@ public final class LSSimulator: Service, Sendable {
         }
     }
 
-    private func serveSocket(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
-        let id = await state.open(outbound)
+    /// Names a client in the request log.
+    private static let nodeHeader = HTTPField.Name("sokbo-node")!
+
+    private func serveSocket(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, node: String?) async throws {
+        let id = await state.open(outbound, node: node)
         do {
             let frozen = try await withThrowingTaskGroup(of: Bool.self) { group in
                 group.addTask { try await self.readRegistrations(connection: id, inbound: inbound, outbound: outbound); return false }
