@@ -27,6 +27,7 @@ extension TradingEngine {
             orders[order.id] = order
             if let newsID = order.newsID { orderedNewsIDs.insert(newsID) }
         }
+        restoredOrderIDs = Set(orders.keys)
         await rebuildPositions(from: stored)
         if !stored.isEmpty {
             logger.info("restored today's orders and positions", metadata: ["orders": "\(stored.count)", "positions": "\(book.positions.count)"])
