@@ -37,6 +37,7 @@ import SokboCore
 /// | `SOKBO_SIMULATOR_SEED`    | the simulator's random seed |
 /// | `SOKBO_SIMULATOR_NEWS_PER_SECOND` | the simulated NWS rate |
 /// | `SOKBO_SIMULATOR_CASH`    | the simulated account's starting cash (KRW, default 100,000,000) |
+/// | `SOKBO_SIMULATOR_KIWOOM_TOKEN_SECONDS` | lifetime of the simulated Kiwoom token (`expires_dt` = issue + this; default 86400, kiwoom-rest.md §10) |
 ///
 /// In `simulate` mode URLs and keys default to the built-in simulator, on ports it picks when it starts.
 struct VenueSettings: Sendable {
@@ -58,6 +59,7 @@ struct VenueSettings: Sendable {
         var seed: UInt64
         var newsPerSecond: Double
         var startingCash: Int
+        var kiwoomTokenLifetime: Duration
     }
 
     init(reader: ConfigReader, mode: TradingMode) throws(SettingsError) {
@@ -67,7 +69,10 @@ struct VenueSettings: Sendable {
             simulator = SimulatorSettings(
                 seed: try config.parse("seed", default: UInt64(UInt32.random(in: 1...UInt32.max))) { UInt64($0) },
                 newsPerSecond: try config.parse("news.per.second", default: 0.5) { Double($0).flatMap { $0 > 0 && $0 <= 10_000 ? $0 : nil } },
-                startingCash: try config.parse("cash", default: 100_000_000) { Int($0).flatMap { $0 >= 0 ? $0 : nil } })
+                startingCash: try config.parse("cash", default: 100_000_000) { Int($0).flatMap { $0 >= 0 ? $0 : nil } },
+                kiwoomTokenLifetime: .seconds(try config.parse("kiwoom.token.seconds", default: 86_400) {
+                    Int($0).flatMap { (1...604_800).contains($0) ? $0 : nil }
+                }))
         }
         self.simulator = simulator
 

@@ -191,12 +191,16 @@ export function healthRows(status, now = Date.now()) {
 
   const tokens = status.tokens;
   const renews = tokens?.lsRenewsAt ? Date.parse(tokens.lsRenewsAt) : null;
-  add("tokenExpiry", !tokens ? "" : renews == null ? "amber" : renews < now ? "red" : "green",
-    renews == null ? "—" : `LS ${timeOf(tokens.lsRenewsAt)}`,
+  const lsLevel = !tokens ? "" : renews == null ? "amber" : renews < now ? "red" : "green";
+  const kiwoom = kiwoomToken(status.kiwoomRest?.token, now);
+  add("tokenExpiry", worst(lsLevel, kiwoom.level),
+    [renews == null ? "" : `LS ${timeOf(tokens.lsRenewsAt)}`, kiwoom.state].filter(Boolean).join(" · ") || "—",
     !tokens ? t("notReported") : `LS: ${renews == null ? "no token held" : `renewed at ${timeOf(tokens.lsRenewsAt)} (expires 07:00 KST)`}, ` +
-      `issued ${tokens.lsIssued} · Kiwoom: issued ${tokens.kiwoomIssued}, renewed before its expires_dt (expiry ${t("notReported")})`);
-  add("rateLimit", poller && poller.budgetLeft < 100 ? "red" : "", poller ? `DART ${number(poller.budgetLeft)}` : "—",
-    `DART requests today ${number(poller?.requestsToday)}, poll budget left ${number(poller?.pollBudgetLeft)}; Kiwoom: ${t("notReported")}`);
+      `issued ${tokens.lsIssued} · Kiwoom: ${kiwoom.detail}`);
+  const headroom = kiwoomHeadroom(status.kiwoomRest?.buckets, now);
+  add("rateLimit", worst(poller && poller.budgetLeft < 100 ? "red" : "", headroom.level),
+    [poller ? `DART ${number(poller.budgetLeft)}` : "", headroom.state].filter(Boolean).join(" · ") || "—",
+    `DART requests today ${number(poller?.requestsToday)}, poll budget left ${number(poller?.pollBudgetLeft)}; Kiwoom: ${headroom.detail}`);
 
   const buffer = status.buffer ?? {};
   const fill = buffer.capacity ? buffer.total / buffer.capacity : 0;
@@ -222,6 +226,54 @@ export function healthRows(status, now = Date.now()) {
   add("database", "", status.database?.kind, status.database?.url);
   return rows;
 }
+
+const levels = ["", "green", "amber", "red"];
+const worst = (...list) => list.reduce((a, b) => (levels.indexOf(b) > levels.indexOf(a) ? b : a), "");
+
+/// The Kiwoom access token: red while its renewal fails (the held token, if any, stops working at its
+/// expires_dt), amber once expired (the next request issues a new one), green otherwise.
+export function kiwoomToken(token, now = Date.now()) {
+  if (!token) return { level: "", state: "", detail: t("notReported") };
+  const expires = token.expiresAt ? Date.parse(token.expiresAt) : null;
+  const left = expires == null ? "" : expires > now ? ` (${duration((expires - now) / 1000)} left)` : " (expired)";
+  const held = expires == null ? "no token held" : `issued ${timeOf(token.issuedAt)}, expires ${timeOf(token.expiresAt)}${left}` +
+    (token.renewsAt ? `, renewed from ${timeOf(token.renewsAt)}` : "");
+  const refusal = token.lastRefusal ? ` · refused ${token.refusals}× (last ${token.lastRefusal.code ?? ""} on ${token.lastRefusal.apiID} at ${timeOf(token.lastRefusal.at)})` : "";
+  const history = `${held} · issued ${token.issued}${refusal}`;
+  if (token.state === "failing") {
+    const failure = token.lastIssueFailure;
+    return { level: "red", state: `Kiwoom ${t("tokenRenewalFailing")}`,
+      detail: `renewal failing since ${timeOf(failure?.at)}: ${failure?.error ?? ""} — ${expires == null ? "no token held: requests fail" : `the held token stops working at ${timeOf(token.expiresAt)}${left}`} · ${history}` };
+  }
+  if (token.state === "expired") return { level: "amber", state: "Kiwoom expired", detail: `${history} · the next request issues a new one` };
+  if (token.state === "none") return { level: "green", state: "Kiwoom —", detail: `${history} · the next request issues one` };
+  return { level: "green", state: `Kiwoom ${timeOf(token.expiresAt)}`, detail: history };
+}
+
+/// The Kiwoom client's pacing buckets: red when one is out of requests with some waiting (they are held
+/// up until it refills), amber while a 429's pause lasts, green otherwise.
+export function kiwoomHeadroom(buckets, now = Date.now()) {
+  if (!buckets) return { level: "", state: "", detail: t("notReported") };
+  const text = (b) => `${b.bucket} ${b.available}/${b.limit} (${b.perSecond}/s, used ${number(b.used)}` +
+    (b.queued ? `, ${b.queued} queued` : "") + (b.rateLimited ? `, 429 ×${b.rateLimited}` : "") + (b.refused ? `, refused ${b.refused}` : "") + ")";
+  const exhausted = buckets.filter((b) => b.available < 1 && b.queued > 0);
+  const paused = buckets.filter((b) => b.pausedUntil && Date.parse(b.pausedUntil) > now);
+  const tightest = [...buckets].sort((a, b) => a.available / a.limit - b.available / b.limit)[0];
+  const all = buckets.map(text).join(", ");
+  const seen = buckets.reduce((sum, b) => sum + b.rateLimited, 0);
+  if (exhausted.length) {
+    return { level: "red", state: `Kiwoom ${exhausted[0].bucket} ${t("exhausted")}`,
+      detail: `${exhausted.map((b) => `${b.bucket} exhausted: ${b.available}/${b.limit} available, ${b.queued} queued`).join("; ")} · ${all}` };
+  }
+  if (paused.length) {
+    return { level: "amber", state: `Kiwoom ${paused[0].bucket} 429`,
+      detail: `${paused.map((b) => `${b.bucket} paused until ${timeOf(b.pausedUntil)} after a 429`).join("; ")} · ${all}` };
+  }
+  return { level: "green", state: tightest ? `Kiwoom ${tightest.bucket} ${tightest.available}/${tightest.limit}` : "Kiwoom",
+    detail: `${all} · 429s seen ${seen}` };
+}
+
+const duration = (s) => (s >= 3600 ? `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m` : s >= 60 ? `${Math.floor(s / 60)}m ${Math.floor(s % 60)}s` : `${Math.floor(s)}s`);
 
 export function renderHealth(tbody, status) {
   tbody.replaceChildren(...healthRows(status).map((row) => {
