@@ -159,6 +159,11 @@ class Run:
         cell = row.locator('td[data-testid="tickers"]').inner_text()
         assert cell.split()[0] == named[0]["ticker"], f"the ticker comes first, then its name: {cell!r}"
         print(f"   headline {news_id}: {cell!r}")
+        # The ticker filter takes a company name too.
+        page.get_by_test_id("filter-ticker").fill(name)
+        shown = page.eval_on_selector_all("#tape-rows tr:not([hidden])", "rows => rows.map(r => [r.dataset.newsId, r.children[2].textContent])")
+        page.get_by_test_id("filter-ticker").fill("")
+        assert news_id in [i for i, _ in shown] and all(name in text for _, text in shown), shown
 
     def the_tape_filters_by_decision_rule_and_ticker(self):
         page = self.page

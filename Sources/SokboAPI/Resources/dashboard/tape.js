@@ -101,7 +101,7 @@ function visible(id) {
   const decision = decisionOf(id);
   if (filters.decision && decision.kind !== filters.decision) return false;
   if (filters.rule && !decision.rule.toLowerCase().includes(filters.rule.toLowerCase())) return false;
-  if (filters.ticker && !item.tickers.some((code) => code.includes(filters.ticker))) return false;
+  if (filters.ticker && !item.tickers.some((code) => code.includes(filters.ticker) || companyNames.get(code)?.includes(filters.ticker))) return false;
   return true;
 }
 
