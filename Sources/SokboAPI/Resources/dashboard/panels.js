@@ -274,7 +274,7 @@ export function kiwoomHeadroom(buckets, now = Date.now()) {
   }
   if (pacing.length) {
     return { level: "amber", state: `Kiwoom ${pacing[0].bucket} ${pacing[0].available}/${pacing[0].limit}`,
-      detail: `${pacing.map((b) => `${b.bucket} pacing: ${b.queued} queued for under a second`).join("; ")} · ${all}` };
+      detail: `${pacing.map((b) => `${b.bucket} pacing: ${b.queued} queued, a second of its budget or less`).join("; ")} · ${all}` };
   }
   return { level: "green", state: tightest ? `Kiwoom ${tightest.bucket} ${tightest.available}/${tightest.limit}` : "Kiwoom",
     detail: `${all} · 429s seen ${seen}` };
