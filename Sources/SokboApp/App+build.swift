@@ -118,7 +118,7 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
             // pacing costs, instead of hiding it.
             let kiwoomSimulator = KiwoomSimulator(configuration: KiwoomSimulatorConfiguration(
                 appKey: venues.kiwoom.appKey, secretKey: venues.kiwoom.secretKey, seed: simulatorSettings.seed,
-                startingCash: simulatorSettings.startingCash),
+                tokenLifetime: simulatorSettings.kiwoomTokenLifetime, startingCash: simulatorSettings.startingCash),
                                                   port: 0, logger: logger)
             // A simulated headline lifts its stock in the simulated market, then the move decays (the news impulse).
             lsSimulator.onHeadline { realkey, tickers, tradeable in
@@ -242,6 +242,7 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
             eventLoopLagSeconds: eventLoopLag.seconds,
             tokens: .init(lsRenewsAt: await listener.tokens.renewalDue(), lsIssued: await listener.tokens.issuedCount,
                           kiwoomIssued: await broker.client.tokens.issuances),
+            kiwoomRest: await broker.client.status(),
             alerts: alerts?.status()
         )
     }
@@ -314,6 +315,9 @@ struct StatusReport: Encodable, Sendable {
         /// Kiwoom tokens issued since start (`au10001`).
         let kiwoomIssued: Int
     }
+
+    /// The Kiwoom REST client: its token's times and its pacing budgets.
+    let kiwoomRest: KiwoomRESTStatus
 
     /// The alerts' state, when alerts run.
     let alerts: AlertsStatus?

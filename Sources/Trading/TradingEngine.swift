@@ -152,6 +152,8 @@ public actor TradingEngine {
     var latencies = LatencyRecorder()
     let disclosures: (any DisclosureConfirming)?
     let tickers: (any TickerResolving)?
+    /// Company names already looked up, by stock (for signals; see `companyNameForSignal`).
+    var companyNameCache: [Ticker: String] = [:]
 
     // MARK: Order life
     /// Our order ids by the broker's order number, for its reports.

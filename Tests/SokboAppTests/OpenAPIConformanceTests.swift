@@ -51,7 +51,7 @@ import Yams
                                              reportName: "단일판매ㆍ공급계약체결", filer: "삼성전자", receivedDate: "20260105",
                                              remark: "유", createdAt: at)
     static let signal = SignalRecord(newsID: "202601050900001234567890", rule: "supply-contract", ticker: ticker, decision: .buy,
-                                     reason: "matched rule supply-contract", createdAt: at)
+                                     reason: "matched rule supply-contract", createdAt: at, companyName: "삼성전자")
     static let snapshot = StockSnapshot(
         ticker: ticker, name: "삼성전자", price: 70_000, basePrice: 69_000, change: 1_000, changePercent: 1.45, open: 69_500,
         high: 70_500, low: 69_000, volume: 1_234_567, limits: DailyLimits(upper: 89_700, lower: 48_300), halted: false,
@@ -117,7 +117,20 @@ import Yams
             dart: DARTStatusReport(state: "running", poller: dart, warning: "the company map is a day old"),
             kiwoomRealtime: realtime, eventLoopLagSeconds: 0.0004,
             tokens: .init(lsRenewsAt: at, lsIssued: 1, kiwoomIssued: 1),
+            kiwoomRest: kiwoomRest(),
             alerts: alerts())
+    }
+
+    static func kiwoomRest() -> KiwoomRESTStatus {
+        let token = KiwoomTokenStatus(
+            state: .failing, issued: 2, issuedAt: at, expiresAt: at.addingTimeInterval(86_400), renewsAt: at.addingTimeInterval(85_800),
+            refusals: 1, lastRefusal: .init(at: at, apiID: "kt10000", code: "8005", message: "인증에 실패했습니다[8005:Token이 유효하지 않습니다]"),
+            lastIssueFailure: .init(at: at, error: "transport: connection refused"))
+        let bucket = KiwoomBucketStatus(bucket: "kt10000", kind: .apiID, available: 0, limit: 1, perSecond: 1, queued: 2, used: 5,
+                                        rateLimited: 1, refused: 1, pausedFor: .seconds(1), sinceRateLimited: .zero, at: at)
+        let category = KiwoomBucketStatus(bucket: "orders", kind: .category, available: 2.5, limit: 3, perSecond: 5, queued: 0, used: 5,
+                                          rateLimited: 0, refused: 0, pausedFor: .seconds(1), sinceRateLimited: .seconds(2), at: at)
+        return KiwoomRESTStatus(token: token, buckets: [category, bucket])
     }
 
     static func alerts() -> AlertsStatus {
