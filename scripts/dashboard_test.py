@@ -407,6 +407,37 @@ class Run:
             expect(page.get_by_test_id("notice")).to_contain_text(re.compile("아직 제공되지 않음|Not available yet"))
         assert len(sent) == 1
 
+    def a_sample_day_replay_shows_its_totals(self):
+        page = self.page
+        page.locator('#tabs button[data-view="replay"]').click()
+        expect(page.get_by_test_id("view-replay")).to_be_visible()
+        page.get_by_test_id("replay-sample").check()
+        page.get_by_test_id("replay-latency").fill("300")
+        page.get_by_test_id("replay-slippage").fill("1")
+        page.get_by_test_id("replay-run").click()
+        # Queued or running first, with its progress; then done (a generous bound: the sample day replays in
+        # seconds, but the machine is shared).
+        expect(page.get_by_test_id("replay-state")).to_have_attribute("data-state", re.compile("queued|running|done"))
+        expect(page.get_by_test_id("replay-state")).to_have_attribute("data-state", "done", timeout=300_000)
+        totals = page.get_by_test_id("replay-totals")
+        expect(totals).to_be_visible()
+        # The same replay through the API: the page shows its totals.
+        status, job = api("POST", "/api/replays", json.dumps({"sample": True, "latencyMs": 300, "slippageTicks": 1}))
+        assert status == 202, (status, job)
+        job = wait_until(lambda: (lambda j: j if j["state"] in ("done", "failed") else None)(api("GET", f"/api/replays/{job['id']}")[1]),
+                         300, "the API's replay did not finish")
+        assert job["state"] == "done", job
+        total = job["result"]["total"]
+        assert total["trades"] > 0, total
+        expect(totals).to_have_attribute("data-trades", str(total["trades"]))
+        expect(totals).to_have_attribute("data-pnl", str(total["totalPnl"]))
+        expect(totals).to_contain_text(f"{total['totalPnl']:,}")
+        expect(page.locator('#replay-rules tr[data-rule="total"]')).to_have_count(1)
+        expect(page.locator("#replay-rules tr")).to_have_count(len(job["result"]["rules"]) + 1)
+        expect(page.locator("#replay-equity polyline")).to_have_attribute("data-points", str(len(job["result"]["equity"])))
+        print(f"   measured: sample day {total['trades']} trades, net P&L {total['totalPnl']:,} KRW")
+        shot(page, "replay")
+
     def the_tape_stays_capped_at_high_rates(self):
         page = self.page
         # 2,000 synthetic headlines a "second" for 3 seconds, fed straight into the tape module the page uses.
@@ -455,6 +486,7 @@ def main():
         run.check("a_valid_rules_edit_applies", run.a_valid_rules_edit_applies)
         run.check("a_dropped_stream_loses_and_repeats_nothing", run.a_dropped_stream_loses_and_repeats_nothing)
         run.check("live_mode_shows_the_real_money_banner", run.live_mode_shows_the_real_money_banner)
+        run.check("a_sample_day_replay_shows_its_totals", run.a_sample_day_replay_shows_its_totals)
         run.check("the_tape_stays_capped_at_high_rates", run.the_tape_stays_capped_at_high_rates)
         run.check("flatten_asks_first_and_names_the_route", run.flatten_asks_first_and_names_the_route)
         run.check("no_token_in_any_url", lambda: None if not run.token_requests else (_ for _ in ()).throw(

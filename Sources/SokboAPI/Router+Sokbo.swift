@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Prometheus
+import Replay
 import SokboCore
 import Storage
 import Trading
@@ -29,6 +30,8 @@ public struct APIDependencies: Sendable {
     public var renderMetrics: @Sendable () async -> String
     /// The dashboard's files served at `/` and `/dashboard/{file}` (the bundled ones unless a test gives others).
     public var dashboard: DashboardAssets = .bundled
+    /// Replays run through the API (`/api/replays`); nil answers 503.
+    public var replays: ReplayJobs?
 
     /// Creates the dependencies.
     public init(apiToken: String, status: @escaping @Sendable () async -> any Encodable & Sendable,
@@ -78,6 +81,7 @@ public func buildRouter(_ deps: APIDependencies) -> Router<SokboRequestContext> 
     TradingRoutes(engine: deps.engine, store: deps.store).register(on: api)
     PositionRoutes(engine: deps.engine, store: deps.store).register(on: api)
     EventRoutes(hub: deps.events).register(on: api)
+    ReplayRoutes(replays: deps.replays, engine: deps.engine).register(on: api)
     // Last, so it wraps only the not-found responder (see the type).
     router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
     return router

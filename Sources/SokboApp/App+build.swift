@@ -8,6 +8,7 @@ import Simulator
 import Trading
 import Hummingbird
 import Logging
+import Replay
 import ServiceLifecycle
 import SokboAPI
 import SokboCore
@@ -246,14 +247,25 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
             alerts: alerts?.status()
         )
     }
-    let router = buildRouter(APIDependencies(
+    // Replays keep the venue's hours, as `sokbo replay` does: `always` (simulate's default) would trade at midnight.
+    let replaySettings = (try? TradingSettings(reader: reader, mode: .mock)) ?? trading
+    var replayBase = ReplayConfiguration(rules: replaySettings.rules, limits: replaySettings.limits, calendar: replaySettings.calendar,
+                                         costs: replaySettings.costs, dailyLossLimit: replaySettings.dailyLossLimit,
+                                         maxOpenPositions: replaySettings.maxOpenPositions)
+    // A recorded day's missing candles are fetched through the broker (the simulator in simulate mode), paced
+    // behind trading and lookups, and stored.
+    replayBase.fetchMissing = CandleFetcher(broker: broker, store: store)
+    let replays = ReplayJobs(base: replayBase, store: store)
+    var dependencies = APIDependencies(
         apiToken: apiToken, status: status, flush: { await flusher.flush() }, store: store, events: events,
         newsBodies: listener.newsBodies, broker: broker, engine: engine,
         metrics: metrics.registry,
         renderMetrics: {
             await metrics.render(buffer: await buffer.stats(), flush: await flusher.status(), news: await listener.status(),
                                  engine: await engine.status())
-        }))
+        })
+    dependencies.replays = replays
+    let router = buildRouter(dependencies)
     let port = SetOnce<Int>()
     let application = Application(
         router: router,

@@ -3,6 +3,7 @@ import Alerts
 import Foundation
 @testable import Kiwoom
 import LSNews
+@testable import Replay
 @testable import SokboAPI
 @testable import SokboApp
 import SokboCore
@@ -75,6 +76,33 @@ import Yams
         tax: 0, exiting: false, halted: false, waiting: "stop-loss waits: trading in 005930 is halted",
         exits: ExitPolicy(roi: [ROIStep(minutes: 10, minimumReturnPercent: 1)]))
     static let pnlToday = PnLToday(realised: -22_565, unrealised: 3_470, lossLimitHit: false)
+
+    static func replayResult(variant: String) -> ReplayResult {
+        let figures = RuleFigures(rule: "supply-contract", trades: 1, winRatePercent: 0, averageReturnPercent: -3.2, medianReturnPercent: -3.2,
+                                  totalPnl: -22_565, maxDrawdown: 22_565, exposurePercent: 1.5, exitReasons: ["stop-loss": 1],
+                                  skipped: ["max rise #%": 2], unfilled: 1)
+        var total = figures
+        total.rule = "total"
+        return ReplayResult(
+            latencyMs: 300, slippageTicks: 1, firstDay: "20261102", lastDay: "20261102", days: 1, headlines: 700, outOfOrder: 0,
+            rules: [figures], total: total,
+            trades: [ReplayTrade(day: "20261102", rule: "supply-contract", ticker: "005930", newsID: "202611021000001234567890",
+                                 headline: "삼성전자 공급계약 체결", entryAt: at.epochMilliseconds, entryPrice: 70_000, quantity: 10,
+                                 exitAt: at.epochMilliseconds + 60_000, exitPrice: 67_900, exitReason: "stop-loss", pnl: -22_565,
+                                 returnPercent: -3.2236)],
+            missing: [MissingData(day: "20261102", ticker: "011810", reason: "no recorded minute candles for 011810 on 20261102")],
+            equity: [EquityPoint(at: at.epochMilliseconds + 60_000, pnl: -22_565, rule: "supply-contract")], variant: variant)
+    }
+
+    /// A replay job with every field set; `results` is one result or a sweep's.
+    static func replayJob(_ state: ReplayJob.State, results: [ReplayResult]) -> ReplayJob {
+        ReplayJob(id: "r1-5f3a9c", state: state,
+                  request: ReplayRequest(sample: false, from: "2026-11-02", to: "2026-11-02", rules: "rules: []", latencyMs: 300,
+                                         slippageTicks: 1, flattenAt: "15:20", set: "supply-contract.stop-loss-percent=5,10"),
+                  createdAt: at, startedAt: at, finishedAt: at.addingTimeInterval(2),
+                  progress: .init(fraction: 1, lines: 2_000, headlines: 700, day: "20261102", trades: 3, variant: 2, variants: 2),
+                  error: "cannot open the recording", result: ReplayResults(results))
+    }
 
     static func flushReport() -> FlushService.Report {
         FlushService.Report(at: at, rows: 3, attempted: 4, durationMs: 1.5, error: "database refused")
@@ -174,6 +202,10 @@ import Yams
                 byRule: [PositionRoutes.DailyPnL.RulePnL(rule: "supply-contract", trades: 1, netPnL: -22_565)])], today: pnlToday)),
             ("POST /api/trading/resume", "200", ["halted": false]),
             ("POST /api/events/disconnect", "200", ["closed": 2]),
+            ("POST /api/replays", "202", replayJob(.queued, results: [replayResult(variant: "supply-contract.stop-loss-percent=5")])),
+            ("GET /api/replays/{id}", "200", replayJob(.done, results: [replayResult(variant: "supply-contract.stop-loss-percent=5")])),
+            ("GET /api/replays/{id}", "200", replayJob(.done, results: [replayResult(variant: "supply-contract.stop-loss-percent=5"),
+                                                                         replayResult(variant: "supply-contract.stop-loss-percent=10")])),
         ]
     }
 

@@ -70,3 +70,6 @@ export function toggleLanguage() {
   sessionStorage.setItem("sokbo.lang", language);
   applyLabels();
 }
+
+/// Adds labels (a view module's own, so each view keeps its words beside its code).
+export function addLabels(more) { Object.assign(labels, more); }
