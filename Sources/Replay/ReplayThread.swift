@@ -26,8 +26,11 @@ public final class ReplayThread: TaskExecutor, @unchecked Sendable {
         jobs.append(job)
         if !started {
             started = true
-            let thread = Thread { [self] in loop() }
-            thread.name = name
+            // Named from inside: on Linux a thread otherwise keeps the name of the thread that started it.
+            let thread = Thread { [self] in
+                Thread.current.name = name
+                loop()
+            }
             thread.start()
         }
         condition.signal()

@@ -73,3 +73,25 @@ struct ReplayJobsTests {
         if case .success(let page) = await jobs.report(later[0]) { #expect(page.contains("<html")) } else { Issue.record("no report") }
     }
 }
+
+/// A default actor, to see where its code runs.
+actor ThreadProbe {
+    func name() -> String { currentThreadName() }
+}
+
+/// The calling thread's name (a synchronous function: `Thread.current` is not for async code).
+func currentThreadName() -> String { Thread.current.name ?? "" }
+
+@Suite("The replay thread")
+struct ReplayThreadTests {
+    @Test func aReplaysTaskAndTheActorsItCallsRunOnTheReplayThreadNotThePool() async {
+        let names = await Task(executorPreference: ReplayThread.shared) {
+            let own = currentThreadName()
+            let actor = await ThreadProbe().name()
+            return [own, actor]
+        }.value
+        #expect(names == ["sokbo-replay", "sokbo-replay"])
+        let pool = await Task { currentThreadName() }.value
+        #expect(pool != "sokbo-replay", "other tasks stay on the cooperative pool")
+    }
+}
