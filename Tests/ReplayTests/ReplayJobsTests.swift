@@ -76,22 +76,19 @@ struct ReplayJobsTests {
 
 /// A default actor, to see where its code runs.
 actor ThreadProbe {
-    func name() -> String { currentThreadName() }
+    func onReplayThread() -> Bool { ReplayThread.shared.isCurrent }
 }
-
-/// The calling thread's name (a synchronous function: `Thread.current` is not for async code).
-func currentThreadName() -> String { Thread.current.name ?? "" }
 
 @Suite("The replay thread")
 struct ReplayThreadTests {
     @Test func aReplaysTaskAndTheActorsItCallsRunOnTheReplayThreadNotThePool() async {
-        let names = await Task(executorPreference: ReplayThread.shared) {
-            let own = currentThreadName()
-            let actor = await ThreadProbe().name()
+        let flags = await Task(executorPreference: ReplayThread.shared) {
+            let own = ReplayThread.shared.isCurrent
+            let actor = await ThreadProbe().onReplayThread()
             return [own, actor]
         }.value
-        #expect(names == ["sokbo-replay", "sokbo-replay"])
-        let pool = await Task { currentThreadName() }.value
-        #expect(pool != "sokbo-replay", "other tasks stay on the cooperative pool")
+        #expect(flags == [true, true])
+        let pool = await Task { ReplayThread.shared.isCurrent }.value
+        #expect(!pool, "other tasks stay on the cooperative pool")
     }
 }
