@@ -15,9 +15,19 @@ public final class ReplayThread: TaskExecutor, @unchecked Sendable {
     private var jobs: [UnownedJob] = []
     /// Guarded by `condition`.
     private var started = false
+    /// The thread, once it runs. Guarded by `condition`.
+    private var threadID: pthread_t?
     private let name: String
 
     init(name: String) { self.name = name }
+
+    /// Whether the caller runs on the replay thread (what the tests check; a thread's name is not reliable on Linux,
+    /// where a new thread may keep the name of the one that started it).
+    public var isCurrent: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return threadID.map { pthread_equal($0, pthread_self()) != 0 } ?? false
+    }
 
     /// Queues a job for the thread.
     public func enqueue(_ job: consuming ExecutorJob) {
@@ -26,7 +36,12 @@ public final class ReplayThread: TaskExecutor, @unchecked Sendable {
         jobs.append(job)
         if !started {
             started = true
-            let thread = Thread { [self] in loop() }
+            let thread = Thread { [self] in
+                condition.lock()
+                threadID = pthread_self()
+                condition.unlock()
+                loop()
+            }
             thread.name = name
             thread.start()
         }

@@ -73,3 +73,22 @@ struct ReplayJobsTests {
         if case .success(let page) = await jobs.report(later[0]) { #expect(page.contains("<html")) } else { Issue.record("no report") }
     }
 }
+
+/// A default actor, to see where its code runs.
+actor ThreadProbe {
+    func onReplayThread() -> Bool { ReplayThread.shared.isCurrent }
+}
+
+@Suite("The replay thread")
+struct ReplayThreadTests {
+    @Test func aReplaysTaskAndTheActorsItCallsRunOnTheReplayThreadNotThePool() async {
+        let flags = await Task(executorPreference: ReplayThread.shared) {
+            let own = ReplayThread.shared.isCurrent
+            let actor = await ThreadProbe().onReplayThread()
+            return [own, actor]
+        }.value
+        #expect(flags == [true, true])
+        let pool = await Task { ReplayThread.shared.isCurrent }.value
+        #expect(!pool, "other tasks stay on the cooperative pool")
+    }
+}

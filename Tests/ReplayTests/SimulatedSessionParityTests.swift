@@ -76,7 +76,13 @@ struct SimulatedSessionParityTests {
             // fetched through the live broker (the simulator's minute bars are its walk's own prints).
             let recorder = CandleRecorder(broker: sokbo.broker)
             var lines: [RecordLine] = []
-            for (ticker, _) in Self.stocks {
+            // Every stock a rule touched (a stored signal naming a rule), as the after-close recorder picks them: the
+            // test's three, and any the simulator's own rare headlines brought.
+            var signals = RowQuery(table: .signals, orderBy: "created_at", descending: false, limit: 10_000)
+            signals.atLeast["created_at"] = .integer(KST.date(yyyymmdd: day, hhmmss: "000000")!.epochMilliseconds)
+            let touched = Set(try await sokbo.store.select(signals).compactMap(SignalRecord.init(row:)).filter { $0.rule != nil }
+                .compactMap(\.ticker)).union(Self.stocks.map(\.0))
+            for ticker in touched.sorted() {
                 lines.append(.candles(try await recorder.record(ticker, day: day, session: ReplayConfiguration.wholeDay)))
             }
             var query = RowQuery(table: .news, orderBy: "received_at", descending: false, limit: 10_000)
@@ -102,6 +108,8 @@ struct SimulatedSessionParityTests {
         let liveByEntry = liveTrades.sorted { $0.openedAt < $1.openedAt }
         let replayByEntry = replay.trades.sorted { $0.entryAt < $1.entryAt }
         #expect(liveByEntry.map(\.ticker.code) == replayByEntry.map(\.ticker), "entries: the same stocks in the same order")
+        // Two exits the replay's clock reaches at the same quarter-minute point are ordered by stock code (its ticks
+        // come in code order), which is the order these stocks entered in.
         #expect(liveTrades.sorted { $0.closedAt < $1.closedAt }.map(\.ticker.code) == replay.trades.map(\.ticker),
                 "exits: the same stocks in the same order")
         #expect(liveByEntry.map { $0.exitReason?.rawValue ?? "" } == replayByEntry.map(\.exitReason), "the same exit reasons")

@@ -63,6 +63,31 @@ import Testing
         }
     }
 
+    @Test func aRecordedDayWithoutCandlesIsReplayedOnCandlesFetchedThroughTheServersBroker() async throws {
+        let sokbo = try await makeSokbo("sqlite", TradingEndToEndTests.quiet)
+        // A past Monday's headline, stored as the listener stores them, and no candles for it.
+        let day = "20261102"
+        let at = try #require(KST.date(yyyymmdd: day, hhmmss: "100030"))
+        let item = NewsItem(id: "202611021000300000000001", publishedAt: at, source: "25", title: "삼성전자 대규모 공급계약 체결",
+                            tickers: [Ticker("005930")!], receivedAt: at)
+        #expect(try await sokbo.store.insert([item.row], into: .news) == 1)
+        try await sokbo.withRunning { port in
+            let started = try await TradingAPITests.call(port, .POST, "/api/replays", body: #"{"from":"2026-11-02","latencyMs":0}"#)
+            #expect(started.status == 202)
+            let job = try await Self.finished(port, try #require(started.json["id"] as? String))
+            #expect(job["state"] as? String == "done", "\(job["error"] ?? "")")
+            let result = try #require(job["result"] as? [String: Any])
+            let trades = try #require(result["trades"] as? [[String: Any]])
+            // Fetched from the simulated venue through the live broker (paced as a background query), then used.
+            #expect(trades.map { $0["ticker"] as? String } == ["005930"])
+            #expect((result["missing"] as? [Any])?.isEmpty == true, "\(result["missing"] ?? "")")
+            var query = RowQuery(table: .candles, orderBy: "id", descending: false, limit: 10)
+            query.equals["day"] = .text(day)
+            let stored = try await sokbo.store.select(query)
+            #expect(stored.count == 1, "the fetched day is stored for the next replay")
+        }
+    }
+
     @Test func badBodiesAreRefusedWithTheReason() async throws {
         let sokbo = try await makeSokbo("sqlite", TradingEndToEndTests.quiet)
         try await sokbo.withRunning { port in
