@@ -134,6 +134,39 @@ import Testing
     }
 
     @Test(.timeLimit(.minutes(2)))
+    func theVenuesRateLimitIsOnAsInSimulateModeAndItsRefusalsAreLogged() async throws {
+        let simulator = try await SimulatorProcess.start(["--news-per-second", "0"])
+        defer { simulator.kill() }
+        let base = simulator.ports.urls().kiwoom
+        var tokenRequest = HTTPClientRequest(url: base + "/oauth2/token")
+        tokenRequest.method = .POST
+        tokenRequest.headers.add(name: "Content-Type", value: "application/json;charset=UTF-8")
+        tokenRequest.body = .bytes(ByteBuffer(string: #"{"grant_type":"client_credentials","appkey":"\#(KiwoomConfiguration.simulatorAppKey)","secretkey":"\#(KiwoomConfiguration.simulatorSecretKey)"}"#))
+        let tokenReply = try await HTTPClient.shared.execute(tokenRequest, timeout: .seconds(30)).body.collect(upTo: 1 << 16)
+        let token = try #require((try JSONSerialization.jsonObject(with: Data(buffer: tokenReply)) as? [String: Any])?["token"] as? String)
+        // Ten at once on one api-id: the venue's bucket (burst 2, then 1/s) cannot admit them all unless
+        // eight seconds pass while they are in flight.
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<10 {
+                group.addTask {
+                    var request = HTTPClientRequest(url: base + "/api/dostk/stkinfo")
+                    request.method = .POST
+                    request.headers.add(name: "api-id", value: "ka10001")
+                    request.headers.add(name: "authorization", value: "Bearer \(token)")
+                    request.headers.add(name: "Content-Type", value: "application/json;charset=UTF-8")
+                    request.body = .bytes(ByteBuffer(string: #"{"stk_cd":"005930"}"#))
+                    return Int(try await HTTPClient.shared.execute(request, timeout: .seconds(30)).status.code)
+                }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(statuses.contains(200) && statuses.contains(429), "\(statuses)")
+        let refused = try await simulator.requestLog().filter { $0.apiId == "ka10001" && $0.status == 429 }
+        #expect(refused.count == statuses.count { $0 == 429 })
+        #expect(refused.allSatisfy { $0.returnCode == 5 && ($0.returnMsg ?? "").contains("1700") && $0.kind == "query" })
+    }
+
+    @Test(.timeLimit(.minutes(2)))
     func aSecondRealtimeLoginOnTheSameAppkeyEvictsTheFirstWithR10001AndTheLogShowsIt() async throws {
         let simulator = try await SimulatorProcess.start(["--news-per-second", "0"])
         defer { simulator.kill() }
