@@ -124,6 +124,14 @@ import Testing
         let tokens = try await simulator.requestLog().filter { $0.kind == "token" }
         #expect(tokens.map(\.status) == [503, 200], "\(tokens)")
         #expect(tokens.allSatisfy { $0.node == "node-a" } && tokens.last?.returnCode == 0, "\(tokens)")
+        // A revoke carries the secret key and the token: neither is logged.
+        var revoke = token
+        revoke.url = simulator.ports.urls().kiwoom + "/oauth2/revoke"
+        revoke.body = .bytes(ByteBuffer(string: #"{"appkey":"\#(KiwoomConfiguration.simulatorAppKey)","secretkey":"\#(KiwoomConfiguration.simulatorSecretKey)","token":"revoked-token-value"}"#))
+        #expect(try await HTTPClient.shared.execute(revoke, timeout: .seconds(30)).status.code == 200)
+        let lines = try await simulator.call(.GET, "/requests").body
+        #expect(lines.contains(#""kind":"revoke""#))
+        #expect(!lines.contains(KiwoomConfiguration.simulatorSecretKey) && !lines.contains("revoked-token-value"), "\(lines)")
 
         kill(simulator.process.processIdentifier, SIGTERM)
         let exited = try await eventually(timeout: .seconds(10)) { !simulator.process.isRunning }
