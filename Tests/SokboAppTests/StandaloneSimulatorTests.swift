@@ -73,6 +73,27 @@ import Testing
         #expect(fromFile.map(\.seq) == Array(1...fromFile.count), "every entry, in order")
     }
 
+    @Test(.timeLimit(.minutes(3)))
+    func aNodeStartedBeforeItsSimulatorConnectsOnceTheSimulatorListens() async throws {
+        let controlPort = try freeLoopbackPort()
+        let node = try await SokboProcess.start(environment: [
+            "SOKBO_MODE": "simulate", "SOKBO_SIMULATOR_URL": "http://127.0.0.1:\(controlPort)",
+            "SOKBO_DATA_DIR": TestStores.temporaryDirectory(), "SOKBO_API_TOKEN": "late-venue-token",
+        ])
+        defer { node.kill() }
+        // The node serves its API meanwhile; its venue clients keep asking for the simulator.
+        let status = try await node.get("/api/status")
+        #expect((status["news"] as? [String: Any])?["state"] as? String != "connected")
+        let simulator = try await SimulatorProcess.start(["--news-per-second", "0"], controlPort: controlPort)
+        defer { simulator.kill() }
+        try await node.waitForNewsConnection()
+        let loggedIn = try await eventually(timeout: .seconds(60)) {
+            try await simulator.requestLog().contains { $0.venue == "kiwoom" && $0.kind == "login" }
+        }
+        #expect(loggedIn, "the node's realtime session reached the simulator")
+        #expect(node.process.isRunning)
+    }
+
     @Test(.timeLimit(.minutes(2)))
     func theControlEndpointRefusesBadInputWith400AndSIGTERMExitsZero() async throws {
         let simulator = try await SimulatorProcess.start(["--news-per-second", "0"])
