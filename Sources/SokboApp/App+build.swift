@@ -104,7 +104,8 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
                 return (urls.ls, urls.lsWebSocket)
             }
             venues.kiwoom.resolveBaseURL = { try await venue.urls().kiwoom }
-            dartReady = { try await venue.urls().dart }
+            // DART asks once, at start: it waits for the simulator rather than stopping the node.
+            dartReady = { try await venue.urls(patience: nil).dart }
             simulatorRealtimeURL = { try await venue.urls().kiwoomRealtime }
         } else {
             let lsSimulator = LSSimulator(configuration: LSSimulatorConfiguration(

@@ -15,11 +15,11 @@ struct SimulatorProcess {
     /// `http://127.0.0.1:<control port>`.
     var controlURL: String { ports.urls().control }
 
-    /// Starts `sokbo simulator --control-port 0 <arguments>` and waits for its ports line.
-    static func start(_ arguments: [String] = []) async throws -> SimulatorProcess {
+    /// Starts `sokbo simulator --control-port <controlPort> <arguments>` and waits for its ports line.
+    static func start(_ arguments: [String] = [], controlPort: Int = 0) async throws -> SimulatorProcess {
         let process = Process()
         process.executableURL = ExecutableTests.binary
-        process.arguments = ["simulator", "--control-port", "0"] + arguments
+        process.arguments = ["simulator", "--control-port", "\(controlPort)"] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["SWIFT_BACKTRACE"] = "enable=no"
         process.environment = environment

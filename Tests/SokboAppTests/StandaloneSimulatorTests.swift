@@ -73,6 +73,27 @@ import Testing
         #expect(fromFile.map(\.seq) == Array(1...fromFile.count), "every entry, in order")
     }
 
+    @Test(.timeLimit(.minutes(3)))
+    func aNodeStartedBeforeItsSimulatorConnectsOnceTheSimulatorListens() async throws {
+        let controlPort = try freeLoopbackPort()
+        let node = try await SokboProcess.start(environment: [
+            "SOKBO_MODE": "simulate", "SOKBO_SIMULATOR_URL": "http://127.0.0.1:\(controlPort)",
+            "SOKBO_DATA_DIR": TestStores.temporaryDirectory(), "SOKBO_API_TOKEN": "late-venue-token",
+        ])
+        defer { node.kill() }
+        // The node serves its API meanwhile; its venue clients keep asking for the simulator.
+        let status = try await node.get("/api/status")
+        #expect((status["news"] as? [String: Any])?["state"] as? String != "connected")
+        let simulator = try await SimulatorProcess.start(["--news-per-second", "0"], controlPort: controlPort)
+        defer { simulator.kill() }
+        try await node.waitForNewsConnection()
+        let loggedIn = try await eventually(timeout: .seconds(60)) {
+            try await simulator.requestLog().contains { $0.venue == "kiwoom" && $0.kind == "login" }
+        }
+        #expect(loggedIn, "the node's realtime session reached the simulator")
+        #expect(node.process.isRunning)
+    }
+
     @Test(.timeLimit(.minutes(2)))
     func theControlEndpointRefusesBadInputWith400AndSIGTERMExitsZero() async throws {
         let simulator = try await SimulatorProcess.start(["--news-per-second", "0"])
@@ -124,6 +145,14 @@ import Testing
         let tokens = try await simulator.requestLog().filter { $0.kind == "token" }
         #expect(tokens.map(\.status) == [503, 200], "\(tokens)")
         #expect(tokens.allSatisfy { $0.node == "node-a" } && tokens.last?.returnCode == 0, "\(tokens)")
+        // A revoke carries the secret key and the token: neither is logged.
+        var revoke = token
+        revoke.url = simulator.ports.urls().kiwoom + "/oauth2/revoke"
+        revoke.body = .bytes(ByteBuffer(string: #"{"appkey":"\#(KiwoomConfiguration.simulatorAppKey)","secretkey":"\#(KiwoomConfiguration.simulatorSecretKey)","token":"revoked-token-value"}"#))
+        #expect(try await HTTPClient.shared.execute(revoke, timeout: .seconds(30)).status.code == 200)
+        let lines = try await simulator.call(.GET, "/requests").body
+        #expect(lines.contains(#""kind":"revoke""#))
+        #expect(!lines.contains(KiwoomConfiguration.simulatorSecretKey) && !lines.contains("revoked-token-value"), "\(lines)")
 
         kill(simulator.process.processIdentifier, SIGTERM)
         let exited = try await eventually(timeout: .seconds(10)) { !simulator.process.isRunning }
@@ -131,6 +160,39 @@ import Testing
         if exited {
             #expect(simulator.process.terminationReason == .exit && simulator.process.terminationStatus == 0)
         }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func theVenuesRateLimitIsOnAsInSimulateModeAndItsRefusalsAreLogged() async throws {
+        let simulator = try await SimulatorProcess.start(["--news-per-second", "0"])
+        defer { simulator.kill() }
+        let base = simulator.ports.urls().kiwoom
+        var tokenRequest = HTTPClientRequest(url: base + "/oauth2/token")
+        tokenRequest.method = .POST
+        tokenRequest.headers.add(name: "Content-Type", value: "application/json;charset=UTF-8")
+        tokenRequest.body = .bytes(ByteBuffer(string: #"{"grant_type":"client_credentials","appkey":"\#(KiwoomConfiguration.simulatorAppKey)","secretkey":"\#(KiwoomConfiguration.simulatorSecretKey)"}"#))
+        let tokenReply = try await HTTPClient.shared.execute(tokenRequest, timeout: .seconds(30)).body.collect(upTo: 1 << 16)
+        let token = try #require((try JSONSerialization.jsonObject(with: Data(buffer: tokenReply)) as? [String: Any])?["token"] as? String)
+        // Ten at once on one api-id: the venue's bucket (burst 2, then 1/s) cannot admit them all unless
+        // eight seconds pass while they are in flight.
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<10 {
+                group.addTask {
+                    var request = HTTPClientRequest(url: base + "/api/dostk/stkinfo")
+                    request.method = .POST
+                    request.headers.add(name: "api-id", value: "ka10001")
+                    request.headers.add(name: "authorization", value: "Bearer \(token)")
+                    request.headers.add(name: "Content-Type", value: "application/json;charset=UTF-8")
+                    request.body = .bytes(ByteBuffer(string: #"{"stk_cd":"005930"}"#))
+                    return Int(try await HTTPClient.shared.execute(request, timeout: .seconds(30)).status.code)
+                }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(statuses.contains(200) && statuses.contains(429), "\(statuses)")
+        let refused = try await simulator.requestLog().filter { $0.apiId == "ka10001" && $0.status == 429 }
+        #expect(refused.count == statuses.count { $0 == 429 })
+        #expect(refused.allSatisfy { $0.returnCode == 5 && ($0.returnMsg ?? "").contains("1700") && $0.kind == "query" })
     }
 
     @Test(.timeLimit(.minutes(2)))

@@ -21,12 +21,12 @@ final class KiwoomRequestTrace: Sendable {
 
     private let notes = Mutex(Notes())
 
-    /// Notes the request body: its scalar fields, except a token request's keys (only `grant_type` and the
-    /// appkey, redacted, are kept: the secret never reaches the log).
-    func noteRequest(_ body: [String: Any]?, isToken: Bool) {
+    /// Notes the request body: its scalar fields, except for a body that `carriesSecrets` (a token issue or
+    /// revoke), of which only `grant_type` and the appkey, redacted, are kept: no secret or token reaches the log.
+    func noteRequest(_ body: [String: Any]?, carriesSecrets: Bool) {
         guard let body else { return }
         notes.withLock { n in
-            if isToken {
+            if carriesSecrets {
                 n.fields = (body["grant_type"] as? String).map { ["grant_type": $0] }
                 n.appKey = (body["appkey"] as? String).map(SimulatorRequestLog.redact)
                 return

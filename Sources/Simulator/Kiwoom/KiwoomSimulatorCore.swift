@@ -130,7 +130,8 @@ final class KiwoomSimulatorCore: Sendable {
         }
         let buffer = try await request.body.collect(upTo: 1 << 20)
         let json = (try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView))) as? [String: Any]
-        KiwoomRequestTrace.current?.noteRequest(json, isToken: isToken)
+        // Token and revoke bodies carry the secret key (and the token): only the appkey, redacted, is kept.
+        KiwoomRequestTrace.current?.noteRequest(json, carriesSecrets: isToken || category == "oauth2/revoke")
         if isToken { return issueToken(json) }
         if category == "oauth2/revoke" { return reply(["return_code": 0, "return_msg": "정상적으로 처리되었습니다"], apiID: apiID) }
 

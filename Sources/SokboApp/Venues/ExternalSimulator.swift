@@ -17,11 +17,12 @@ actor ExternalSimulator {
         self.controlURL = url
     }
 
-    /// The venues' URLs; asks the control endpoint until it answers, for up to 30 s (as the embedded simulator
-    /// is waited for), then throws and the asking client retries as after any failed connection.
-    func urls() async throws -> SimulatorURLs {
+    /// The venues' URLs; asks the control endpoint until it answers, for up to `patience` (30 s: as the embedded
+    /// simulator is waited for; then it throws and the asking client retries as after any failed connection), or
+    /// until cancelled when `patience` is nil (for a caller that asks only once, at start).
+    func urls(patience: Duration? = .seconds(30)) async throws -> SimulatorURLs {
         if let known { return known }
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = patience.map { ContinuousClock.now + $0 }
         while true {
             do {
                 let urls = try await fetch()
@@ -30,7 +31,7 @@ actor ExternalSimulator {
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
-                guard ContinuousClock.now < deadline else {
+                if let deadline, ContinuousClock.now >= deadline {
                     throw ExternalSimulatorError(description: "the simulator at \(controlURL) did not answer GET /status: \(error)")
                 }
                 try await Task.sleep(for: .milliseconds(250))
