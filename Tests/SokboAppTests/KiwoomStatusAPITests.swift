@@ -1,4 +1,6 @@
+import AsyncHTTPClient
 import Foundation
+import SokboAPI
 import SokboApp
 import SokboCore
 import SokboTestSupport
@@ -40,6 +42,15 @@ import Testing
             #expect(buckets["orders"]?["used"] as? Int ?? 0 >= 1)
             // The entry's snapshot went through the query category too (the realtime feed's references as well).
             #expect(buckets["queries"]?["used"] as? Int ?? 0 >= 1)
+
+            // The live document, not only the samples, matches its closed schema.
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/status")
+            request.headers.add(name: "Authorization", value: "Bearer \(testToken)")
+            let body = try await HTTPClient.shared.execute(request, timeout: .seconds(60)).body.collect(upTo: 1 << 22)
+            let document = try JSONValue.parse(Data(OpenAPIDocument.json.utf8))
+            let schema = try #require(document["components"]?["schemas"]?["Status"])
+            let errors = JSONSchemaValidator(document: document).errors(try JSONValue.parse(Data(buffer: body)), schema)
+            #expect(errors.isEmpty, "\(errors)")
         }
     }
 
