@@ -8,6 +8,10 @@ import Testing
 
 /// `/api/status`'s Kiwoom token and pacing budgets, over HTTP, with Sokbo running against its simulator.
 @Suite struct KiwoomStatusAPITests {
+    /// A quiet feed and no watchlist: the simulated universe's day references (one ka10001 a second for
+    /// about 30 stocks) would queue the tests' lookups, the least urgent requests, for half a minute.
+    static let quiet = TradingEndToEndTests.quiet.merging(["kiwoom.realtime.watchlist": "none"]) { _, new in new }
+
     static func kiwoomRest(_ port: Int) async throws -> (token: [String: Any], buckets: [String: [String: Any]]) {
         let status = try await TradingAPITests.call(port, .GET, "/api/status").json
         let rest = try #require(status["kiwoomRest"] as? [String: Any], "no kiwoomRest in /api/status")
@@ -21,7 +25,7 @@ import Testing
     }
 
     @Test func afterAnOrderTheStatusShowsTheTokensExpiryAndTheOrdersBudgetUsed() async throws {
-        let sokbo = try await makeSokbo("sqlite", TradingEndToEndTests.quiet)
+        let sokbo = try await makeSokbo("sqlite", Self.quiet)
         let venues = try #require(sokbo.simulated)
         try await sokbo.withRunning { port in
             try await TradingEndToEndTests.waitForNewsConnection(sokbo, port: port)
@@ -57,7 +61,7 @@ import Testing
     /// `SOKBO_SIMULATOR_KIWOOM_TOKEN_SECONDS`: the simulator's short token lifetime shows in the status,
     /// and so does its forced expiry (every token refused at once), as a refusal and a new token.
     @Test func theSimulatorsShortTokenLifetimeAndItsForcedExpiryShowInTheStatus() async throws {
-        var options = TradingEndToEndTests.quiet
+        var options = Self.quiet
         options["sokbo.simulator.kiwoom.token.seconds"] = "120"
         let sokbo = try await makeSokbo("sqlite", options)
         let venues = try #require(sokbo.simulated)
