@@ -147,12 +147,22 @@ class Run:
     def a_matched_headline_shows_its_company_name(self):
         page = self.page
         page.locator('#tabs button[data-view="tape"]').click()
-        row = page.locator('#tape-rows tr[data-decision="buy"]').first
-        expect(row).to_be_attached(timeout=60_000)
-        news_id = row.get_attribute("data-news-id")
-        signals = api("GET", "/api/signals?limit=1000")[1]["items"]
-        named = [s for s in signals if s["newsID"] == news_id and s.get("companyName")]
-        assert named, f"the server names the company of {news_id}: {[s for s in signals if s['newsID'] == news_id]}"
+        # Names come from the DART corp-code map, loaded from the DART simulator after start-up (seconds on a
+        # loaded machine): a headline decided before then has no name. So: once the map is in, a new buy.
+        wait_until(lambda: ((api("GET", "/api/status")[1].get("dart") or {}).get("poller") or {}).get("mapListed", 0) > 0,
+                   120, "the DART company map never loaded")
+        before = set(tape_ids(page))
+        buys = lambda: page.eval_on_selector_all('#tape-rows tr[data-decision="buy"]', "rows => rows.map(r => r.dataset.newsId)")
+        news_id = wait_until(lambda: next((i for i in buys() if i not in before), None), 120, "no new bought headline")
+        row = page.locator(f'#tape-rows tr[data-news-id="{news_id}"]')
+        def stored():
+            api("POST", "/api/flush")
+            signals = api("GET", "/api/signals?limit=1000")[1]["items"]
+            return [s for s in signals if s["newsID"] == news_id] or None
+
+        signals = wait_until(stored, 30, f"the decision on {news_id} was never stored")
+        named = [s for s in signals if s.get("companyName")]
+        assert named, f"the server names the company of {news_id}: {signals}"
         name = named[0]["companyName"]
         company = row.locator('td[data-testid="tickers"] [data-testid="company"]')
         expect(company).to_have_text(name)

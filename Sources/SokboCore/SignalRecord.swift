@@ -25,8 +25,8 @@ public struct SignalRecord: Sendable, Codable, Hashable, Storable {
     public var reason: String
     /// When it was decided.
     public var createdAt: Date
-    /// The ticker's company name (the DART corp-code map), when known. Not stored: added where the signal is
-    /// published and where it is listed, from the same map.
+    /// The ticker's company name (the DART corp-code map's, or the venue's on a buy), when known. Not stored:
+    /// added where the signal is published and where it is listed, by the engine.
     public var companyName: String?
 
     /// Creates a signal; the id is derived so the same news and rule never make two rows.

@@ -164,7 +164,7 @@ extension TradingEngine {
         order.committedAmount = amount
         ledger.commit(amount: amount)
         orders[order.id] = order
-        await signal(plan.news, rule: plan.rule.name, ticker: plan.ticker, decision: .buy,
+        await signal(plan.news, rule: plan.rule.name, ticker: plan.ticker, companyName: snapshot.name, decision: .buy,
                      reason: "\(plan.rule.name): buy \(quantity) × \(price.limitPrice.map(String.init) ?? "market") (\(amount) KRW, \(snapshot.source.rawValue) quote)"
                         + (plan.tickerNote.map { "; \(plan.ticker.code): \($0)" } ?? ""))
         // Stored as submitted before it leaves: after a crash it comes back as unknown, never as unsent.
@@ -201,17 +201,23 @@ extension TradingEngine {
         await signal(plan.news, rule: plan.rule.name, ticker: plan.ticker, decision: .skip, reason: reason)
     }
 
-    /// The listed company name of `ticker` (the DART corp-code map, through the ticker resolver), when known.
-    public nonisolated func companyName(of ticker: Ticker) async -> String? {
-        await tickers?.companyName(of: ticker)
+    /// The company name of `ticker` as its signals give it: the name already seen for it, else the listed
+    /// company's (the DART corp-code map, through the ticker resolver), when known.
+    public func companyName(of ticker: Ticker) async -> String? {
+        await companyNameForSignal(ticker, known: nil)
     }
 
-    /// A signal's company name: looked up once per stock, then read from the cache. Why a cache: a buy's
-    /// signal is published just before its order is sent, and the map's owner may be busy (its daily
-    /// refresh parses the whole corp-code file); only the first signal of a stock waits for it.
-    private func companyNameForSignal(_ ticker: Ticker) async -> String? {
+    /// A signal's company name, remembered per stock: the name seen first (the DART map's, or the venue's from a
+    /// buy's snapshot) stays. Why the cache, and the venue's name first on a buy: its signal is published just
+    /// before its order is sent, and the map's owner may be busy (its daily refresh parses the whole
+    /// corp-code file), so a buy never waits for it; a skip asks the map once per stock.
+    private func companyNameForSignal(_ ticker: Ticker, known: String?) async -> String? {
         if let name = companyNameCache[ticker] { return name }
-        guard let name = await companyName(of: ticker) else { return nil }
+        if let known, !known.isEmpty {
+            companyNameCache[ticker] = known
+            return known
+        }
+        guard let name = await tickers?.companyName(of: ticker) else { return nil }
         companyNameCache[ticker] = name
         return name
     }
@@ -220,8 +226,11 @@ extension TradingEngine {
         _ = await transition(order, .cancelled(reason: reason))
     }
 
-    func signal(_ news: NewsItem, rule: String?, ticker: Ticker?, decision: SignalRecord.Decision, reason: String) async {
-        let name = if let ticker { await companyNameForSignal(ticker) } else { String?.none }
+    /// Stores and publishes a decision. `companyName` is the stock's name when the caller has one at hand (a
+    /// buy has the venue's, from its snapshot); otherwise it is looked up.
+    func signal(_ news: NewsItem, rule: String?, ticker: Ticker?, companyName known: String? = nil, decision: SignalRecord.Decision,
+                reason: String) async {
+        let name = if let ticker { await companyNameForSignal(ticker, known: known) } else { String?.none }
         let record = SignalRecord(newsID: news.id, rule: rule, ticker: ticker, decision: decision, reason: reason, createdAt: now(),
                                   companyName: name)
         await records.append(record)

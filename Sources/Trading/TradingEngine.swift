@@ -152,7 +152,7 @@ public actor TradingEngine {
     var latencies = LatencyRecorder()
     let disclosures: (any DisclosureConfirming)?
     let tickers: (any TickerResolving)?
-    /// Company names already looked up, by stock (for signals; see `companyNameForSignal`).
+    /// Company names already seen, by stock (for signals; see `companyNameForSignal`).
     var companyNameCache: [Ticker: String] = [:]
 
     // MARK: Order life

@@ -5,8 +5,9 @@ import SokboCore
 import SokboTestSupport
 import Testing
 
-/// A decision names its stock's company (the DART corp-code map the engine resolves headlines with), on the
-/// live stream and in `GET /api/signals`, which the dashboard's tape refills from.
+/// A decision names its stock's company (the DART corp-code map the engine resolves headlines with, or the
+/// venue's name from a buy's snapshot), on the live stream and in `GET /api/signals`, which the dashboard's
+/// tape refills from.
 @Suite struct CompanyNameTests {
     @Test func aDecisionCarriesItsCompanyNameOnTheLiveStreamAndInTheSignalsList() async throws {
         let sokbo = try await makeSokbo("sqlite", TradingEndToEndTests.quiet)

@@ -1,4 +1,6 @@
+import AsyncHTTPClient
 import Foundation
+import SokboAPI
 import SokboApp
 import SokboCore
 import SokboTestSupport
@@ -6,6 +8,10 @@ import Testing
 
 /// `/api/status`'s Kiwoom token and pacing budgets, over HTTP, with Sokbo running against its simulator.
 @Suite struct KiwoomStatusAPITests {
+    /// A quiet feed and no watchlist: the simulated universe's day references (one ka10001 a second for
+    /// about 30 stocks) would queue the tests' lookups, the least urgent requests, for half a minute.
+    static let quiet = TradingEndToEndTests.quiet.merging(["kiwoom.realtime.watchlist": "none"]) { _, new in new }
+
     static func kiwoomRest(_ port: Int) async throws -> (token: [String: Any], buckets: [String: [String: Any]]) {
         let status = try await TradingAPITests.call(port, .GET, "/api/status").json
         let rest = try #require(status["kiwoomRest"] as? [String: Any], "no kiwoomRest in /api/status")
@@ -19,7 +25,7 @@ import Testing
     }
 
     @Test func afterAnOrderTheStatusShowsTheTokensExpiryAndTheOrdersBudgetUsed() async throws {
-        let sokbo = try await makeSokbo("sqlite", TradingEndToEndTests.quiet)
+        let sokbo = try await makeSokbo("sqlite", Self.quiet)
         let venues = try #require(sokbo.simulated)
         try await sokbo.withRunning { port in
             try await TradingEndToEndTests.waitForNewsConnection(sokbo, port: port)
@@ -40,13 +46,22 @@ import Testing
             #expect(buckets["orders"]?["used"] as? Int ?? 0 >= 1)
             // The entry's snapshot went through the query category too (the realtime feed's references as well).
             #expect(buckets["queries"]?["used"] as? Int ?? 0 >= 1)
+
+            // The live document, not only the samples, matches its closed schema.
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/status")
+            request.headers.add(name: "Authorization", value: "Bearer \(testToken)")
+            let body = try await HTTPClient.shared.execute(request, timeout: .seconds(60)).body.collect(upTo: 1 << 22)
+            let document = try JSONValue.parse(Data(OpenAPIDocument.json.utf8))
+            let schema = try #require(document["components"]?["schemas"]?["Status"])
+            let errors = JSONSchemaValidator(document: document).errors(try JSONValue.parse(Data(buffer: body)), schema)
+            #expect(errors.isEmpty, "\(errors)")
         }
     }
 
     /// `SOKBO_SIMULATOR_KIWOOM_TOKEN_SECONDS`: the simulator's short token lifetime shows in the status,
     /// and so does its forced expiry (every token refused at once), as a refusal and a new token.
     @Test func theSimulatorsShortTokenLifetimeAndItsForcedExpiryShowInTheStatus() async throws {
-        var options = TradingEndToEndTests.quiet
+        var options = Self.quiet
         options["sokbo.simulator.kiwoom.token.seconds"] = "120"
         let sokbo = try await makeSokbo("sqlite", options)
         let venues = try #require(sokbo.simulated)
