@@ -92,7 +92,7 @@ extension TradingEngine {
     /// An order no longer in the open list: filled or cancelled. The day's fills (`ka10076`: one row per order,
     /// its shares filled so far and their average price) say how much filled; where they name no fill, a list
     /// with rows in it proves there was none. Where the list is empty or unavailable, the account decides: shares
-    /// it holds beyond the book are this order's fills. While another order of the stock may have fills nobody
+    /// it holds beyond the book (for a sell, short of it) are this order's fills. While another order of the stock may have fills nobody
     /// has reported (sent, or its outcome unknown), it waits rather than guess.
     func settleGone(_ id: String, fills: [BrokerExecution]?, account: AccountSnapshot?) async {
         guard var order = orders[id], order.state == .accepted || order.state == .partiallyFilled, let number = order.brokerOrderNo else { return }
@@ -110,12 +110,15 @@ extension TradingEngine {
                 other.id != id && other.ticker == order.ticker && (other.state == .submitted || other.state == .unknown)
             }
             if unreported { return }
-            let held = account.positions.first { $0.ticker == order.ticker }?.quantity ?? 0
-            let beyondBook = held - (book.positions[order.ticker]?.quantity ?? 0)
-            let cumulative = min(order.quantity, order.filledQuantity + max(0, beyondBook))
+            let row = account.positions.first { $0.ticker == order.ticker }
+            let inBook = book.positions[order.ticker]?.quantity ?? 0
+            let unseen = order.side == .buy ? (row?.quantity ?? 0) - inBook : inBook - (row?.quantity ?? 0)
+            let cumulative = min(order.quantity, order.filledQuantity + max(0, unseen))
             if cumulative > order.filledQuantity {
-                // The account gives no price per order: the limit (a marketable buy fills at or under it).
-                let price = order.price.limitPrice ?? account.positions.first { $0.ticker == order.ticker }?.averagePrice ?? 0
+                // The account gives no price per order: the limit (a marketable buy fills at or under it), else
+                // the account's average cost for a buy and the last mark for a sell.
+                let fallback = order.side == .buy ? row?.averagePrice : marks[order.ticker] ?? row?.currentPrice
+                let price = order.price.limitPrice ?? fallback ?? 0
                 let added = cumulative - order.filledQuantity
                 let average = ((order.averageFillPrice ?? 0) * Double(order.filledQuantity) + Double(price * added)) / Double(cumulative)
                 order = await transition(order, .filled(cumulativeQuantity: cumulative, averagePrice: average))

@@ -59,6 +59,8 @@ import Testing
         await h.fill(order, cumulative: 35, at: 10_000)
         #expect(await h.engine.order(order.id)?.filledQuantity == 35)
         #expect(await h.engine.order(order.id)?.state == .cancelled)
+        #expect(await h.engine.positions().first?.quantity == 35, "the late fill reaches the position book too")
+        #expect(await h.engine.positions().first?.sellable == 35, "and its exits manage it")
     }
 
     @Test func withTheAccountFeedDownOpenOrdersAndFillsArePolledAndWithItUpTheyAreNot() async throws {

@@ -51,6 +51,25 @@ import Testing
         #expect(await h.engine.positions().first?.quantity == order.quantity)
     }
 
+    @Test func withTheDaysFillsEmptyAnExitSellGoneFromTheOpenOrdersIsFilledWhenTheAccountNoLongerHoldsTheShares() async throws {
+        let h = try EngineHarness(rules: [rule { _ in }])
+        let entry = try await h.hold()
+        #expect(await h.engine.flattenAll().isEmpty)
+        await h.runWork()
+        let sell = try #require(await h.sellOrders().first)
+        #expect(sell.state == .accepted)
+        await h.tick(10_100)
+        await h.broker.setOpenOrders([])
+        await h.broker.setFills([])
+        await h.broker.setAccount(StartUpPositionCheckTests.empty)  // sold out: no row
+        await h.engine.pollOrders()
+        let settled = try #require(await h.engine.order(sell.id))
+        #expect(settled.state == .filled, "not cancelled with the shares gone from the account")
+        #expect(settled.filledQuantity == entry.quantity)
+        #expect(await h.engine.positions().isEmpty)
+        #expect(await h.records.trades().count == 1)
+    }
+
     @Test func anEntryTimeoutCancelWithTheFeedDownKeepsTheFillsMadeBeforeIt() async throws {
         let h = try EngineHarness(rules: [rule({ _ in }, entryTimeout: 60)])
         let order = try await h.enter(1)
