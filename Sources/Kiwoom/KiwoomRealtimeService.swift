@@ -121,6 +121,9 @@ public final class KiwoomRealtimeService: Service, Sendable {
         var eviction: String?
         /// The codes registered on the current socket (nil until its LOGIN succeeded).
         var registered: Set<String>?
+        /// The account types' REG was sent on this socket and not answered yet: the feed counts as up only
+        /// once the venue took it (a fill before that is pushed to nobody).
+        var awaitingAccountRegistration = false
     }
 
     /// Creates the service for a broker whose quote book it feeds.
@@ -232,7 +235,7 @@ public final class KiwoomRealtimeService: Service, Sendable {
         broker.feed.setWatchSignal(watchSignal)
         defer {
             broker.feed.setWatchSignal(nil)
-            inner.withLock { $0.registered = nil }
+            inner.withLock { $0.registered = nil; $0.awaitingAccountRegistration = false }
             broker.feed.setConnected(false)
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -319,7 +322,7 @@ public final class KiwoomRealtimeService: Service, Sendable {
                 account = []
             }
             if !account.isEmpty { try await outbound.writeTextMessage(KiwoomRealtimeFrame.registerFrame(group: "1", entries: account)) }
-            if !configuration.accountTypes.isEmpty { broker.feed.setConnected(true) }
+            if !configuration.accountTypes.isEmpty { inner.withLock { $0.awaitingAccountRegistration = true } }
             update {
                 $0.connections += 1
                 $0.reconnects = $0.connections - 1
@@ -329,6 +332,12 @@ public final class KiwoomRealtimeService: Service, Sendable {
             inner.withLock { $0.generation += 1 }
             subscribed()
         case .registration(let trnm, let code, let message):
+            // Answers come in the order sent, and the account types ride in the first REG.
+            let accountRegistration = trnm == "REG" && inner.withLock { state in
+                defer { state.awaitingAccountRegistration = false }
+                return state.awaitingAccountRegistration
+            }
+            if accountRegistration, code == 0 { broker.feed.setConnected(true) }
             if code != 0 {
                 update { $0.registrationsRefused += 1 }
                 logger.warning("Kiwoom refused a realtime registration", metadata: ["trnm": "\(trnm)", "return_code": "\(code)", "message": "\(message)"])

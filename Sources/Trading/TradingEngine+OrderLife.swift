@@ -31,6 +31,9 @@ extension TradingEngine {
         case .execution(let report):
             await apply(report)
         case .feed(let connected):
+            // Fills made while the feed was down (or before its registration took) come as no push: the next
+            // poll reads every open order once, whatever the feed, so none is left waiting for a report.
+            if connected { feedCatchUpPending = true }
             logger.notice(connected ? "account feed up: fills arrive as pushes" : "account feed down: orders and fills are polled over REST")
         case .holding, .quote, .halt:
             await handlePositionPush(push)

@@ -28,7 +28,7 @@ extension TradingEngine {
 
     private nonisolated func pollOpenOrders() async {
         let feedUp = broker.accountFeedConnected
-        let watched = await ordersToPoll(feedUp: feedUp)
+        let (watched, catchUp) = await ordersToPoll(feedUp: feedUp)
         guard !watched.isEmpty else { return }
         let listed: [BrokerOrder]
         do {
@@ -37,7 +37,7 @@ extension TradingEngine {
             logger.warning("could not poll open orders", metadata: ["error": "\(error)"])
             return
         }
-        await notePoll()
+        await notePoll(catchUp: catchUp)
         var gone: [Order] = []
         for order in watched {
             if let row = listed.first(where: { $0.brokerOrderNo == order.brokerOrderNo }) {
@@ -60,15 +60,24 @@ extension TradingEngine {
 
     /// Open orders with a number, while the feed is down; and any with a cancel whose outcome is unknown or
     /// that was taken while the feed was down (its end and last fills are learned here, whatever the feed).
-    private func ordersToPoll(feedUp: Bool) -> [Order] {
-        orders.values.filter { order in
+    /// Also every open order once after the feed came up (`catchUp`), as fills made before its registration
+    /// took are pushed to nobody.
+    private func ordersToPoll(feedUp: Bool) -> (orders: [Order], catchUp: Bool) {
+        let catchUp = feedUp && feedCatchUpPending
+        let watched = orders.values.filter { order in
             guard order.brokerOrderNo != nil, order.state == .accepted || order.state == .partiallyFilled else { return false }
             if cancels[order.id] == .unknown || cancels[order.id] == .accepted { return true }
-            return !feedUp
+            return !feedUp || catchUp
         }
+        if catchUp, watched.isEmpty { feedCatchUpPending = false }
+        return (watched, catchUp)
     }
 
-    private func notePoll() { counters.orderPolls += 1 }
+    /// Counts a poll; a catch-up poll that read the list is done.
+    private func notePoll(catchUp: Bool) {
+        counters.orderPolls += 1
+        if catchUp { feedCatchUpPending = false }
+    }
 
     /// Moves an order on from its row in the open-order list.
     func applyListed(_ row: BrokerOrder, to id: String) async {

@@ -163,6 +163,9 @@ public actor TradingEngine {
     var earlyReportCount = 0
     /// Cancels the engine sent on its own (entry timeouts, resting sells before an exit).
     var cancels: [String: CancelState] = [:]
+    /// The account feed came (back) up: the next poll reads every open order once (fills made while it was
+    /// down reach us by no push).
+    var feedCatchUpPending = false
     var work: [Work] = []
     var wakers: Wakers?
 

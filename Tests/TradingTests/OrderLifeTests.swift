@@ -82,12 +82,40 @@ import Testing
         #expect(await h.engine.order(order.id)?.state == .filled)
 
         let second = try await h.enter(2)
+        await h.broker.setOpenOrders([BrokerOrder(
+            brokerOrderNo: try #require(second.brokerOrderNo), originalOrderNo: nil, ticker: second.ticker, name: "삼성전자", side: .buy,
+            quantity: second.quantity, price: 10_000, openQuantity: second.quantity, filledQuantity: 0, fillPrice: nil, status: "접수",
+            time: "084002")])
         h.broker.push(.feed(connected: true))
         await h.engine.handle(.feed(connected: true))
+        // Once after the feed came up (fills made before its registration took are pushed to nobody)...
+        await h.engine.pollOrders()
+        // ...and then never while fills arrive as pushes.
         let before = await h.broker.calls.count
         await h.engine.pollOrders()
         #expect(await h.broker.calls.count == before, "no REST poll while fills arrive as pushes")
         #expect(await h.engine.order(second.id)?.state == .accepted)
+    }
+
+    /// The simulator and the venue push `00` only to sockets whose registration already took: a buy that fills
+    /// while the feed is down, with the feed back before the next poll, is learned by one catch-up read.
+    @Test func aFillMadeWhileTheFeedWasDownIsLearnedOnceTheFeedIsBack() async throws {
+        let h = try EngineHarness()
+        let order = try await h.enter(1)
+        let number = try #require(order.brokerOrderNo)
+        // Filled at the venue while the feed was down; no poll ran before it came back.
+        await h.broker.setOpenOrders([BrokerOrder(
+            brokerOrderNo: number, originalOrderNo: nil, ticker: order.ticker, name: "삼성전자", side: .buy, quantity: order.quantity,
+            price: 10_000, openQuantity: 0, filledQuantity: order.quantity, fillPrice: 10_000, status: "체결", time: "084000")])
+        h.broker.push(.feed(connected: true))
+        await h.engine.handle(.feed(connected: true))
+        await h.engine.pollOrders()
+        let settled = try #require(await h.engine.order(order.id))
+        #expect(settled.filledQuantity == order.quantity, "the fill made while the feed was down is learned")
+        #expect(await h.engine.positions().first?.quantity == order.quantity, "and its shares are a managed position")
+        let polls = await h.broker.calls.count
+        await h.engine.pollOrders()
+        #expect(await h.broker.calls.count == polls, "one catch-up read, not polling while the feed is up")
     }
 
     @Test func anEntryStillOpenAfterItsTimeoutIsCancelledOnceAndKeepsItsFill() async throws {
