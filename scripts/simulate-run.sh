@@ -3,7 +3,8 @@
 # rate for MINUTES (default 10), with exits shortened by a rules file (take-profit 2 %, stop-loss 1 %,
 # trailing 1 % from +1 %, max hold 1 minute); then entries halted, everything flattened, and the run checked:
 #   - every position exited (GET /api/positions empty within 3 minutes of the flatten),
-#   - no oversell: per stock, shares sold <= shares bought (filled quantities of /api/orders),
+#   - no oversell: per stock, shares sold <= shares bought (filled quantities of /api/orders), and every
+#     bought share sold (sold == bought: nothing left at the venue unmanaged),
 #   - /api/trades' gross P&L equals the orders' fill arithmetic (sells' value - buys' value), and its net
 #     P&L equals that minus commission on both sides and tax on sells at TradingCosts' default rates
 #     (0.015 %, 0.20 %), computed per order; the engine rounds per fill, so each fill may differ by < 1 won
@@ -111,6 +112,7 @@ for o in orders:
     value[side] += v
     fees += math.floor(v * commission) + (math.floor(v * tax) if side == "sell" else 0)
 oversold = {t: (sold[t], bought.get(t, 0)) for t in sold if sold[t] > bought.get(t, 0)}
+unsold = {t: (bought[t], sold.get(t, 0)) for t in bought if bought[t] > sold.get(t, 0)}
 gross = round(value["sell"] - value["buy"])
 net = gross - fees
 t_gross = sum(t["grossPnL"] for t in trades)
@@ -122,9 +124,10 @@ print(f"orders filled: {filled_orders} (buys {sum(1 for o in orders if o['side']
       f"sells {sum(1 for o in orders if o['side']=='sell' and o.get('filledQuantity'))}); trades: {len(trades)}; exit reasons: {reasons}")
 print(f"open positions after flatten: {still_open}")
 print(f"oversold stocks: {len(oversold)} {oversold if oversold else ''}")
+print(f"stocks with bought shares never sold: {len(unsold)} {unsold if unsold else ''}")
 print(f"gross P&L: trades {t_gross} won, fills {gross} won (difference {t_gross - gross})")
 print(f"net P&L:   trades {t_net} won, fills {net} won (difference {t_net - net}, allowed ±{filled_orders})")
-ok = still_open == 0 and not oversold and abs(t_gross - gross) <= 1 and abs(t_net - net) <= filled_orders
+ok = still_open == 0 and not oversold and not unsold and abs(t_gross - gross) <= 1 and abs(t_net - net) <= filled_orders
 print("result:", "PASS" if ok else "FAIL")
 sys.exit(0 if ok else 1)
 EOF
