@@ -14,21 +14,26 @@ struct TradingBenchApp {
     /// Its simulated venues.
     let venues: SimulatedVenues
 
-    /// Builds the app with `extra` settings over the benchmark's, runs `body` while it serves, then removes its data.
-    static func with<T: Sendable>(extra: [String: String] = [:], paced: Bool = false, logLevel: Logger.Level = .error,
-                                  _ body: @Sendable (TradingBenchApp, Int) async throws -> T) async throws -> T {
-        let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("sokbo-bench-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: dataDirectory) }
-        let rules = dataDirectory + "/rules.yaml"
-        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
-        try """
+    /// The benchmarks' rules file unless a case brings its own: one rule buying every 공급계약 headline.
+    static let defaultRules = """
         rules:
           - name: bench
             any: [공급계약]
             budget: 2000000
             order: marketable-limit
             max-rise-percent: 30
-        """.write(toFile: rules, atomically: true, encoding: .utf8)
+        """
+
+    /// Builds the app with `extra` settings over the benchmark's and `rules` as its rules file, runs `body`
+    /// while it serves, then removes its data.
+    static func with<T: Sendable>(extra: [String: String] = [:], paced: Bool = false, logLevel: Logger.Level = .error,
+                                  rules ruleText: String = defaultRules,
+                                  _ body: @Sendable (TradingBenchApp, Int) async throws -> T) async throws -> T {
+        let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("sokbo-bench-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dataDirectory) }
+        let rules = dataDirectory + "/rules.yaml"
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        try ruleText.write(toFile: rules, atomically: true, encoding: .utf8)
         var values: [String: String] = [
             "sokbo.data.dir": dataDirectory, "sokbo.api.token": "bench", "sokbo.http.port": "0",
             "sokbo.simulator.news.per.second": "0.001", "sokbo.simulator.cash": "1000000000000",
