@@ -5,7 +5,7 @@ import SokboApp
 import SokboCore
 
 /// The app as the trading benchmarks run it: simulate mode, a quiet news simulator, one rule that buys every
-/// 공급계약 headline, risk limits and budgets lifted, and, unless `paced`, the client's Kiwoom pacing and
+/// 공급계약 headline, risk limits, position limits and budgets lifted, and, unless `paced`, the client's Kiwoom pacing and
 /// the simulator's rate limits lifted too, so that a sustained stream of orders measures the path, not the
 /// limiter (such a benchmark says so). In a temporary data directory removed on exit.
 struct TradingBenchApp {
@@ -39,6 +39,8 @@ struct TradingBenchApp {
             "sokbo.simulator.news.per.second": "0.001", "sokbo.simulator.cash": "1000000000000",
             "sokbo.rules.file": rules, "sokbo.daily.budget": "1000000000000", "sokbo.max.per.order": "2000000",
             "sokbo.max.orders.per.day": "1000000", "sokbo.buys.per.ticker.per.day": "1000000", "sokbo.cooldown.seconds": "0",
+            // The position limits (issue 11) would stop entries once ten stocks are held: the benchmarks buy and keep.
+            "sokbo.max.open.positions": "0", "sokbo.daily.loss.limit": "0",
         ]
         if !paced {
             // The client's own Kiwoom pacing (1 request/s per api-id by default) would measure the limiter, not the path.
