@@ -24,6 +24,7 @@ let allBenchmarkCases: [any BenchmarkCase.Type] = {
         EntryPacingBenchmark.self,
         EntryBurstBenchmark.self,
         ReplayMonthBenchmark.self,
+        TickToExitBenchmark.self,
     ]
     #if MySQL
     cases.append(MySQLFlushBenchmark.self)

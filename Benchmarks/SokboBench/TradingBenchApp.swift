@@ -5,7 +5,7 @@ import SokboApp
 import SokboCore
 
 /// The app as the trading benchmarks run it: simulate mode, a quiet news simulator, one rule that buys every
-/// 공급계약 headline, risk limits and budgets lifted, and, unless `paced`, the client's Kiwoom pacing and
+/// 공급계약 headline, risk limits, position limits and budgets lifted, and, unless `paced`, the client's Kiwoom pacing and
 /// the simulator's rate limits lifted too, so that a sustained stream of orders measures the path, not the
 /// limiter (such a benchmark says so). In a temporary data directory removed on exit.
 struct TradingBenchApp {
@@ -14,26 +14,33 @@ struct TradingBenchApp {
     /// Its simulated venues.
     let venues: SimulatedVenues
 
-    /// Builds the app with `extra` settings over the benchmark's, runs `body` while it serves, then removes its data.
-    static func with<T: Sendable>(extra: [String: String] = [:], paced: Bool = false, logLevel: Logger.Level = .error,
-                                  _ body: @Sendable (TradingBenchApp, Int) async throws -> T) async throws -> T {
-        let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("sokbo-bench-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: dataDirectory) }
-        let rules = dataDirectory + "/rules.yaml"
-        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
-        try """
+    /// The benchmarks' rules file unless a case brings its own: one rule buying every 공급계약 headline.
+    static let defaultRules = """
         rules:
           - name: bench
             any: [공급계약]
             budget: 2000000
             order: marketable-limit
             max-rise-percent: 30
-        """.write(toFile: rules, atomically: true, encoding: .utf8)
+        """
+
+    /// Builds the app with `extra` settings over the benchmark's and `rules` as its rules file, runs `body`
+    /// while it serves, then removes its data.
+    static func with<T: Sendable>(extra: [String: String] = [:], paced: Bool = false, logLevel: Logger.Level = .error,
+                                  rules ruleText: String = defaultRules,
+                                  _ body: @Sendable (TradingBenchApp, Int) async throws -> T) async throws -> T {
+        let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("sokbo-bench-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dataDirectory) }
+        let rules = dataDirectory + "/rules.yaml"
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        try ruleText.write(toFile: rules, atomically: true, encoding: .utf8)
         var values: [String: String] = [
             "sokbo.data.dir": dataDirectory, "sokbo.api.token": "bench", "sokbo.http.port": "0",
             "sokbo.simulator.news.per.second": "0.001", "sokbo.simulator.cash": "1000000000000",
             "sokbo.rules.file": rules, "sokbo.daily.budget": "1000000000000", "sokbo.max.per.order": "2000000",
             "sokbo.max.orders.per.day": "1000000", "sokbo.buys.per.ticker.per.day": "1000000", "sokbo.cooldown.seconds": "0",
+            // The position limits (issue 11) would stop entries once ten stocks are held: the benchmarks buy and keep.
+            "sokbo.max.open.positions": "0", "sokbo.daily.loss.limit": "0",
         ]
         if !paced {
             // The client's own Kiwoom pacing (1 request/s per api-id by default) would measure the limiter, not the path.
