@@ -28,6 +28,7 @@ extension TradingEngine {
             if let newsID = order.newsID { orderedNewsIDs.insert(newsID) }
         }
         await rebuildPositions(from: stored)
+        restored = true
         if !stored.isEmpty {
             logger.info("restored today's orders and positions", metadata: ["orders": "\(stored.count)", "positions": "\(book.positions.count)"])
         }

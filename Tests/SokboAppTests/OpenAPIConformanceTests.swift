@@ -117,7 +117,11 @@ import Yams
             dart: DARTStatusReport(state: "running", poller: dart, warning: "the company map is a day old"),
             kiwoomRealtime: realtime, eventLoopLagSeconds: 0.0004,
             tokens: .init(lsRenewsAt: at, lsIssued: 1, kiwoomIssued: 1),
-            alerts: alerts())
+            alerts: alerts(),
+            ha: HANode.Status(node: "node-b", holder: "node-b#1a2b3c4d", role: "active", epoch: 7, activeNode: "node-b", leaseAgeMs: 412,
+                              lastTakeover: .init(at: at, epoch: 7, cause: "expired", previousNode: "node-a", inFlightOrders: 1,
+                                                  barrierWaitMs: 11_000),
+                              demotedCause: "the lease was taken by another node"))
     }
 
     static func alerts() -> AlertsStatus {
