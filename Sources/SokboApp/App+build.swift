@@ -219,7 +219,9 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
                     databaseError: flush.lastError?.error, rowsSetAside: flush.rejectedRows + (poller?.rejectedRows ?? 0))
             },
             logger: logger, redact: { SecretRedactor.shared.redact($0) })
-        named.append(("alerts", service))
+        // Active only with two nodes: one Telegram bot has one `getUpdates` reader, and a standby's venue health
+        // (no news socket, by design) is no alarm.
+        named.append(("alerts", venueService(service)))
         alertService = service
     }
     let alerts = alertService
