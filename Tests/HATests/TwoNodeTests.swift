@@ -105,6 +105,43 @@ struct TwoNodeTests {
         }
     }
 
+    // MARK: - Foreign orders
+
+    /// An order at the venue that none of the engine's orders claims (placed around the engine, as a node that
+    /// lost the lease or a person would) is flagged as foreign and halts entries (close-only); the engine's own
+    /// order is not flagged.
+    @Test func anOrderNoneOfOursClaimsIsFlaggedForeignAndEntriesHalt() async throws {
+        let url = try await TestStores.freshURL("mysql")
+        _ = try await TestStores.open(url).close()
+        let node = try await Self.node(url, "a")
+        let venues = try #require(node.simulated)
+        try await node.withRunning { port in
+            #expect(await Self.eventually { Self.role(node) == "active" })
+            #expect(try await Self.eventually {
+                (try await Self.call(port, .GET, "/api/status").json["news"] as? [String: Any])?["state"] as? String == "connected"
+            })
+            await venues.ls.publish(title: "삼성전자, 2조원 규모 단일판매ㆍ공급계약 체결", tickers: [Ticker("005930")!])
+            #expect(await Self.eventually { await node.engine.todaysOrders().contains { $0.side == .buy && $0.brokerOrderNo != nil } })
+            let ours = Set(await node.engine.todaysOrders().compactMap(\.brokerOrderNo))
+            #expect(await node.engine.auditForeignOrders() == [])
+            #expect(await node.engine.status().halted == false)
+
+            // Placed around the engine: resting at the lower limit, so it is an open order (ka10075).
+            let naver = Ticker("035420")!
+            let lower = try await node.broker.snapshot(naver).limits.lower
+            let placed = await node.broker.submit(OrderRequest(clientOrderID: "by-hand", ticker: naver, side: .buy, quantity: 1,
+                                                               price: .limit(lower)))
+            guard case .accepted(let number) = placed else { Issue.record("the venue refused the order: \(placed)"); return }
+            let foreign = await node.engine.auditForeignOrders()
+            #expect(foreign?.map(\.brokerOrderNo) == [number], "ours: \(ours)")
+            #expect(await node.engine.status().halted)
+            // Flagged once: resumed after a look, the next audit does not halt again for it.
+            await node.engine.setHalted(false)
+            #expect(await node.engine.auditForeignOrders()?.map(\.brokerOrderNo) == [number])
+            #expect(await node.engine.status().halted == false)
+        }
+    }
+
     // MARK: - Standby
 
     /// A second node on the same database stays standby: it makes no venue request (no token, no realtime
