@@ -105,6 +105,47 @@ struct TwoNodeTests {
         }
     }
 
+    // MARK: - Takeover barrier
+
+    /// The old active committed an order (fenced, epoch 1) and died before its outcome was known. The new
+    /// active finds it in flight, waits out the old active's order timeout, makes it unknown and reconciles it
+    /// with the broker — never re-sending it.
+    @Test func aTakeoverWaitsOutAnOlderEpochsOrderInFlightAndReconcilesItWithoutResending() async throws {
+        let url = try await TestStores.freshURL("mysql")
+        _ = try await TestStores.open(url).close()
+        guard case .mysql(let settings) = url else { return }
+        let old = try MySQLLeaseStore.open(settings: settings, logger: TestStores.logger)
+        try await old.prepare()
+        let epoch = try #require(try await old.acquire(holder: "node-a#dead", lease: .seconds(60)))
+        var order = Order(id: "n-20261202090000000001-005930", newsID: "20261202090000000001", rule: "supply-contract",
+                          ticker: Ticker("005930")!, side: .buy, quantity: 3, price: .limit(70_000), createdAt: Date())
+        order.state = .submitted
+        try await old.commitFenced(orderID: order.id, row: order.row, holder: "node-a#dead", epoch: epoch)
+        let orderID = order.id
+        _ = try await old.rawRun("UPDATE sokbo_lease SET expires_at = UTC_TIMESTAMP(3) - INTERVAL 1 SECOND WHERE id = 1")
+        try await old.close()
+
+        let node = try await Self.node(url, "node-b", Self.quick.merging(["kiwoom.order.timeout.ms": "1500"]) { _, new in new })
+        let venues = try #require(node.simulated)
+        let (active, settled) = try await node.withRunning { _ in
+            let active = await Self.eventually { Self.role(node) == "active" }
+            // Made unknown at the engine's start, then settled by reconciliation (the venue never saw it).
+            let settled = await Self.eventually {
+                await node.engine.todaysOrders().first { $0.id == orderID }.map { $0.state == .rejected } ?? false
+            }
+            return (active, settled)
+        }
+        #expect(active)
+        let takeover = try #require(node.ha?.status().lastTakeover)
+        #expect(takeover.epoch == epoch + 1)
+        #expect(takeover.cause == "expired")
+        #expect(takeover.previousNode == "node-a")
+        #expect(takeover.inFlightOrders == 1)
+        #expect(takeover.barrierWaitMs == 2_500)
+        #expect(settled, "the order in flight was not reconciled")
+        #expect(venues.kiwoom.requestCount("kt10000") == 0)
+    }
+
     // MARK: - Foreign orders
 
     /// An order at the venue that none of the engine's orders claims (placed around the engine, as a node that
