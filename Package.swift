@@ -127,11 +127,13 @@ let package = Package(
         .target(
             name: "Replay",
             dependencies: [
-                "SokboCore", "Trading", "SokboApp", "Storage",
+                "SokboCore", "Trading", "Storage",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
-            ]
+            ],
+            // The shipped sample day, so `POST /api/replays {"sample":true}` and the tests replay the same file.
+            resources: [.copy("Resources/sample-day.jsonl")]
         ),
 
         // MARK: - API and composition
@@ -141,6 +143,7 @@ let package = Package(
                 "SokboCore",
                 "Storage",
                 "Trading",
+                "Replay",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -151,7 +154,7 @@ let package = Package(
         .target(
             name: "SokboApp",
             dependencies: [
-                "SokboCore", "Storage", "SokboAPI", "LSNews", "Kiwoom", "DART", "Simulator", "Trading", "Alerts",
+                "SokboCore", "Storage", "SokboAPI", "LSNews", "Kiwoom", "DART", "Simulator", "Trading", "Alerts", "Replay",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -195,8 +198,9 @@ let package = Package(
         ),
         .testTarget(
             name: "ReplayTests",
-            dependencies: ["Replay", "SokboCore", "Trading", "SokboApp", "Storage", "SokboTestSupport"],
-            resources: [.copy("Fixtures")]
+            dependencies: ["Replay", "SokboCore", "Trading", "SokboApp", "Storage", "SokboTestSupport", "Simulator", "Kiwoom",
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "Configuration", package: "swift-configuration")]
         ),
         // Test doubles and helpers shared by the test targets (stores for each backend, sample rows).
         .target(
@@ -272,6 +276,7 @@ let package = Package(
             name: "SokboAppTests",
             dependencies: [
                 "SokboApp", "SokboAPI", "Storage", "SokboCore", "Simulator", "LSNews", "Kiwoom", "Trading", "SokboTestSupport", "Alerts",
+                "Replay",
                 // The executable itself, so the signal-handling test can launch the real binary.
                 "sokbo",
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -144,6 +144,27 @@ class Run:
         expect(page.get_by_test_id("holdings")).to_have_attribute("data-available", "true")
         shot(page, "positions")
 
+    def a_matched_headline_shows_its_company_name(self):
+        page = self.page
+        page.locator('#tabs button[data-view="tape"]').click()
+        row = page.locator('#tape-rows tr[data-decision="buy"]').first
+        expect(row).to_be_attached(timeout=60_000)
+        news_id = row.get_attribute("data-news-id")
+        signals = api("GET", "/api/signals?limit=1000")[1]["items"]
+        named = [s for s in signals if s["newsID"] == news_id and s.get("companyName")]
+        assert named, f"the server names the company of {news_id}: {[s for s in signals if s['newsID'] == news_id]}"
+        name = named[0]["companyName"]
+        company = row.locator('td[data-testid="tickers"] [data-testid="company"]')
+        expect(company).to_have_text(name)
+        cell = row.locator('td[data-testid="tickers"]').inner_text()
+        assert cell.split()[0] == named[0]["ticker"], f"the ticker comes first, then its name: {cell!r}"
+        print(f"   headline {news_id}: {cell!r}")
+        # The ticker filter takes a company name too.
+        page.get_by_test_id("filter-ticker").fill(name)
+        shown = page.eval_on_selector_all("#tape-rows tr:not([hidden])", "rows => rows.map(r => [r.dataset.newsId, r.children[2].textContent])")
+        page.get_by_test_id("filter-ticker").fill("")
+        assert news_id in [i for i, _ in shown] and all(name in text for _, text in shown), shown
+
     def the_tape_filters_by_decision_rule_and_ticker(self):
         page = self.page
         page.locator('#tabs button[data-view="tape"]').click()
@@ -210,6 +231,58 @@ class Run:
         page.get_by_test_id("confirm-ok").click()
         expect(page.get_by_test_id("trading-state")).to_have_attribute("data-halted", "false")
         assert api("GET", "/api/status")[1]["engine"]["halted"] is False
+
+    def health_shows_the_kiwoom_token_expiry_and_headroom(self):
+        page = self.page
+        page.locator('#tabs button[data-view="health"]').click()
+        token_row = page.locator('#health-rows tr[data-component="tokenExpiry"]')
+        headroom_row = page.locator('#health-rows tr[data-component="rateLimit"]')
+        status = api("GET", "/api/status")[1]
+        token = status["kiwoomRest"]["token"]
+        assert token.get("expiresAt"), f"a Kiwoom token is held after the orders: {token}"
+        expiry = page.evaluate("(iso) => new Date(iso).toTimeString().slice(0, 8)", token["expiresAt"])
+        expect(token_row).to_contain_text(re.compile(rf"expires (\d\d-\d\d )?{expiry}"))
+        expect(token_row).to_contain_text(re.compile(r"Kiwoom: issued \d\d:\d\d:\d\d"))
+        # The orders of this run went through kt10000 (buys) with its own budget of 1 (KIWOOM_API_ID_BURST).
+        expect(headroom_row).to_contain_text(re.compile(r"kt10000 [0-9.]+/1 \(1/s, used \d+"))
+        expect(headroom_row).to_contain_text(re.compile(r"queries [0-9.]+/3"))
+        for row in (token_row, headroom_row):
+            expect(row).not_to_contain_text(re.compile("not reported|/api/status에 없음"))
+        shot(page, "health-kiwoom")
+
+        # Red, with the reason, when the token's renewal fails while it is about to expire, and when a
+        # bucket is out of requests with some queued: shown by answering /api/status as such a server would.
+        def troubled(route):
+            response = route.fetch()
+            body = response.json()
+            kiwoom = body["kiwoomRest"]
+            kiwoom["token"]["state"] = "failing"
+            kiwoom["token"]["lastIssueFailure"] = {"at": kiwoom["token"]["expiresAt"], "error": "transport: connection refused"}
+            kiwoom["buckets"].append({"bucket": "kt10001", "kind": "apiID", "available": 0, "limit": 1, "perSecond": 1,
+                                      "queued": 4, "used": 9, "rateLimited": 0, "refused": 0})
+            route.fulfill(response=response, json=body)
+
+        page.route("**/api/status", troubled)
+        expect(token_row).to_have_attribute("data-level", "red")
+        expect(token_row).to_contain_text("renewal failing")
+        expect(token_row).to_contain_text("transport: connection refused")
+        expect(headroom_row).to_have_attribute("data-level", "red")
+        expect(headroom_row).to_contain_text("kt10001 exhausted: 0/1 available, 4 queued")
+        shot(page, "health-kiwoom-red")
+        page.unroute("**/api/status")
+        expect(token_row).not_to_contain_text("renewal failing")
+        # One request waiting on an empty 1/s bucket is pacing at work (amber), not a backlog; an expired
+        # token left unused is amber too (the next request issues one).
+        levels = page.evaluate("""async () => {
+            const panels = await import('/dashboard/panels.js');
+            const bucket = (queued) => ({ bucket: 'kt10000', kind: 'apiID', available: 0, limit: 1, perSecond: 1, queued, used: 1,
+                                          rateLimited: 0, refused: 0 });
+            const past = new Date(Date.now() - 60000).toISOString();
+            return [panels.kiwoomHeadroom([bucket(1)]).level, panels.kiwoomHeadroom([bucket(2)]).level,
+                    panels.kiwoomHeadroom([bucket(0)]).level,
+                    panels.kiwoomToken({ state: 'expired', issued: 1, refusals: 0, issuedAt: past, expiresAt: past, renewsAt: past }).level];
+        }""")
+        assert levels == ["amber", "red", "green", "amber"], levels
 
     def a_rules_error_shows_its_line_and_keeps_the_rules(self):
         page = self.page
@@ -334,6 +407,37 @@ class Run:
             expect(page.get_by_test_id("notice")).to_contain_text(re.compile("아직 제공되지 않음|Not available yet"))
         assert len(sent) == 1
 
+    def a_sample_day_replay_shows_its_totals(self):
+        page = self.page
+        page.locator('#tabs button[data-view="replay"]').click()
+        expect(page.get_by_test_id("view-replay")).to_be_visible()
+        page.get_by_test_id("replay-sample").check()
+        page.get_by_test_id("replay-latency").fill("300")
+        page.get_by_test_id("replay-slippage").fill("1")
+        page.get_by_test_id("replay-run").click()
+        # Queued or running first, with its progress; then done (a generous bound: the sample day replays in
+        # seconds, but the machine is shared).
+        expect(page.get_by_test_id("replay-state")).to_have_attribute("data-state", re.compile("queued|running|done"))
+        expect(page.get_by_test_id("replay-state")).to_have_attribute("data-state", "done", timeout=300_000)
+        totals = page.get_by_test_id("replay-totals")
+        expect(totals).to_be_visible()
+        # The same replay through the API: the page shows its totals.
+        status, job = api("POST", "/api/replays", json.dumps({"sample": True, "latencyMs": 300, "slippageTicks": 1}))
+        assert status == 202, (status, job)
+        job = wait_until(lambda: (lambda j: j if j["state"] in ("done", "failed") else None)(api("GET", f"/api/replays/{job['id']}")[1]),
+                         300, "the API's replay did not finish")
+        assert job["state"] == "done", job
+        total = job["result"]["total"]
+        assert total["trades"] > 0, total
+        expect(totals).to_have_attribute("data-trades", str(total["trades"]))
+        expect(totals).to_have_attribute("data-pnl", str(total["totalPnl"]))
+        expect(totals).to_contain_text(f"{total['totalPnl']:,}")
+        expect(page.locator('#replay-rules tr[data-rule="total"]')).to_have_count(1)
+        expect(page.locator("#replay-rules tr")).to_have_count(len(job["result"]["rules"]) + 1)
+        expect(page.locator("#replay-equity polyline")).to_have_attribute("data-points", str(len(job["result"]["equity"])))
+        print(f"   measured: sample day {total['trades']} trades, net P&L {total['totalPnl']:,} KRW")
+        shot(page, "replay")
+
     def the_tape_stays_capped_at_high_rates(self):
         page = self.page
         # 2,000 synthetic headlines a "second" for 3 seconds, fed straight into the tape module the page uses.
@@ -373,13 +477,16 @@ def main():
         run.check("wrong_token_is_refused", run.wrong_token_is_refused)
         run.check("right_token_shows_a_headline_within_3s", run.right_token_shows_a_headline_within_3s)
         run.check("a_matched_headline_shows_its_order", run.a_matched_headline_shows_its_order)
+        run.check("a_matched_headline_shows_its_company_name", run.a_matched_headline_shows_its_company_name)
         run.check("the_tape_filters_by_decision_rule_and_ticker", run.the_tape_filters_by_decision_rule_and_ticker)
         run.check("cancel_asks_first_and_sends_one_request", run.cancel_asks_first_and_sends_one_request)
         run.check("halt_shows_in_health_and_decisions_then_resume", run.halt_shows_in_health_and_decisions_then_resume)
+        run.check("health_shows_the_kiwoom_token_expiry_and_headroom", run.health_shows_the_kiwoom_token_expiry_and_headroom)
         run.check("a_rules_error_shows_its_line_and_keeps_the_rules", run.a_rules_error_shows_its_line_and_keeps_the_rules)
         run.check("a_valid_rules_edit_applies", run.a_valid_rules_edit_applies)
         run.check("a_dropped_stream_loses_and_repeats_nothing", run.a_dropped_stream_loses_and_repeats_nothing)
         run.check("live_mode_shows_the_real_money_banner", run.live_mode_shows_the_real_money_banner)
+        run.check("a_sample_day_replay_shows_its_totals", run.a_sample_day_replay_shows_its_totals)
         run.check("the_tape_stays_capped_at_high_rates", run.the_tape_stays_capped_at_high_rates)
         run.check("flatten_asks_first_and_names_the_route", run.flatten_asks_first_and_names_the_route)
         run.check("no_token_in_any_url", lambda: None if not run.token_requests else (_ for _ in ()).throw(

@@ -111,9 +111,11 @@ public final class KiwoomClient: Sendable {
                 let key = reply.header("next-key").flatMap(KiwoomValue.text)
                 return Page(value: value, hasMore: more && key != nil, nextKey: key)
             } catch let error as KiwoomError {
+                if error.requiresNewToken {
+                    await tokens.refused(token, apiID: api.rawValue, code: error.code, message: error.message)
+                }
                 if error.requiresNewToken && !reissued {
                     reissued = true
-                    await tokens.invalidate(token)
                     logger.info("token refused; re-issuing once", metadata: ["api-id": "\(api.rawValue)", "code": "\(error.code ?? "-")"])
                     continue
                 }
@@ -238,7 +240,7 @@ public final class KiwoomClient: Sendable {
                 return (.unknown("\(api.rawValue): rate-limit reply after sending (\(error.message)); reconcile before acting"), false)
             }
             if error.requiresNewToken {
-                await tokens.invalidate(token)
+                await tokens.refused(token, apiID: api.rawValue, code: error.code, message: error.message)
                 return (.rejected(error), true)
             }
             return (.rejected(error), false)

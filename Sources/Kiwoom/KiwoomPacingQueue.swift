@@ -1,3 +1,4 @@
+import Foundation
 import SokboCore
 
 /// The pacing decisions as pure state: token buckets, the requests waiting for them, and the pauses a
@@ -21,6 +22,14 @@ struct KiwoomPacingQueue: Sendable {
         var pausedUntil: Instant?
         /// 429s since the last success on this bucket (each doubles the next pause).
         var strikes = 0
+        /// Requests granted a token from this bucket since start (for status).
+        var granted = 0
+        /// 429s from the venue charged to this bucket since start (for status).
+        var rateLimited = 0
+        /// When the last of them came.
+        var lastRateLimited: Instant?
+        /// Requests refused unsent because this bucket had no slot before their deadline (for status).
+        var refused = 0
 
         /// Tokens held at `last`.
         var tokens: Double {
@@ -118,7 +127,10 @@ struct KiwoomPacingQueue: Sendable {
         let key = penaltyKey(for: api)
         var bucket = buckets[key] ?? Bucket(limit(for: key), now: now)
         bucket.refill(to: now)
+        bucket.rateLimited += 1
+        bucket.lastRateLimited = now
         if let until = bucket.pausedUntil, until > now, retryAfter == nil {
+            buckets[key] = bucket
             return now.duration(to: until)
         }
         let pause: Duration
@@ -196,7 +208,10 @@ struct KiwoomPacingQueue: Sendable {
                 index += 1
                 continue
             }
-            for key in waiter.keys { buckets[key]?.tokens -= 1 }
+            for key in waiter.keys {
+                buckets[key]?.tokens -= 1
+                buckets[key]?.granted += 1
+            }
             granted.append(waiter.id)
             waiters.remove(at: index)
         }
@@ -209,11 +224,14 @@ struct KiwoomPacingQueue: Sendable {
         var index = 0
         while index < waiters.count {
             let waiter = waiters[index]
-            let slot = waiter.keys.map { key in
-                buckets[key]?.earliest(1 + ahead[key, default: 0], now: now) ?? now
-            }.max() ?? now
+            let slots = waiter.keys.map { key in
+                (key, buckets[key]?.earliest(1 + ahead[key, default: 0], now: now) ?? now)
+            }
+            let (binding, slot) = slots.max { $0.1 < $1.1 } ?? ("", now)
             if slot > waiter.deadline {
-                // Refused before anything is taken: the waiters behind it move up.
+                // Refused before anything is taken: the waiters behind it move up. Counted on the bucket
+                // that set the slot, so the status names the budget that ran out.
+                buckets[binding]?.refused += 1
                 refused.append(Refusal(id: waiter.id, api: waiter.api, retryAfter: now.duration(to: slot)))
                 waiters.remove(at: index)
                 continue
@@ -222,6 +240,31 @@ struct KiwoomPacingQueue: Sendable {
             index += 1
         }
         return refused
+    }
+
+    // MARK: - Status
+
+    /// Every bucket as it stands at `now` (`wallNow` on the wall clock): the two categories always, api-ids
+    /// once used. Categories first, then api-ids by name. Pure: nothing is refilled in place.
+    func snapshot(now: Instant, wallNow: Date) -> [KiwoomBucketStatus] {
+        var keys = Set(buckets.keys)
+        keys.formUnion([Self.queriesKey, Self.ordersKey])
+        let rank = { (key: String) in key.hasPrefix("category:") ? 0 : 1 }
+        let ordered = keys.sorted { (rank($0), $0) < (rank($1), $1) }
+        return ordered.map { key in
+            var bucket = buckets[key] ?? Bucket(limit(for: key), now: now)
+            bucket.refill(to: now)
+            let limit = limit(for: key)
+            let paused = bucket.pausedUntil.flatMap { $0 > now ? now.duration(to: $0) : nil }
+            let category = key.hasPrefix("category:")
+            return KiwoomBucketStatus(
+                bucket: category ? String(key.dropFirst("category:".count)) : key, kind: category ? .category : .apiID,
+                // Rounded down: "1 available" must mean a request could leave now.
+                available: (bucket.tokens * 100 + Bucket.epsilon).rounded(.down) / 100, limit: limit.burst, perSecond: limit.perSecond,
+                queued: waiters.filter { $0.keys.contains(key) }.count, used: bucket.granted, rateLimited: bucket.rateLimited,
+                refused: bucket.refused, pausedFor: paused, sinceRateLimited: bucket.lastRateLimited.map { $0.duration(to: now) },
+                at: wallNow)
+        }
     }
 
     // MARK: - Buckets

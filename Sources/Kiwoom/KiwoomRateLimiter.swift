@@ -1,3 +1,4 @@
+import Foundation
 import SokboCore
 
 /// Client-side pacing of Kiwoom requests: the shell around `KiwoomPacingQueue` that suspends callers
@@ -56,6 +57,11 @@ public actor KiwoomRateLimiter {
 
     /// Requests waiting now (for status and tests).
     public var waitingCount: Int { queue.waiters.count }
+
+    /// Every bucket's budget now: the categories always, api-ids once used (for `/api/status`).
+    public func status() -> [KiwoomBucketStatus] {
+        queue.snapshot(now: clock.now, wallNow: Date())
+    }
 
     // MARK: - Shell
 

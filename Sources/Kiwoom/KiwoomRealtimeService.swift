@@ -301,7 +301,10 @@ public final class KiwoomRealtimeService: Service, Sendable {
         case .login(let code, let message):
             guard code == 0 else {
                 update { $0.loginRefusals += 1 }
-                if KiwoomRealtimeFrame.loginNeedsNewToken(message) { await broker.client.tokens.invalidate(token) }
+                if KiwoomRealtimeFrame.loginNeedsNewToken(message) {
+                    let refusal = ["8005", "8031", "8103"].first { message.contains($0) }
+                    await broker.client.tokens.refused(token, apiID: "LOGIN", code: refusal, message: message)
+                }
                 throw KiwoomRealtimeError("LOGIN refused: [\(code)] \(message)")
             }
             // Live from now on: pushes after REG are applied; nothing from an earlier socket survives.

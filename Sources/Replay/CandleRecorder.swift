@@ -15,10 +15,11 @@ public struct CandleRecorder: Sendable {
         self.now = now
     }
 
-    /// One stock's day; the reference is nil (and reported by the replay) when it could not be read.
-    public func record(_ ticker: Ticker, day: String) async throws -> DayCandles {
-        guard let open = KST.date(yyyymmdd: day, hhmmss: "090000"), let close = KST.date(yyyymmdd: day, hhmmss: "153000"),
-              let midnight = KST.date(yyyymmdd: day, hhmmss: "000000") else { throw RecordError("not a day: \(day)") }
+    /// One stock's day (the minutes of `session`, seconds after KST midnight: the regular session by default);
+    /// the reference is nil (and reported by the replay) when it could not be read.
+    public func record(_ ticker: Ticker, day: String, session: ClosedRange<Int> = ReplayConfiguration.regularSession) async throws -> DayCandles {
+        guard let midnight = KST.date(yyyymmdd: day, hhmmss: "000000") else { throw RecordError("not a day: \(day)") }
+        let open = midnight.addingTimeInterval(Double(session.lowerBound)), close = midnight.addingTimeInterval(Double(session.upperBound))
         return try await BrokerCallContext.$current.withValue(BrokerCallContext(purpose: .background, deadline: nil)) {
             let minutes = try await broker.chart(ticker, interval: .minute, from: open, to: close)
             var reference: StockReference?

@@ -43,6 +43,8 @@ public final class ReplayBroker: Broker {
         /// Pushes are emitted up to this instant.
         var emittedThrough: Date
         var requested: Set<Ticker> = []
+        /// Stocks whose missing candles were asked for (once each).
+        var fetched: Set<Ticker> = []
     }
 
     private let recorded: Mutex<HistoricalMarket>
@@ -52,26 +54,34 @@ public final class ReplayBroker: Broker {
     private let model: FillModel
     private let startingCash: Int
     private let costs: TradingCosts
-    /// When the day's orders expire (the end of the regular session, 15:30 KST).
+    /// When the day's orders expire (the end of the session, 15:30 KST unless configured otherwise).
     private let sessionEnd: Date
     private let state: Mutex<State>
+    private let fetchMissing: (@Sendable (Ticker) async -> DayCandles?)?
 
     /// A broker for `market`'s day on `clock`, with `startingCash` won in the account.
-    public init(market: HistoricalMarket, clock: VirtualClock, model: FillModel, startingCash: Int, costs: TradingCosts) {
+    public init(market: HistoricalMarket, clock: VirtualClock, model: FillModel, startingCash: Int, costs: TradingCosts,
+                sessionEndSeconds: Int = 15 * 3600 + 30 * 60, fetchMissing: (@Sendable (Ticker) async -> DayCandles?)? = nil) {
+        self.fetchMissing = fetchMissing
         self.recorded = Mutex(market)
         self.clock = clock
         self.model = model
         self.startingCash = startingCash
         self.costs = costs
-        self.sessionEnd = KST.date(yyyymmdd: market.day, hhmmss: "153000") ?? clock.now()
+        self.sessionEnd = KST.date(yyyymmdd: market.day, hhmmss: "000000")?.addingTimeInterval(Double(sessionEndSeconds)) ?? clock.now()
         self.state = Mutex(State(emittedThrough: clock.now()))
     }
 
     // MARK: - Broker
 
-    /// The snapshot at the virtual instant (candles up to it only).
+    /// The snapshot at the virtual instant (candles up to it only). A stock not recorded is fetched first when
+    /// the replay has a fetcher (`CandleFetcher`), once; the virtual clock does not move while it is fetched.
     public func snapshot(_ ticker: Ticker) async throws -> StockSnapshot {
         _ = state.withLock { $0.requested.insert(ticker) }
+        if market.missing(ticker) != nil, let fetchMissing, state.withLock({ $0.fetched.insert(ticker).inserted }),
+           let candles = await fetchMissing(ticker) {
+            add(candles)
+        }
         return try market.snapshot(ticker, at: clock.now())
     }
 

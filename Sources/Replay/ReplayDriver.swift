@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import SokboApp
 import SokboCore
 import Trading
 
@@ -24,11 +23,28 @@ public struct ReplayConfiguration: Sendable {
     public var fromDay: String?
     /// Last day.
     public var toDay: String?
+    /// KRW of today's loss (realised + unrealised) that halts entries for the day, as live
+    /// (`SOKBO_DAILY_LOSS_LIMIT`); nil: off.
+    public var dailyLossLimit: Int?
+    /// Stocks held or being entered at once, as live (`SOKBO_MAX_OPEN_POSITIONS`); nil: no limit.
+    public var maxOpenPositions: Int?
+    /// The session, seconds after KST midnight: orders still open at its end expire, and exposure is measured
+    /// over it. KRX's regular session (09:00–15:30) by default; a day recorded from the simulator in simulate
+    /// mode, which trades around the clock, is replayed over the whole day.
+    public var session: ClosedRange<Int> = ReplayConfiguration.regularSession
+    /// 09:00–15:30 KST.
+    public static let regularSession = 9 * 3600...(15 * 3600 + 30 * 60)
+    /// The whole KST day.
+    public static let wholeDay = 0...86_399
+    /// Fetches (and stores) the candles of a stock the recording lacks, when a broker is configured; nil: missing
+    /// stocks are reported and skipped.
+    public var fetchMissing: CandleFetcher?
 
     /// Creates a configuration.
     public init(rules: RuleSet, limits: RiskLimits = RiskLimits(), calendar: MarketCalendar = MarketCalendar(holidays: []),
                 model: FillModel = FillModel(), costs: TradingCosts = TradingCosts(), startingCash: Int = 100_000_000,
-                flattenAt: Int = 15 * 3600 + 20 * 60, fromDay: String? = nil, toDay: String? = nil) {
+                flattenAt: Int = 15 * 3600 + 20 * 60, fromDay: String? = nil, toDay: String? = nil,
+                dailyLossLimit: Int? = nil, maxOpenPositions: Int? = nil) {
         self.rules = rules
         self.limits = limits
         self.calendar = calendar
@@ -38,6 +54,8 @@ public struct ReplayConfiguration: Sendable {
         self.flattenAt = flattenAt
         self.fromDay = fromDay
         self.toDay = toDay
+        self.dailyLossLimit = dailyLossLimit
+        self.maxOpenPositions = maxOpenPositions
     }
 }
 
@@ -127,16 +145,19 @@ final class DayRun: Sendable {
         self.configuration = configuration
         clock = VirtualClock(KST.date(yyyymmdd: market.day, hhmmss: "000000") ?? Date(timeIntervalSince1970: 0))
         broker = ReplayBroker(market: market, clock: clock, model: configuration.model, startingCash: configuration.startingCash,
-                              costs: configuration.costs)
+                              costs: configuration.costs, sessionEndSeconds: configuration.session.upperBound,
+                              fetchMissing: Self.fetcher(configuration.fetchMissing, day: market.day))
         index = DisclosureIndex()
         signals = SignalCollector()
         let clock = clock
         // The live deadline counts wall time since the headline's receipt, which in a replay is months: the
         // replay's time is the virtual clock, and its latency is the fill model's.
-        // The engine's end-of-day flatten is the replay's flatten time, so its exits decide as live.
+        // The engine's end-of-day flatten is the replay's flatten time, so its exits decide as live; its
+        // protections (the daily loss limit, the maximum of open positions) are the live ones, applied by its own code.
         let settings = TradingEngine.Settings(limits: configuration.limits, calendar: configuration.calendar,
                                               entryDeadline: .seconds(1_000_000_000_000), costs: configuration.costs,
-                                              flattenAtSecondsKST: configuration.flattenAt)
+                                              flattenAtSecondsKST: configuration.flattenAt, dailyLossLimit: configuration.dailyLossLimit,
+                                              maxOpenPositions: configuration.maxOpenPositions)
         engine = TradingEngine(settings: settings, rules: configuration.rules, broker: broker, store: ReplayStore(), records: signals,
                                events: nil, logger: Logger(label: "sokbo.replay", factory: { _ in SwiftLogNoOpLogHandler() }),
                                disclosures: index, tickers: TickerResolver(names: NoCompanyNames()),
@@ -145,6 +166,12 @@ final class DayRun: Sendable {
     }
 
     var entries: Int { plans.count }
+
+    /// The broker's hook for a stock the recording lacks: the configured fetcher, for this day.
+    static func fetcher(_ fetcher: CandleFetcher?, day: String) -> (@Sendable (Ticker) async -> DayCandles?)? {
+        guard let fetcher else { return nil }
+        return { ticker in await fetcher.candles(ticker, day: day) }
+    }
 
     /// Moves the day on to `instant`, the engine consuming each push (and sending the exits it decides) at
     /// the push's own virtual instant before the clock moves on.
@@ -184,7 +211,7 @@ final class DayRun: Sendable {
         // A position with no tick since the flatten time (no candle recorded after it) leaves on the clock.
         await engine.sweepExits()
         await Self.performWork(engine)
-        let sessionEnd = KST.date(yyyymmdd: day, hhmmss: "153000")!
+        let sessionEnd = KST.date(yyyymmdd: day, hhmmss: "000000")!.addingTimeInterval(Double(configuration.session.upperBound))
         await advance(to: max(sessionEnd, flatten))
         let executions = broker.executions(through: max(sessionEnd, flatten))
         broker.finish()

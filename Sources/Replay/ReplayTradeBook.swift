@@ -212,7 +212,7 @@ struct ReplayTradeBook {
 
     func result(configuration: ReplayConfiguration, headlines: Int, outOfOrder: Int) -> ReplayResult {
         let ordered = trades.enumerated().sorted { ($0.element.exitAt, $0.offset) < ($1.element.exitAt, $1.offset) }.map(\.element)
-        let session = Double(days.count) * 6.5 * 3600
+        let session = Double(days.count) * Double(configuration.session.upperBound - configuration.session.lowerBound)
         let names = Set(configuration.rules.rules.map(\.name)).union(ordered.map(\.rule)).union(skips.keys.filter { $0 != "-" })
         let rules = names.sorted().map { name in
             Self.figures(name, ordered.filter { $0.rule == name }, session: session, skipped: skips[name] ?? [:], unfilled: unfilled[name] ?? 0)

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Prometheus
+import Replay
 import SokboCore
 import Storage
 import Trading
@@ -31,6 +32,8 @@ public struct APIDependencies: Sendable {
     public var dashboard: DashboardAssets = .bundled
     /// Why this node does not take trading commands (a standby, `SOKBO_HA=on`), nil when it does.
     public var standby: @Sendable () -> String? = { nil }
+    /// Replays run through the API (`/api/replays`); nil answers 503.
+    public var replays: ReplayJobs?
 
     /// Creates the dependencies.
     public init(apiToken: String, status: @escaping @Sendable () async -> any Encodable & Sendable,
@@ -81,6 +84,7 @@ public func buildRouter(_ deps: APIDependencies) -> Router<SokboRequestContext> 
     TradingRoutes(engine: deps.engine, store: deps.store).register(on: api)
     PositionRoutes(engine: deps.engine, store: deps.store).register(on: api)
     EventRoutes(hub: deps.events).register(on: api)
+    ReplayRoutes(replays: deps.replays, engine: deps.engine).register(on: api)
     // Last, so it wraps only the not-found responder (see the type).
     router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes))
     return router

@@ -3,7 +3,8 @@ import Hummingbird
 
 /// On a node that is not the active one (`SOKBO_HA=on`): every trading command — an order, a cancel, halt,
 /// resume, flatten, a position's close, a rules edit — answers 503 `standby`, naming the active node, and
-/// does nothing. Reads, the buffer flush and the live events' disconnect are this node's own and still work.
+/// does nothing. Reads, the buffer flush, the live events' disconnect and replays (a computation over the
+/// shared database) are this node's own and still work.
 public struct StandbyMiddleware<Context: RequestContext>: RouterMiddleware {
     let answer: @Sendable () -> String?
 
@@ -22,5 +23,5 @@ public struct StandbyMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     /// Commands about this process alone, never about trading.
-    static var localCommands: Set<String> { ["/api/flush", "/api/events/disconnect"] }
+    static var localCommands: Set<String> { ["/api/flush", "/api/events/disconnect", "/api/replays"] }
 }

@@ -24,7 +24,15 @@ struct TradingRoutes {
                 guard let ticker = Ticker(raw) else { throw APIError.badRequest("ticker must be a 6-character KRX code", code: "invalid_parameter") }
                 query.equals["ticker"] = .text(ticker.code)
             }
-            return JSONResponse(Listing(items: try await store.select(query).compactMap(SignalRecord.init(row:))))
+            var signals = try await store.select(query).compactMap(SignalRecord.init(row:))
+            // Names are not stored: they come from the same map the engine named its live signals from.
+            var names: [Ticker: String?] = [:]
+            for index in signals.indices {
+                guard let ticker = signals[index].ticker else { continue }
+                if names[ticker] == nil { names[ticker] = .some(await engine.companyName(of: ticker)) }
+                signals[index].companyName = names[ticker] ?? nil
+            }
+            return JSONResponse(Listing(items: signals))
         }
         group.get("orders") { request, _ in
             var query = RowQuery(table: .orders, orderBy: "created_at", limit: try request.uri.queryParameters.limit())

@@ -8,6 +8,7 @@ import Simulator
 import Trading
 import Hummingbird
 import Logging
+import Replay
 import ServiceLifecycle
 import SokboAPI
 import SokboCore
@@ -104,34 +105,51 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
     // The simulator's venues come before their clients, so they stop after them.
     var dartReady: @Sendable () async throws -> String? = { nil }
     var simulated: SimulatedVenues?
+    var simulatorRealtimeURL: (@Sendable () async throws -> String)?
     if let simulatorSettings = venues.simulator {
-        let lsSimulator = LSSimulator(configuration: LSSimulatorConfiguration(
-            port: 0, framesPerSecond: simulatorSettings.newsPerSecond, seed: simulatorSettings.seed), logger: logger)
-        var dartOptions = DARTSimulator.Options()
-        dartOptions.port = 0
-        dartOptions.seed = simulatorSettings.seed
-        // The simulated venues accept the configured keys, so a test can prove no key reaches the logs.
-        dartOptions.apiKeys = [venues.dart.apiKey]
-        let dartSimulator = DARTSimulator(options: dartOptions, logger: logger)
-        // The live venue's rate limits stay on (the simulator's defaults): paper trading shows what the
-        // pacing costs, instead of hiding it.
-        let kiwoomSimulator = KiwoomSimulator(configuration: KiwoomSimulatorConfiguration(
-            appKey: venues.kiwoom.appKey, secretKey: venues.kiwoom.secretKey, seed: simulatorSettings.seed,
-            startingCash: simulatorSettings.startingCash),
-                                              port: 0, logger: logger)
-        // A simulated headline lifts its stock in the simulated market, then the move decays (the news impulse).
-        lsSimulator.onHeadline { realkey, tickers, tradeable in
-            for ticker in tickers { kiwoomSimulator.newsImpulse(code: ticker.code, key: realkey, tradeable: tradeable) }
+        var embedded: (LSSimulator, KiwoomSimulator, DARTSimulator)?
+        if let external = simulatorSettings.externalURL {
+            // A standalone simulator (`sokbo simulator`) shared with other nodes: its ports come from its
+            // control endpoint when the clients first connect.
+            let venue = ExternalSimulator(controlURL: external)
+            venues.ls.resolveEndpoints = { () async throws -> (baseURL: String, webSocketURL: String) in
+                let urls = try await venue.urls()
+                return (urls.ls, urls.lsWebSocket)
+            }
+            venues.kiwoom.resolveBaseURL = { try await venue.urls().kiwoom }
+            dartReady = { try await venue.urls().dart }
+            simulatorRealtimeURL = { try await venue.urls().kiwoomRealtime }
+        } else {
+            let lsSimulator = LSSimulator(configuration: LSSimulatorConfiguration(
+                port: 0, framesPerSecond: simulatorSettings.newsPerSecond, seed: simulatorSettings.seed), logger: logger)
+            var dartOptions = DARTSimulator.Options()
+            dartOptions.port = 0
+            dartOptions.seed = simulatorSettings.seed
+            // The simulated venues accept the configured keys, so a test can prove no key reaches the logs.
+            dartOptions.apiKeys = [venues.dart.apiKey]
+            let dartSimulator = DARTSimulator(options: dartOptions, logger: logger)
+            // The live venue's rate limits stay on (the simulator's defaults): paper trading shows what the
+            // pacing costs, instead of hiding it.
+            let kiwoomSimulator = KiwoomSimulator(configuration: KiwoomSimulatorConfiguration(
+                appKey: venues.kiwoom.appKey, secretKey: venues.kiwoom.secretKey, seed: simulatorSettings.seed,
+                tokenLifetime: simulatorSettings.kiwoomTokenLifetime, startingCash: simulatorSettings.startingCash),
+                                                  port: 0, logger: logger)
+            // A simulated headline lifts its stock in the simulated market, then the move decays (the news impulse).
+            lsSimulator.onHeadline { realkey, tickers, tradeable in
+                for ticker in tickers { kiwoomSimulator.newsImpulse(code: ticker.code, key: realkey, tradeable: tradeable) }
+            }
+            named.append(("simulator-ls", lsSimulator))
+            named.append(("simulator-kiwoom", kiwoomSimulator))
+            named.append(("simulator-dart", dartSimulator))
+            // The clients ask for the simulator's URLs when they first connect; that waits until it listens.
+            venues.ls.resolveEndpoints = { () async throws -> (baseURL: String, webSocketURL: String) in
+                (try await lsSimulator.baseURL(), try await lsSimulator.webSocketURL())
+            }
+            venues.kiwoom.resolveBaseURL = { try await kiwoomSimulator.baseURL() }
+            dartReady = { "http://127.0.0.1:\(try await dartSimulator.waitUntilListening())/api/" }
+            simulatorRealtimeURL = { try await kiwoomSimulator.realtimeURL() }
+            embedded = (lsSimulator, kiwoomSimulator, dartSimulator)
         }
-        named.append(("simulator-ls", lsSimulator))
-        named.append(("simulator-kiwoom", kiwoomSimulator))
-        named.append(("simulator-dart", dartSimulator))
-        // The clients ask for the simulator's URLs when they first connect; that waits until it listens.
-        venues.ls.resolveEndpoints = { () async throws -> (baseURL: String, webSocketURL: String) in
-            (try await lsSimulator.baseURL(), try await lsSimulator.webSocketURL())
-        }
-        venues.kiwoom.resolveBaseURL = { try await kiwoomSimulator.baseURL() }
-        dartReady = { "http://127.0.0.1:\(try await dartSimulator.waitUntilListening())/api/" }
         var telegramSimulator: TelegramSimulator?
         if alertSettings.simulator {
             // The fake Bot API and webhook sink, so simulate mode shows alerts end to end.
@@ -144,7 +162,9 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
             }
             telegramSimulator = fake
         }
-        simulated = SimulatedVenues(ls: lsSimulator, kiwoom: kiwoomSimulator, dart: dartSimulator, telegram: telegramSimulator)
+        if let embedded {
+            simulated = SimulatedVenues(ls: embedded.0, kiwoom: embedded.1, dart: embedded.2, telegram: telegramSimulator)
+        }
     }
 
     // The realtime feed runs whenever trading does: the account's `00`/`04` pushes are how fills and
@@ -157,10 +177,9 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
     // With two nodes every venue request goes through the lease: a standby makes none.
     let broker: any Broker = haNode.map { LeaseGatedBroker(kiwoomBroker, node: $0) } ?? kiwoomBroker
     let configuredURL = venues.kiwoomRealtime.webSocketURL
-    let simulatorURL = simulated.map { venues in { @Sendable in try await venues.kiwoom.realtimeURL() } }
     let realtimeService = KiwoomRealtimeService(
         broker: kiwoomBroker,
-        configuration: .init(webSocketURL: simulatorURL ?? { configuredURL }, watchlist: venues.kiwoomRealtime.watchlist,
+        configuration: .init(webSocketURL: simulatorRealtimeURL ?? { configuredURL }, watchlist: venues.kiwoomRealtime.watchlist,
                              evictionBackoff: venues.kiwoomRealtime.evictionBackoff),
         logger: logger)
     named.append(("kiwoom-realtime", venueService(realtimeService)))
@@ -245,11 +264,21 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
             eventLoopLagSeconds: eventLoopLag.seconds,
             tokens: .init(lsRenewsAt: await listener.tokens.renewalDue(), lsIssued: await listener.tokens.issuedCount,
                           kiwoomIssued: await kiwoomBroker.client.tokens.issuances),
+            kiwoomRest: await kiwoomBroker.client.status(),
             alerts: alerts?.status(),
             ha: haNode?.status()
         )
     }
-    var api = APIDependencies(
+    // Replays keep the venue's hours, as `sokbo replay` does: `always` (simulate's default) would trade at midnight.
+    let replaySettings = (try? TradingSettings(reader: reader, mode: .mock)) ?? trading
+    var replayBase = ReplayConfiguration(rules: replaySettings.rules, limits: replaySettings.limits, calendar: replaySettings.calendar,
+                                         costs: replaySettings.costs, dailyLossLimit: replaySettings.dailyLossLimit,
+                                         maxOpenPositions: replaySettings.maxOpenPositions)
+    // A recorded day's missing candles are fetched through the broker (the simulator in simulate mode), paced
+    // behind trading and lookups, and stored.
+    replayBase.fetchMissing = CandleFetcher(broker: broker, store: store)
+    let replays = ReplayJobs(base: replayBase, store: store)
+    var dependencies = APIDependencies(
         apiToken: apiToken, status: status, flush: { await flusher.flush() }, store: store, events: events,
         newsBodies: listener.newsBodies, broker: broker, engine: engine,
         metrics: metrics.registry,
@@ -257,8 +286,9 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
             await metrics.render(buffer: await buffer.stats(), flush: await flusher.status(), news: await listener.status(),
                                  engine: await engine.status(), ha: haNode?.status())
         })
-    if let haNode { api.standby = { haNode.standbyAnswer() } }
-    let router = buildRouter(api)
+    dependencies.replays = replays
+    if let haNode { dependencies.standby = { haNode.standbyAnswer() } }
+    let router = buildRouter(dependencies)
     let port = SetOnce<Int>()
     let application = Application(
         router: router,
@@ -320,6 +350,9 @@ struct StatusReport: Encodable, Sendable {
         /// Kiwoom tokens issued since start (`au10001`).
         let kiwoomIssued: Int
     }
+
+    /// The Kiwoom REST client: its token's times and its pacing budgets.
+    let kiwoomRest: KiwoomRESTStatus
 
     /// The alerts' state, when alerts run.
     let alerts: AlertsStatus?

@@ -25,9 +25,13 @@ public struct SignalRecord: Sendable, Codable, Hashable, Storable {
     public var reason: String
     /// When it was decided.
     public var createdAt: Date
+    /// The ticker's company name (the DART corp-code map), when known. Not stored: added where the signal is
+    /// published and where it is listed, from the same map.
+    public var companyName: String?
 
     /// Creates a signal; the id is derived so the same news and rule never make two rows.
-    public init(newsID: String, rule: String?, ticker: Ticker?, decision: Decision, reason: String, createdAt: Date) {
+    public init(newsID: String, rule: String?, ticker: Ticker?, decision: Decision, reason: String, createdAt: Date,
+                companyName: String? = nil) {
         self.id = Self.id(newsID: newsID, rule: rule)
         self.newsID = newsID
         self.rule = rule
@@ -35,6 +39,7 @@ public struct SignalRecord: Sendable, Codable, Hashable, Storable {
         self.decision = decision
         self.reason = reason
         self.createdAt = createdAt
+        self.companyName = companyName
     }
 
     /// `<news id>:<rule>`; when that is longer than a key column holds (64 characters), the rule is replaced by

@@ -46,7 +46,8 @@ public struct EngineService: Service {
                 // Cash and positions for sizing, beside the inbox (a headline must not wait for it), and the
                 // book checked against the broker once; afterwards the account is read only while something
                 // is unsettled.
-                if let account = await engine.readAccount() { await engine.reconcilePositions(with: account) }
+                let fillsBeforeRead = await engine.fillSequence()
+                if let account = await engine.readAccount() { await engine.reconcilePositions(with: account, fillsBeforeRead: fillsBeforeRead) }
                 for await _ in beats.cancelOnGracefulShutdown() {
                     await engine.reconcile()
                     await engine.pollOrders()

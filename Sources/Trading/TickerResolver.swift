@@ -10,6 +10,9 @@ public struct TickerResolver: TickerResolving {
     /// A resolver over `names` (the DART corp-code map in the app).
     public init(names: any CompanyNames) { self.names = names }
 
+    /// The company name of `ticker`, from the same names.
+    public func companyName(of ticker: Ticker) async -> String? { await names.name(of: ticker) }
+
     /// The headline's one stock, or why there is none.
     public func resolve(_ title: String, codes: [Ticker]) async -> TickerResolution {
         let mentions = await names.mentions(inHeadline: title)

@@ -4,6 +4,13 @@ import SokboCore
 public protocol TickerResolving: Sendable {
     /// The stock for `title` among the frame's `codes` (empty: from company names in the title).
     func resolve(_ title: String, codes: [Ticker]) async -> TickerResolution
+    /// The listed company name of `ticker`, when known.
+    func companyName(of ticker: Ticker) async -> String?
+}
+
+extension TickerResolving {
+    /// No names by default.
+    public func companyName(of ticker: Ticker) async -> String? { nil }
 }
 
 /// How a headline's codes and company names resolved to one ticker.
@@ -40,4 +47,11 @@ public struct CompanyMention: Sendable, Hashable {
 public protocol CompanyNames: Sendable {
     /// Every listed company name in `headline`; nil while the names are not loaded.
     func mentions(inHeadline headline: String) async -> [CompanyMention]?
+    /// The company name of a listed stock; nil while the names are not loaded or for an unknown code.
+    func name(of ticker: Ticker) async -> String?
+}
+
+extension CompanyNames {
+    /// No names by default.
+    public func name(of ticker: Ticker) async -> String? { nil }
 }

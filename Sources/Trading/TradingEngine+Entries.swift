@@ -201,12 +201,29 @@ extension TradingEngine {
         await signal(plan.news, rule: plan.rule.name, ticker: plan.ticker, decision: .skip, reason: reason)
     }
 
+    /// The listed company name of `ticker` (the DART corp-code map, through the ticker resolver), when known.
+    public nonisolated func companyName(of ticker: Ticker) async -> String? {
+        await tickers?.companyName(of: ticker)
+    }
+
+    /// A signal's company name: looked up once per stock, then read from the cache. Why a cache: a buy's
+    /// signal is published just before its order is sent, and the map's owner may be busy (its daily
+    /// refresh parses the whole corp-code file); only the first signal of a stock waits for it.
+    private func companyNameForSignal(_ ticker: Ticker) async -> String? {
+        if let name = companyNameCache[ticker] { return name }
+        guard let name = await companyName(of: ticker) else { return nil }
+        companyNameCache[ticker] = name
+        return name
+    }
+
     private func abandonStored(_ order: Order, reason: String) async {
         _ = await transition(order, .cancelled(reason: reason))
     }
 
     func signal(_ news: NewsItem, rule: String?, ticker: Ticker?, decision: SignalRecord.Decision, reason: String) async {
-        let record = SignalRecord(newsID: news.id, rule: rule, ticker: ticker, decision: decision, reason: reason, createdAt: now())
+        let name = if let ticker { await companyNameForSignal(ticker) } else { String?.none }
+        let record = SignalRecord(newsID: news.id, rule: rule, ticker: ticker, decision: decision, reason: reason, createdAt: now(),
+                                  companyName: name)
         await records.append(record)
         events?.publish(kind: .signal, payload: record)
     }

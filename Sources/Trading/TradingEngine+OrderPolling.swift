@@ -10,6 +10,9 @@ extension TradingEngine {
         case unknown
         /// The venue refused it (the order had most likely filled or ended already): not asked again.
         case refused
+        /// The venue took it while the account feed was down: the order ends once the open orders show what
+        /// filled before the cancel (ending it on the reply alone would lose those fills, which no push brings).
+        case accepted
     }
 
     // MARK: - Polling while the account feed is down
@@ -47,18 +50,20 @@ extension TradingEngine {
         var account: AccountSnapshot?
         for ticker in Set(gone.map(\.ticker)) {
             let fills = try? await broker.fills(ticker)
-            if fills == nil, account == nil { account = await readAccount() }
+            // An empty list proves nothing where the venue leaves it empty (the mock host): the account decides.
+            if fills?.isEmpty ?? true, account == nil { account = await readAccount() }
             for order in gone where order.ticker == ticker {
                 await settleGone(order.id, fills: fills, account: account)
             }
         }
     }
 
-    /// Open orders with a number, while the feed is down; and any with a cancel whose outcome is unknown.
+    /// Open orders with a number, while the feed is down; and any with a cancel whose outcome is unknown or
+    /// that was taken while the feed was down (its end and last fills are learned here, whatever the feed).
     private func ordersToPoll(feedUp: Bool) -> [Order] {
         orders.values.filter { order in
             guard order.brokerOrderNo != nil, order.state == .accepted || order.state == .partiallyFilled else { return false }
-            if cancels[order.id] == .unknown { return true }
+            if cancels[order.id] == .unknown || cancels[order.id] == .accepted { return true }
             return !feedUp
         }
     }
@@ -84,29 +89,40 @@ extension TradingEngine {
         }
     }
 
-    /// An order no longer in the open list: filled or cancelled. The day's fills say which; without them,
-    /// the account proves a complete fill (the position moved by the order's size), else it waits.
+    /// An order no longer in the open list: filled or cancelled. The day's fills (`ka10076`: one row per order,
+    /// its shares filled so far and their average price) say how much filled; where they name no fill, a list
+    /// with rows in it proves there was none. Where the list is empty or unavailable, the account decides: shares
+    /// it holds beyond the book are this order's fills. While another order of the stock may have fills nobody
+    /// has reported (sent, or its outcome unknown), it waits rather than guess.
     func settleGone(_ id: String, fills: [BrokerExecution]?, account: AccountSnapshot?) async {
         guard var order = orders[id], order.state == .accepted || order.state == .partiallyFilled, let number = order.brokerOrderNo else { return }
-        if let fills {
-            let mine = fills.filter { $0.brokerOrderNo == number && ($0.executionQuantity ?? 0) > 0 }
-            let cumulative = min(order.quantity, mine.reduce(0) { $0 + ($1.executionQuantity ?? 0) })
+        let reported = fills?.filter { $0.brokerOrderNo == number && $0.cumulativeQuantity > 0 }
+            .max { $0.cumulativeQuantity < $1.cumulativeQuantity }
+        if let reported {
+            let cumulative = min(order.quantity, reported.cumulativeQuantity)
             if cumulative > order.filledQuantity {
-                let value = mine.reduce(0.0) { $0 + Double(($1.executionPrice ?? $1.orderPrice) * ($1.executionQuantity ?? 0)) }
-                order = await transition(order, .filled(cumulativeQuantity: cumulative, averagePrice: value / Double(max(1, mine.reduce(0) { $0 + ($1.executionQuantity ?? 0) }))))
+                let price = reported.executionPrice ?? order.price.limitPrice ?? reported.orderPrice
+                order = await transition(order, .filled(cumulativeQuantity: cumulative, averagePrice: Double(price)))
             }
-            cancels[id] = nil
-            await endByVenue(order, reason: "no longer open at the venue with \(order.filledQuantity) of \(order.quantity) filled")
-            return
+        } else if fills?.isEmpty ?? true {
+            guard let account else { return }
+            let unreported = orders.values.contains { other in
+                other.id != id && other.ticker == order.ticker && (other.state == .submitted || other.state == .unknown)
+            }
+            if unreported { return }
+            let held = account.positions.first { $0.ticker == order.ticker }?.quantity ?? 0
+            let beyondBook = held - (book.positions[order.ticker]?.quantity ?? 0)
+            let cumulative = min(order.quantity, order.filledQuantity + max(0, beyondBook))
+            if cumulative > order.filledQuantity {
+                // The account gives no price per order: the limit (a marketable buy fills at or under it).
+                let price = order.price.limitPrice ?? account.positions.first { $0.ticker == order.ticker }?.averagePrice ?? 0
+                let added = cumulative - order.filledQuantity
+                let average = ((order.averageFillPrice ?? 0) * Double(order.filledQuantity) + Double(price * added)) / Double(cumulative)
+                order = await transition(order, .filled(cumulativeQuantity: cumulative, averagePrice: average))
+            }
         }
-        var proving = order
-        proving.state = .unknown
-        if case .found(_, let cumulative, let price, _) = OrderReconciliation.match(proving, open: [], claimed: [], account: account),
-           cumulative > order.filledQuantity {
-            cancels[id] = nil
-            let average = price ?? order.price.limitPrice.map(Double.init) ?? order.averageFillPrice ?? 0
-            _ = await transition(order, .filled(cumulativeQuantity: cumulative, averagePrice: average))
-        }
+        cancels[id] = nil
+        await endByVenue(order, reason: "no longer open at the venue with \(order.filledQuantity) of \(order.quantity) filled")
     }
 
     // MARK: - Entry timeout
@@ -138,6 +154,9 @@ extension TradingEngine {
     private func entryCancelAnswered(_ id: String, _ outcome: OrderSubmission) async {
         guard let order = orders[id] else { return }
         switch outcome {
+        case .accepted where !broker.accountFeedConnected:
+            // No push will bring the fills made before the cancel took: the next poll ends the order with them.
+            cancels[id] = .accepted
         case .accepted:
             cancels[id] = nil
             await endByVenue(order, reason: "entry timeout: the unfilled rest cancelled with \(order.filledQuantity) of \(order.quantity) filled")

@@ -27,13 +27,46 @@ extension TradingEngine {
         }
     }
 
+    /// Fills applied to the book so far: taken just before an account read is issued, it tells the start-up
+    /// check which stocks moved while the read was out.
+    public func fillSequence() -> Int { fillsApplied }
+
     /// Checks the book against the broker's account (`kt00018`) once at start: a difference is reported
     /// (logged, in `/api/status`) and the broker's quantity wins. A stock held at the broker that Sokbo did
     /// not open today is reported and left alone. A row with 0 shares (sold out today) is no position.
-    public func reconcilePositions(with account: AccountSnapshot) async {
+    ///
+    /// The read runs beside entries, so the account can be older than the book: a stock whose book moved after
+    /// the read was issued (`fillsBeforeRead`), or with an order of ours not ended (its fills may be on their
+    /// way), is not compared with it (the snapshot would undo fills it never saw, leaving their shares at the
+    /// venue unmanaged and their cost out of the trade); it is compared at a later account read instead.
+    public func reconcilePositions(with account: AccountSnapshot, fillsBeforeRead: Int? = nil) async {
+        await comparePositions(with: account, fillsBeforeRead: fillsBeforeRead ?? fillsApplied, only: nil)
+    }
+
+    /// Compares the deferred stocks with an account read issued when `fillsBeforeRead` fills had been applied.
+    func recheckDeferredPositions(with account: AccountSnapshot, fillsBeforeRead: Int) async {
+        guard !deferredPositionChecks.isEmpty else { return }
+        let due = deferredPositionChecks
+        deferredPositionChecks = []
+        await comparePositions(with: account, fillsBeforeRead: fillsBeforeRead, only: due)
+    }
+
+    private func comparePositions(with account: AccountSnapshot, fillsBeforeRead: Int, only: Set<Ticker>?) async {
         var held: [Ticker: Position] = [:]
         for row in account.positions where row.quantity > 0 { held[row.ticker] = row }
-        for (ticker, position) in book.positions {
+        func comparable(_ ticker: Ticker) -> Bool {
+            guard only?.contains(ticker) ?? true else { return false }
+            // Deferred and traded since start: this session's own reports keep its book, which a later read
+            // (with fills of its own possibly on their way) must not override.
+            if only != nil, orders.values.contains(where: { $0.ticker == ticker && $0.quantity > 0 && !restoredOrderIDs.contains($0.id) }) {
+                return false
+            }
+            let moved = (lastFillApplied[ticker] ?? 0) > fillsBeforeRead
+                || orders.values.contains { $0.ticker == ticker && $0.quantity > 0 && !$0.state.isTerminal }
+            if moved { deferredPositionChecks.insert(ticker) }
+            return !moved
+        }
+        for (ticker, position) in book.positions where comparable(ticker) {
             let brokerQuantity = held[ticker]?.quantity ?? 0
             guard brokerQuantity != position.quantity else { continue }
             let note = "\(ticker.code): the store's fills hold \(position.quantity), the broker \(brokerQuantity); the broker's quantity wins"
@@ -49,7 +82,7 @@ extension TradingEngine {
                 if let cost = book.positions[ticker]?.averageCost { trackers[ticker]?.updateAverageCost(cost) }
             }
         }
-        for (ticker, row) in held where book.positions[ticker] == nil {
+        for (ticker, row) in held where book.positions[ticker] == nil && comparable(ticker) {
             positionDifferences.append("\(ticker.code): \(row.quantity) held at the broker, not opened by Sokbo today; not managed")
         }
         await watchPositions()

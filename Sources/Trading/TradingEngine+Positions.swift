@@ -11,6 +11,8 @@ extension TradingEngine {
         let fill = Fill(ticker: order.ticker, side: order.side, quantity: quantity, price: price, at: at, rule: order.rule,
                         newsID: order.newsID, exitReason: order.exitReason)
         let outcome = book.apply(fill)
+        fillsApplied += 1
+        lastFillApplied[order.ticker] = fillsApplied
         switch order.side {
         case .buy:
             var state = exitStates[order.ticker] ?? PositionExitState()

@@ -25,21 +25,22 @@ extension TradingEngine {
     /// Reads cash and positions for sizing (the engine service calls it once at start); nil when it failed.
     @discardableResult
     public nonisolated func readAccount() async -> AccountSnapshot? {
-        let sentBefore = await noteAccountRead()
+        let (sentBefore, fillsBefore) = await noteAccountRead()
         guard let account = try? await broker.account() else { return nil }
-        await setAccount(account, sentBefore: sentBefore)
+        await setAccount(account, sentBefore: sentBefore, fillsBefore: fillsBefore)
         return account
     }
 
-    private func noteAccountRead() -> Int {
+    private func noteAccountRead() -> (sent: Int, fills: Int) {
         counters.accountReads += 1
-        return sentSinceAccountRead
+        return (sentSinceAccountRead, fillsApplied)
     }
 
-    /// Orders sent while the read was out stay unseen.
-    private func setAccount(_ account: AccountSnapshot, sentBefore: Int) {
+    /// Orders sent while the read was out stay unseen. Stocks the start-up check deferred are compared now.
+    private func setAccount(_ account: AccountSnapshot, sentBefore: Int, fillsBefore: Int) async {
         self.account = account
         sentSinceAccountRead = max(0, sentSinceAccountRead - sentBefore)
+        await recheckDeferredPositions(with: account, fillsBeforeRead: fillsBefore)
     }
 
     private func unsettled() -> (unknown: [Order], accountStale: Bool) {

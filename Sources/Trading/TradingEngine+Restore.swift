@@ -27,6 +27,7 @@ extension TradingEngine {
             orders[order.id] = order
             if let newsID = order.newsID { orderedNewsIDs.insert(newsID) }
         }
+        restoredOrderIDs = Set(orders.keys)
         await rebuildPositions(from: stored)
         restored = true
         if !stored.isEmpty {

@@ -155,6 +155,8 @@ public actor TradingEngine {
     var latencies = LatencyRecorder()
     let disclosures: (any DisclosureConfirming)?
     let tickers: (any TickerResolving)?
+    /// Company names already looked up, by stock (for signals; see `companyNameForSignal`).
+    var companyNameCache: [Ticker: String] = [:]
 
     // MARK: Order life
     /// Our order ids by the broker's order number, for its reports.
@@ -185,6 +187,15 @@ public actor TradingEngine {
     var lossLimitHit = false
     /// Differences found between the store and the broker at start (the broker's quantity won).
     var positionDifferences: [String] = []
+    /// Fills applied to the book so far, and the count when each stock's last one was: an account read issued
+    /// at count N says nothing of a stock whose book moved after N.
+    var fillsApplied = 0
+    var lastFillApplied: [Ticker: Int] = [:]
+    /// Stocks the start-up check could not compare yet (their book moved, or an order of theirs was out, while
+    /// the account was read): compared at a later account read.
+    var deferredPositionChecks: Set<Ticker> = []
+    /// Today's orders found in the store at start (the start-up check concerns what they left).
+    var restoredOrderIDs: Set<String> = []
     /// True while restore replays stored fills (nothing is published or watched then).
     var replaying = false
     /// True once `restore` has rebuilt today's orders from the store.

@@ -14,7 +14,7 @@ struct SokboCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sokbo",
         abstract: "News-driven trading server for the Korean stock market.",
-        subcommands: [Serve.self, ReplayCommand.self, RecordCommand.self],
+        subcommands: [Serve.self, ReplayCommand.self, RecordCommand.self, SimulatorCommand.self],
         defaultSubcommand: Serve.self
     )
 }

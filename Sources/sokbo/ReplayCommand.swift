@@ -1,8 +1,10 @@
 import ArgumentParser
 import Configuration
 import Foundation
+import Kiwoom
 import Logging
 import Replay
+import Simulator
 import SokboApp
 import SokboCore
 import Storage
@@ -37,6 +39,9 @@ struct ReplayCommand: AsyncParsableCommand {
     var databaseURL: String?
     @Option(name: .long, help: "Data directory (env SOKBO_DATA_DIR).")
     var dataDir: String?
+    @Flag(name: .long, inversion: .prefixedNo,
+          help: "Fetch a stock's missing minute candles (ka10080) through Kiwoom (mock/live keys; the built-in simulator in simulate mode), store and use them. Default: on for the database's days, off for --input.")
+    var fetchMissing: Bool?
 
     func run() async throws {
         let reader = ReplayCLI.reader(databaseURL: databaseURL, dataDir: dataDir, rules: rules)
@@ -57,17 +62,68 @@ struct ReplayCommand: AsyncParsableCommand {
                 ?? reader.string(forKey: "sokbo.rules.file").map { try String(contentsOfFile: $0, encoding: .utf8) } ?? RuleFile.defaultYAML
             variants = try override.values.map { (override.label($0), try override.apply($0, to: yaml)) }
         }
+        let fetch = fetchMissing ?? (input == nil)
         let store: (any Store)?
-        if input == nil {
+        // The database: the days replayed, and where fetched candles are kept.
+        if input == nil || fetch {
             let settings: AppSettings
             do { settings = try AppSettings(reader: reader) } catch { throw ValidationError("\(error)") }
             store = try await settings.database.openStore(logger: Logger(label: "sokbo.replay"))
         } else { store = nil }
+        let kiwoom: KiwoomConfiguration?
+        do { kiwoom = fetch ? try KiwoomConfiguration.configured(reader: reader) : nil } catch { throw ValidationError("\(error)") }
+        let seed = reader.string(forKey: "sokbo.simulator.seed").flatMap(UInt64.init) ?? 7
+        let model = FillModel(latencyMilliseconds: latencyMs, slippageTicks: slippageTicks)
+        let input = input, runs = variants
+        let results = try await Self.withCandleSource(fetch: fetch, kiwoom: kiwoom, seed: seed) { broker in
+            try await Self.runVariants(runs, trading: trading, model: model, flatten: flatten, fromDay: fromDay, toDay: toDay,
+                                       input: input, store: store, fetcher: broker.map { CandleFetcher(broker: $0, store: store) })
+        }
+        try? await store?.close()
+        if json {
+            FileHandle.standardOutput.write(try ReplayOutput.json(results))
+            FileHandle.standardOutput.write(Data("\n".utf8))
+        } else {
+            print(ReplayOutput.table(results), terminator: "")
+        }
+        if let report {
+            try ReplayHTMLReport.page(results).write(toFile: report, atomically: true, encoding: .utf8)
+            FileHandle.standardError.write(Data("report written to \(report)\n".utf8))
+        }
+    }
+
+    /// Runs `body` with the broker missing candles are fetched through: Kiwoom as configured, or the built-in
+    /// simulator (run for the duration) in simulate mode; nil when fetching is off.
+    static func withCandleSource<T: Sendable>(fetch: Bool, kiwoom: KiwoomConfiguration?, seed: UInt64,
+                                              _ body: @Sendable (KiwoomBroker?) async throws -> T) async throws -> T {
+        guard fetch else { return try await body(nil) }
+        var logger = Logger(label: "sokbo.replay")
+        logger.logLevel = .error
+        if let kiwoom { return try await body(KiwoomBroker(configuration: kiwoom, logger: logger)) }
+        let simulator = KiwoomSimulator(configuration: KiwoomSimulatorConfiguration(seed: seed), logger: logger)
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await simulator.run()
+                return nil
+            }
+            defer { group.cancelAll() }
+            let url = try await simulator.baseURL()
+            return try await body(KiwoomBroker(configuration: KiwoomConfiguration(baseURL: url, appKey: KiwoomConfiguration.simulatorAppKey,
+                                                                                   secretKey: KiwoomConfiguration.simulatorSecretKey),
+                                               logger: logger))
+        }
+    }
+
+    static func runVariants(_ variants: [(label: String?, rules: RuleSet)], trading: TradingSettings, model: FillModel, flatten: Int,
+                            fromDay: String?, toDay: String?, input: String?, store: (any Store)?,
+                            fetcher: CandleFetcher?) async throws -> [ReplayResult] {
         var results: [ReplayResult] = []
         for variant in variants {
-            let configuration = ReplayConfiguration(rules: variant.rules, limits: trading.limits, calendar: trading.calendar,
-                                                    model: FillModel(latencyMilliseconds: latencyMs, slippageTicks: slippageTicks),
-                                                    flattenAt: flatten, fromDay: fromDay, toDay: toDay)
+            var configuration = ReplayConfiguration(rules: variant.rules, limits: trading.limits, calendar: trading.calendar,
+                                                    model: model, costs: trading.costs,
+                                                    flattenAt: flatten, fromDay: fromDay, toDay: toDay,
+                                                    dailyLossLimit: trading.dailyLossLimit, maxOpenPositions: trading.maxOpenPositions)
+            configuration.fetchMissing = fetcher
             let driver = ReplayDriver(configuration: configuration)
             let label = variant.label.map { " [\($0)]" } ?? ""
             let progress: (ReplayProgress) -> Void = { p in
@@ -85,17 +141,10 @@ struct ReplayCommand: AsyncParsableCommand {
             result.variant = variant.label
             results.append(result)
         }
-        try? await store?.close()
-        if json {
-            FileHandle.standardOutput.write(try ReplayOutput.json(results))
-            FileHandle.standardOutput.write(Data("\n".utf8))
-        } else {
-            print(ReplayOutput.table(results), terminator: "")
+        if let counts = fetcher?.fetchedAndFailed, counts.fetched + counts.failed > 0 {
+            FileHandle.standardError.write(Data("missing candles fetched for \(counts.fetched) stock-days (\(counts.failed) not available)\n".utf8))
         }
-        if let report {
-            try ReplayHTMLReport.page(results).write(toFile: report, atomically: true, encoding: .utf8)
-            FileHandle.standardError.write(Data("report written to \(report)\n".utf8))
-        }
+        return results
     }
 }
 

@@ -114,4 +114,66 @@ import Testing
         }
         await #expect(throws: KiwoomError.self) { _ = try await provider.token() }
     }
+    @Test func theStatusShowsTheTokensTimesAFailingRenewalAndARefusalButNeverTheToken() async throws {
+        let clock = Mutex(Date(timeIntervalSince1970: 1_790_000_000))
+        let start = clock.withLock { $0 }
+        let fail = Mutex(false)
+        let calls = Mutex(0)
+        let provider = KiwoomTokenProvider(renewalMargin: .seconds(600), now: { clock.withLock { $0 } }) {
+            if fail.withLock({ $0 }) { throw KiwoomError(.transport, apiID: "au10001", message: "connection refused") }
+            let n = calls.withLock { $0 += 1; return $0 }
+            var reply = try JSONDecoder().decode(AU10001Response.self, from: Data("{}".utf8))
+            // The venue of §5.3: the same token until it is refused, then a new one.
+            reply.token = n < 3 ? "SECRET-T1" : "SECRET-T2"
+            reply.expires_dt = Self.expires(start.addingTimeInterval(n < 3 ? 3_600 : 7_200))
+            return reply
+        }
+        var status = await provider.status()
+        #expect(status.state == .none && status.issued == 0 && status.issuedAt == nil && status.expiresAt == nil)
+
+        _ = try await provider.token()
+        status = await provider.status()
+        #expect(status.state == .valid && status.issued == 1)
+        #expect(status.issuedAt == start && status.expiresAt == start.addingTimeInterval(3_600))
+        #expect(status.renewsAt == start.addingTimeInterval(3_000))
+
+        // Inside the renewal margin: due, renewed by the next request.
+        clock.withLock { $0 += 3_100 }
+        #expect(await provider.status().state == .renewalDue)
+        // The renewal fails: the held token still serves, and the status says failing, with the error and
+        // the held token's expiry (the dashboard's red "about to expire without renewal").
+        fail.withLock { $0 = true }
+        #expect(try await provider.token() == "SECRET-T1")
+        status = await provider.status()
+        #expect(status.state == .failing)
+        #expect(status.lastIssueFailure?.error == "transport: connection refused")
+        #expect(status.lastIssueFailure?.at == start.addingTimeInterval(3_100))
+        #expect(status.expiresAt == start.addingTimeInterval(3_600))
+        // It works again: the same token comes back (same issue time), kept to its expiry; not failing any more.
+        fail.withLock { $0 = false }
+        #expect(try await provider.token() == "SECRET-T1")
+        status = await provider.status()
+        #expect(status.state == .valid && status.lastIssueFailure == nil && status.issued == 2)
+        #expect(status.issuedAt == start && status.renewsAt == start.addingTimeInterval(3_600))
+
+        // The venue refuses it on an order: recorded with its code; the next request issues a new one.
+        await provider.refused("SECRET-T1", apiID: "kt10000", code: "8005", message: "인증에 실패했습니다[8005:Token이 유효하지 않습니다]")
+        status = await provider.status()
+        #expect(status.state == .none && status.refusals == 1 && status.issuedAt == nil)
+        #expect(status.lastRefusal?.apiID == "kt10000" && status.lastRefusal?.code == "8005")
+        clock.withLock { $0 += 10 }
+        #expect(try await provider.token() == "SECRET-T2")
+        status = await provider.status()
+        #expect(status.state == .valid && status.issued == 3 && status.issuedAt == start.addingTimeInterval(3_110))
+        #expect(status.expiresAt == start.addingTimeInterval(7_200))
+
+        // Past its expires_dt with no request since: expired (the next request issues a new one), not failing.
+        clock.withLock { $0 += 7_200 }
+        #expect(await provider.status().state == .expired)
+        // Never the token itself.
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        let json = String(decoding: try encoder.encode(await provider.status()), as: UTF8.self)
+        #expect(!json.contains("SECRET"))
+    }
 }

@@ -5,7 +5,7 @@ import Testing
 
 @Suite("The shipped sample day and the what-if sweep")
 struct SampleDayTests {
-    static var samplePath: String { Bundle.module.url(forResource: "Fixtures/sample-day", withExtension: "jsonl")!.path }
+    static var samplePath: String { ReplaySample.path! }
 
     @Test func theSampleDayReplaysWithTradesAndReportsWhatIsMissing() async throws {
         var source = try JSONLRecordSource(path: Self.samplePath)

@@ -3,6 +3,7 @@ import Alerts
 import Foundation
 @testable import Kiwoom
 import LSNews
+@testable import Replay
 @testable import SokboAPI
 @testable import SokboApp
 import SokboCore
@@ -51,7 +52,7 @@ import Yams
                                              reportName: "단일판매ㆍ공급계약체결", filer: "삼성전자", receivedDate: "20260105",
                                              remark: "유", createdAt: at)
     static let signal = SignalRecord(newsID: "202601050900001234567890", rule: "supply-contract", ticker: ticker, decision: .buy,
-                                     reason: "matched rule supply-contract", createdAt: at)
+                                     reason: "matched rule supply-contract", createdAt: at, companyName: "삼성전자")
     static let snapshot = StockSnapshot(
         ticker: ticker, name: "삼성전자", price: 70_000, basePrice: 69_000, change: 1_000, changePercent: 1.45, open: 69_500,
         high: 70_500, low: 69_000, volume: 1_234_567, limits: DailyLimits(upper: 89_700, lower: 48_300), halted: false,
@@ -75,6 +76,33 @@ import Yams
         tax: 0, exiting: false, halted: false, waiting: "stop-loss waits: trading in 005930 is halted",
         exits: ExitPolicy(roi: [ROIStep(minutes: 10, minimumReturnPercent: 1)]))
     static let pnlToday = PnLToday(realised: -22_565, unrealised: 3_470, lossLimitHit: false)
+
+    static func replayResult(variant: String) -> ReplayResult {
+        let figures = RuleFigures(rule: "supply-contract", trades: 1, winRatePercent: 0, averageReturnPercent: -3.2, medianReturnPercent: -3.2,
+                                  totalPnl: -22_565, maxDrawdown: 22_565, exposurePercent: 1.5, exitReasons: ["stop-loss": 1],
+                                  skipped: ["max rise #%": 2], unfilled: 1)
+        var total = figures
+        total.rule = "total"
+        return ReplayResult(
+            latencyMs: 300, slippageTicks: 1, firstDay: "20261102", lastDay: "20261102", days: 1, headlines: 700, outOfOrder: 0,
+            rules: [figures], total: total,
+            trades: [ReplayTrade(day: "20261102", rule: "supply-contract", ticker: "005930", newsID: "202611021000001234567890",
+                                 headline: "삼성전자 공급계약 체결", entryAt: at.epochMilliseconds, entryPrice: 70_000, quantity: 10,
+                                 exitAt: at.epochMilliseconds + 60_000, exitPrice: 67_900, exitReason: "stop-loss", pnl: -22_565,
+                                 returnPercent: -3.2236)],
+            missing: [MissingData(day: "20261102", ticker: "011810", reason: "no recorded minute candles for 011810 on 20261102")],
+            equity: [EquityPoint(at: at.epochMilliseconds + 60_000, pnl: -22_565, rule: "supply-contract")], variant: variant)
+    }
+
+    /// A replay job with every field set; `results` is one result or a sweep's.
+    static func replayJob(_ state: ReplayJob.State, results: [ReplayResult]) -> ReplayJob {
+        ReplayJob(id: "r1-5f3a9c", state: state,
+                  request: ReplayRequest(sample: false, from: "2026-11-02", to: "2026-11-02", rules: "rules: []", latencyMs: 300,
+                                         slippageTicks: 1, flattenAt: "15:20", set: "supply-contract.stop-loss-percent=5,10"),
+                  createdAt: at, startedAt: at, finishedAt: at.addingTimeInterval(2),
+                  progress: .init(fraction: 1, lines: 2_000, headlines: 700, day: "20261102", trades: 3, variant: 2, variants: 2),
+                  error: "cannot open the recording", result: ReplayResults(results))
+    }
 
     static func flushReport() -> FlushService.Report {
         FlushService.Report(at: at, rows: 3, attempted: 4, durationMs: 1.5, error: "database refused")
@@ -117,11 +145,25 @@ import Yams
             dart: DARTStatusReport(state: "running", poller: dart, warning: "the company map is a day old"),
             kiwoomRealtime: realtime, eventLoopLagSeconds: 0.0004,
             tokens: .init(lsRenewsAt: at, lsIssued: 1, kiwoomIssued: 1),
+            kiwoomRest: kiwoomRest(),
             alerts: alerts(),
             ha: HANode.Status(node: "node-b", holder: "node-b#1a2b3c4d", role: "active", epoch: 7, activeNode: "node-b", leaseAgeMs: 412,
                               lastTakeover: .init(at: at, epoch: 7, cause: "expired", previousNode: "node-a", inFlightOrders: 1,
                                                   barrierWaitMs: 11_000),
                               demotedCause: "the lease was taken by another node"))
+
+    }
+
+    static func kiwoomRest() -> KiwoomRESTStatus {
+        let token = KiwoomTokenStatus(
+            state: .failing, issued: 2, issuedAt: at, expiresAt: at.addingTimeInterval(86_400), renewsAt: at.addingTimeInterval(85_800),
+            refusals: 1, lastRefusal: .init(at: at, apiID: "kt10000", code: "8005", message: "인증에 실패했습니다[8005:Token이 유효하지 않습니다]"),
+            lastIssueFailure: .init(at: at, error: "transport: connection refused"))
+        let bucket = KiwoomBucketStatus(bucket: "kt10000", kind: .apiID, available: 0, limit: 1, perSecond: 1, queued: 2, used: 5,
+                                        rateLimited: 1, refused: 1, pausedFor: .seconds(1), sinceRateLimited: .zero, at: at)
+        let category = KiwoomBucketStatus(bucket: "orders", kind: .category, available: 2.5, limit: 3, perSecond: 5, queued: 0, used: 5,
+                                          rateLimited: 0, refused: 0, pausedFor: .seconds(1), sinceRateLimited: .seconds(2), at: at)
+        return KiwoomRESTStatus(token: token, buckets: [category, bucket])
     }
 
     static func alerts() -> AlertsStatus {
@@ -165,6 +207,10 @@ import Yams
                 byRule: [PositionRoutes.DailyPnL.RulePnL(rule: "supply-contract", trades: 1, netPnL: -22_565)])], today: pnlToday)),
             ("POST /api/trading/resume", "200", ["halted": false]),
             ("POST /api/events/disconnect", "200", ["closed": 2]),
+            ("POST /api/replays", "202", replayJob(.queued, results: [replayResult(variant: "supply-contract.stop-loss-percent=5")])),
+            ("GET /api/replays/{id}", "200", replayJob(.done, results: [replayResult(variant: "supply-contract.stop-loss-percent=5")])),
+            ("GET /api/replays/{id}", "200", replayJob(.done, results: [replayResult(variant: "supply-contract.stop-loss-percent=5"),
+                                                                         replayResult(variant: "supply-contract.stop-loss-percent=10")])),
         ]
     }
 

@@ -56,4 +56,6 @@ actor RecordingSink: RecordSink {
     func orderEvents() -> [OrderEventRecord] { rows.filter { $0.0 == .orderEvents }.compactMap { OrderEventRecord(row: $0.1) } }
     /// Every stored signal.
     func signals() -> [SignalRecord] { rows.filter { $0.0 == .signals }.compactMap { SignalRecord(row: $0.1) } }
+    /// Every stored trade.
+    func trades() -> [TradeRecord] { rows.filter { $0.0 == .trades }.compactMap { TradeRecord(row: $0.1) } }
 }

@@ -135,6 +135,8 @@ struct KiwoomMarket: Sendable {
     var cash: Int
     var holdings: [String: Holding] = [:]
     var dailyHistory: [String: [DailyRow]] = [:]
+    /// Today's minute bars of each stock, from its walk (`KiwoomMarket+MinuteBars`).
+    var minuteBars: [String: [MinuteBar]] = [:]
     var motion: Motion
     /// Realtime items not yet taken by the socket (oldest first, at most `eventsKept`).
     var events: [RealtimeEvent] = []
@@ -216,8 +218,10 @@ struct KiwoomMarket: Sendable {
         }
         q.high = max(q.high, p)
         q.low = min(q.low, p)
-        q.volume += Int(rng.next() % 5_000)
+        let traded = Int(rng.next() % 5_000)
+        q.volume += traded
         quotes[code] = q
+        recordPrint(code, price: p, volume: traded, at: now)
         matchResting(code, time: time)
     }
 

@@ -10,10 +10,13 @@ import SokboCore
 /// order events (`00`) and holdings (`04`) to every socket that registered those types, whatever its items
 /// (`[""]` or `[]`, §8.4), and a registered stock's VI start and end (`1h`). One session per
 /// appkey, as the live host: a LOGIN that succeeds while another socket is logged in sends that older one
-/// `SYSTEM` `R10001` and closes it (§8.3, §11 simulator 11).
+/// `SYSTEM` `R10001` and closes it (§8.3, §11 simulator 11). Logins, refusals, evictions, drops and closes
+/// go to the request log, each with its session number.
 actor KiwoomRealtimeHub {
     private struct Connection {
         let outbound: WebSocketOutboundWriter
+        /// The `sokbo-node` header of the socket's upgrade request, for the request log.
+        let node: String?
         var codes: Set<String> = []
         var types: Set<String> = []
         var pushed: [String: KiwoomMarket.Signature] = [:]
@@ -36,16 +39,18 @@ actor KiwoomRealtimeHub {
         self.core = core
     }
 
-    /// Serves one socket until it closes.
-    func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
+    /// Serves one socket until it closes; `node` names the client in the request log.
+    func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, node: String? = nil) async throws {
         var id: Int?
-        defer { if let id { connections[id] = nil } }
+        // A session still listed when its socket ends was closed by the client (or the connection broke).
+        defer { if let id, connections.removeValue(forKey: id) != nil { log("closed", session: id, node: node) } }
         for try await message in inbound.messages(maxSize: 1 << 20) {
             guard case .text(let text) = message else { continue }
             let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
             let trnm = object?["trnm"] as? String ?? ""
             guard let connection = id else {
                 guard trnm == "LOGIN" else {
+                    log("loginRefused", node: node, code: "R10004")
                     // Returning ends the socket (the server closes it).
                     try await outbound.writeTextMessage(#"{"trnm":"SYSTEM","code":"R10004","message":"접속허용요청(토큰)이 들어오지 않았습니다"}"#)
                     return
@@ -53,14 +58,17 @@ actor KiwoomRealtimeHub {
                 let token = object?["token"] as? String ?? ""
                 let valid = core.state.withLock { s in s.tokens[token].map { $0 > Date() } ?? false }
                 guard valid else {
+                    log("loginRefused", node: node, code: "8005", returnCode: 3)
                     try await outbound.writeTextMessage(#"{"trnm":"LOGIN","return_code":3,"return_msg":"토큰 인증에 실패했습니다. 접속을 종료합니다 [CODE=8005, MESSAGE=Token이 유효하지 않습니다]"}"#)
                     return
                 }
-                await evictAll()
                 nextID += 1
-                id = nextID
-                connections[nextID] = Connection(outbound: outbound)
+                let session = nextID
+                id = session
                 logins += 1
+                log("login", session: session, node: node, returnCode: 0)
+                await evictAll(by: session)
+                connections[session] = Connection(outbound: outbound, node: node)
                 try await outbound.writeTextMessage(#"{"trnm":"LOGIN","return_code":0,"return_msg":""}"#)
                 continue
             }
@@ -124,7 +132,7 @@ actor KiwoomRealtimeHub {
             if ping { writes.append((id, connection.outbound, #"{"trnm":"PING"}"#)) }
         }
         for (id, outbound, text) in writes {
-            do { try await outbound.writeTextMessage(text) } catch { connections[id] = nil }
+            do { try await outbound.writeTextMessage(text) } catch { close(id) }
         }
     }
 
@@ -135,27 +143,50 @@ actor KiwoomRealtimeHub {
 
     /// Closes every socket (a simulated disconnect).
     func dropAll() async {
-        let open = connections.values.map(\.outbound)
+        let open = connections.sorted { $0.key < $1.key }
         connections.removeAll()
-        for outbound in open { try? await outbound.close(.goingAway, reason: "simulated drop") }
+        for (id, connection) in open {
+            log("dropped", session: id, node: connection.node)
+            try? await connection.outbound.close(.goingAway, reason: "simulated drop")
+        }
     }
 
-    /// Sends every logged-in socket `SYSTEM` `R10001` (another session took the appkey) and closes it.
-    func evictAll() async {
-        let open = connections.values.map(\.outbound)
+    /// Sends every logged-in socket `SYSTEM` `R10001` (another session took the appkey) and closes it; `by` is the
+    /// session whose LOGIN did it (nil: a test or the control endpoint). One appkey is accepted, so every
+    /// session is that key's.
+    func evictAll(by session: Int? = nil) async {
+        let open = connections.sorted { $0.key < $1.key }
         connections.removeAll()
         evictions += open.count
-        for outbound in open {
-            try? await outbound.writeTextMessage(Self.evictionNotice)
-            try? await outbound.close(.normalClosure, reason: "R10001")
+        for (id, connection) in open {
+            log("evicted", session: id, node: connection.node, by: session, code: "R10001")
+            try? await connection.outbound.writeTextMessage(Self.evictionNotice)
+            try? await connection.outbound.close(.normalClosure, reason: "R10001")
         }
     }
 
     /// Sends `text` as it is to every logged-in socket (a test hook for frames the venue may send).
     func sendToAll(_ text: String) async {
         for (id, connection) in connections {
-            do { try await connection.outbound.writeTextMessage(text) } catch { connections[id] = nil }
+            do { try await connection.outbound.writeTextMessage(text) } catch { close(id) }
         }
+    }
+
+    /// Forgets a session whose socket could not be written (logged as closed).
+    private func close(_ id: Int) {
+        if let connection = connections.removeValue(forKey: id) { log("closed", session: id, node: connection.node) }
+    }
+
+    private func log(_ kind: String, session: Int? = nil, node: String?, by: Int? = nil, code: String? = nil, returnCode: Int? = nil) {
+        var entry = SimulatorRequestLog.Entry(kind: kind)
+        // A refused LOGIN proved no key.
+        entry.appkey = kind == "loginRefused" ? nil : SimulatorRequestLog.redact(core.configuration.appKey)
+        entry.session = session
+        entry.node = node
+        entry.by = by
+        entry.code = code
+        entry.returnCode = returnCode
+        core.requestLog.record(entry)
     }
 
     /// Open sockets that passed LOGIN.

@@ -21,11 +21,13 @@ public final class KiwoomSimulator: Service, Sendable {
     private let logger: Logger
 
     /// Creates a simulator; `port` 0 binds a free port (see `waitUntilListening`); the realtime WebSocket
-    /// has a port of its own (`realtimePort`, 0: free), as the live host's 10000 is not its REST port.
+    /// has a port of its own (`realtimePort`, 0: free), as the live host's 10000 is not its REST port. Every
+    /// request and realtime session event is recorded in `requestLog`.
     public init(configuration: KiwoomSimulatorConfiguration = .init(), host: String = "127.0.0.1", port: Int = 0,
-                realtimePort: Int = 0, logger: Logger = Logger(label: "simulator.kiwoom")) {
+                realtimePort: Int = 0, requestLog: SimulatorRequestLog = SimulatorRequestLog(),
+                logger: Logger = Logger(label: "simulator.kiwoom")) {
         self.requestedRealtimePort = realtimePort
-        self.core = KiwoomSimulatorCore(configuration: configuration)
+        self.core = KiwoomSimulatorCore(configuration: configuration, requestLog: requestLog)
         self.realtime = KiwoomRealtimeHub(core: core)
         self.host = host
         self.requestedPort = port
@@ -46,8 +48,8 @@ public final class KiwoomSimulator: Service, Sendable {
         }
         let realtime = self.realtime
         let wsRouter = Router(context: BasicWebSocketRequestContext.self)
-        wsRouter.ws("/api/dostk/websocket") { inbound, outbound, _ in
-            try await realtime.serve(inbound: inbound, outbound: outbound)
+        wsRouter.ws("/api/dostk/websocket") { inbound, outbound, context in
+            try await realtime.serve(inbound: inbound, outbound: outbound, node: context.request.headers[KiwoomSimulatorCore.nodeHeader])
         }
         // REST and the realtime socket on separate servers, as on the live host (443 and 10000). Why it
         // matters here too: with the WebSocket upgrade on the REST server, its graceful shutdown could
@@ -89,6 +91,12 @@ public final class KiwoomSimulator: Service, Sendable {
             await realtime.tick(ping: ping)
         }
     }
+
+    /// What the simulator received: every REST request and realtime login, eviction, drop and close.
+    public var requestLog: SimulatorRequestLog { core.requestLog }
+
+    /// The realtime socket's port once listening (up to 30 s).
+    public func waitUntilRealtimeListening() async throws -> Int { try await realtimePort.wait() }
 
     /// Waits (up to 30 s) until the server is bound and returns its port.
     public func waitUntilListening() async throws -> Int { try await port.wait() }
@@ -229,6 +237,14 @@ public final class KiwoomSimulator: Service, Sendable {
     /// Refuses the next order after taking it, as the exchange may: the REST reply carries its `ord_no`, then
     /// `00` pushes `접수` and `거부` with `reason` in 919; nothing rests or fills.
     public func refuseNextOrder(reason: String) { core.state.withLock { $0.market.refusals.append(reason) } }
+
+    /// Sets a stock's last price now (rounded down to the tick grid, within the daily limits; any news impulse
+    /// in progress ends) and fills the resting orders the new book crosses; returns the price set, nil for a
+    /// code not in the simulated universe.
+    @discardableResult
+    public func setPrice(code: String, price: Int) -> Int? {
+        core.state.withLock { $0.market.setPrice(code, price, at: Date()) }
+    }
 
     /// True while a stock is in a volatility interruption.
     public func inVolatilityInterruption(_ code: String) -> Bool { core.state.withLock { $0.market.inVI(code) } }

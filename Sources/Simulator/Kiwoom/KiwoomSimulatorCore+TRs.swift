@@ -279,6 +279,22 @@ extension KiwoomSimulatorCore {
         let nowStamp = KST.dayString(now) + KST.timeString(now)
         var rows: [JSON] = []
         for day in days {
+            // Today's one-minute bars are the walk's own prints (what a session traded at), once it has any.
+            let bars = scope == 1 && day.date == KST.dayString(now) ? state.withLock { $0.market.todaysBars(code, today: now) } : []
+            if !bars.isEmpty {
+                var acc = 0
+                rows += bars.map { bar -> JSON in
+                    acc += bar.volume
+                    return ["cntr_tm": KST.dayString(bar.minute) + KST.timeString(bar.minute),
+                            "cur_prc": SimFormat.signed(bar.close, base: day.previousClose),
+                            "open_pric": SimFormat.signed(bar.open, base: day.previousClose),
+                            "high_pric": SimFormat.signed(bar.high, base: day.previousClose),
+                            "low_pric": SimFormat.signed(bar.low, base: day.previousClose),
+                            "trde_qty": "\(bar.volume)", "acc_trde_qty": "\(acc)", "pred_pre": SimFormat.change(bar.close - day.previousClose),
+                            "pred_pre_sig": bar.close > day.previousClose ? "2" : bar.close < day.previousClose ? "5" : "3"]
+                }.reversed()
+                continue
+            }
             // A deterministic path from the open to the close through the session, on the tick grid.
             var r = SimRandom(seed: SimRandom.hash([code, day.date, "min"], seed: configuration.seed))
             var acc = 0

@@ -45,6 +45,8 @@ final class KiwoomSimulatorCore: Sendable {
     let configuration: KiwoomSimulatorConfiguration
     let state: Mutex<State>
     let clock = ContinuousClock()
+    /// Every request and realtime session event, for the control endpoint and the request log file.
+    let requestLog: SimulatorRequestLog
 
     static let orderIDs: Set<String> = ["kt10000", "kt10001", "kt10002", "kt10003"]
     /// api-id → category path segment.
@@ -55,8 +57,9 @@ final class KiwoomSimulatorCore: Sendable {
         "ka10081": "chart", "ka10080": "chart",
     ]
 
-    init(configuration: KiwoomSimulatorConfiguration) {
+    init(configuration: KiwoomSimulatorConfiguration, requestLog: SimulatorRequestLog) {
         self.configuration = configuration
+        self.requestLog = requestLog
         let motion = KiwoomMarket.Motion(largeMoveChance: configuration.largeMoveChance, viDuration: configuration.viDuration.seconds,
                                          impulseRise: configuration.impulseRise.seconds, impulseHalfLife: configuration.impulseHalfLife.seconds)
         self.state = Mutex(State(market: KiwoomMarket(seed: configuration.seed, startingCash: configuration.startingCash, motion: motion),
@@ -67,14 +70,40 @@ final class KiwoomSimulatorCore: Sendable {
     static let apiIDHeader = HTTPField.Name("api-id")!
     static let contYnHeader = HTTPField.Name("cont-yn")!
     static let nextKeyHeader = HTTPField.Name("next-key")!
+    /// Sent by a client that names itself (the request log records it).
+    static let nodeHeader = HTTPField.Name("sokbo-node")!
 
     var prefix: String { configuration.profile == .mock ? "모의투자 " : "" }
 
     // MARK: - Pipeline
 
+    /// Answers one REST request and records it in the request log, replied or not (a cancelled request is
+    /// logged without a status).
     func handle(_ request: Request, category: String) async throws -> Response {
+        let arrived = SimulatorRequestLog.monotonicNanoseconds()
         let isToken = category == "oauth2/token"
         let apiID = request.headers[Self.apiIDHeader] ?? (isToken ? "au10001" : category == "oauth2/revoke" ? "au10002" : "")
+        let trace = KiwoomRequestTrace()
+        var entry = SimulatorRequestLog.Entry(
+            kind: isToken ? "token" : category == "oauth2/revoke" ? "revoke" : Self.orderIDs.contains(apiID) ? "order" : "query")
+        entry.monoNs = arrived
+        entry.apiId = apiID
+        entry.node = request.headers[Self.nodeHeader]
+        do {
+            let response = try await KiwoomRequestTrace.$current.withValue(trace) {
+                try await process(request, category: category, apiID: apiID)
+            }
+            entry.status = Int(response.status.code)
+            requestLog.record(trace.fill(entry))
+            return response
+        } catch {
+            requestLog.record(trace.fill(entry))
+            throw error
+        }
+    }
+
+    private func process(_ request: Request, category: String, apiID: String) async throws -> Response {
+        let isToken = category == "oauth2/token"
         let (latency, hold) = state.withLock { s -> (Duration, (release: Int, until: ContinuousClock.Instant)?) in
             s.total += 1
             s.counts[apiID, default: 0] += 1
@@ -101,6 +130,7 @@ final class KiwoomSimulatorCore: Sendable {
         }
         let buffer = try await request.body.collect(upTo: 1 << 20)
         let json = (try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView))) as? [String: Any]
+        KiwoomRequestTrace.current?.noteRequest(json, isToken: isToken)
         if isToken { return issueToken(json) }
         if category == "oauth2/revoke" { return reply(["return_code": 0, "return_msg": "정상적으로 처리되었습니다"], apiID: apiID) }
 
@@ -108,6 +138,8 @@ final class KiwoomSimulatorCore: Sendable {
         let token = auth.hasPrefix("Bearer ") ? String(auth.dropFirst(7)) : ""
         let valid = state.withLock { s in s.tokens[token].map { $0 > Date() } ?? false }
         guard valid, !takeTokenRefusal(apiID) else { return reply(failure(3, "인증에 실패했습니다[8005:Token이 유효하지 않습니다]"), apiID: apiID) }
+        // One appkey is accepted, so a valid token is that key's.
+        KiwoomRequestTrace.current?.noteAppKey(configuration.appKey)
 
         guard !apiID.isEmpty else {
             return reply(failure(2, "입력 값 오류입니다[1501:API ID가 존재하지 않습니다]"), apiID: apiID)
@@ -232,6 +264,7 @@ final class KiwoomSimulatorCore: Sendable {
         headers[Self.apiIDHeader] = apiID
         headers[Self.contYnHeader] = contYn ? "Y" : "N"
         headers[Self.nextKeyHeader] = nextKey
+        KiwoomRequestTrace.current?.noteReply(body)
         return Response(status: status, headers: headers, body: .init(byteBuffer: SimJSON.buffer(body)))
     }
 }

@@ -23,16 +23,23 @@ public final class LSSimulator: Service, Sendable {
     private let boundWebSocketPort = BoundPort("the LS simulator's WebSocket server")
     private let headlineHandlers = Mutex<[@Sendable (String, [Ticker], Bool) -> Void]>([])
 
-    /// Creates the simulator; it listens once `run()` starts.
-    public init(configuration: LSSimulatorConfiguration = .init(), logger: Logger = Logger(label: "sokbo.simulator.ls")) {
+    /// Creates the simulator; it listens once `run()` starts. With a `requestLog`, its token issues, NWS
+    /// subscriptions (and refusals), drops and closes are recorded there (`venue` `ls`).
+    public init(configuration: LSSimulatorConfiguration = .init(), requestLog: SimulatorRequestLog? = nil,
+                logger: Logger = Logger(label: "sokbo.simulator.ls")) {
         self.configuration = configuration
-        self.state = LSSimulatorState(configuration: configuration)
+        self.state = LSSimulatorState(configuration: configuration, requestLog: requestLog)
         self.logger = logger
     }
 
     /// Waits until the REST server listens and returns its port (up to 30 s).
     public func waitUntilListening() async throws -> Int {
         try await boundPort.wait()
+    }
+
+    /// Waits until the WebSocket server listens and returns its port (up to 30 s).
+    public func waitUntilWebSocketListening() async throws -> Int {
+        try await boundWebSocketPort.wait()
     }
 
     /// Base URL for REST (`http://127.0.0.1:PORT` or `https://…`).
@@ -81,6 +88,15 @@ public final class LSSimulator: Service, Sendable {
         await state.refuse(count)
     }
 
+    /// Sets the rate of generated headlines (frames per second while somebody is subscribed; 0 stops them,
+    /// `publish` still works).
+    public func setHeadlineRate(_ framesPerSecond: Double) async {
+        await state.setFramesPerSecond(framesPerSecond)
+    }
+
+    /// The rate of generated headlines now.
+    public func headlineRate() async -> Double { await state.framesPerSecond }
+
     /// Calls `handler` with each headline's realkey, stocks and whether a rule would trade it (false for one
     /// published by hand), as it is sent or published (simulate mode lifts the stock in the Kiwoom simulator).
     public func onHeadline(_ handler: @escaping @Sendable (_ realkey: String, _ tickers: [Ticker], _ tradeable: Bool) -> Void) {
@@ -128,8 +144,8 @@ public final class LSSimulator: Service, Sendable {
         let router = Router()
         addRoutes(to: router)
         let wsRouter = Router(context: BasicWebSocketRequestContext.self)
-        wsRouter.ws("/websocket") { inbound, outbound, _ in
-            try await self.serveSocket(inbound: inbound, outbound: outbound)
+        wsRouter.ws("/websocket") { inbound, outbound, context in
+            try await self.serveSocket(inbound: inbound, outbound: outbound, node: context.request.headers[Self.nodeHeader])
         }
         // REST and WebSocket on separate servers, as on the live host (8080 and 9443). Why it matters here
         // too: with the WebSocket upgrade on the REST server, graceful shutdown could stall on the clients'
@@ -205,8 +221,11 @@ public final class LSSimulator: Service, Sendable {
         }
     }
 
-    private func serveSocket(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
-        let id = await state.open(outbound)
+    /// Names a client in the request log.
+    private static let nodeHeader = HTTPField.Name("sokbo-node")!
+
+    private func serveSocket(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, node: String?) async throws {
+        let id = await state.open(outbound, node: node)
         do {
             let frozen = try await withThrowingTaskGroup(of: Bool.self) { group in
                 group.addTask { try await self.readRegistrations(connection: id, inbound: inbound, outbound: outbound); return false }

@@ -13,6 +13,8 @@ enum LSWireFrame: Sendable {
 actor LSSimulatorState {
     struct Connection {
         let outbound: WebSocketOutboundWriter
+        /// The `sokbo-node` header of the socket's upgrade request, for the request log.
+        var node: String?
         var subscribed = false
         var stalledUntil: ContinuousClock.Instant?
         var frozen = false
@@ -41,9 +43,16 @@ actor LSSimulatorState {
     private var due = 0.0
     private var lastT3102: [String: ContinuousClock.Instant] = [:]
     private(set) var counters = LSSimulatorCounters()
+    /// Generated NWS frames per second now (starts at the configured rate; the control endpoint may change it).
+    private(set) var framesPerSecond: Double
 
-    init(configuration: LSSimulatorConfiguration) {
+    /// Where tokens, subscriptions, drops and closes are recorded (the standalone simulator's log).
+    let requestLog: SimulatorRequestLog?
+
+    init(configuration: LSSimulatorConfiguration, requestLog: SimulatorRequestLog? = nil) {
         self.configuration = configuration
+        self.requestLog = requestLog
+        self.framesPerSecond = configuration.framesPerSecond
         self.generator = LSNewsGenerator(configuration: configuration)
         self.rng = SimRandom(seed: configuration.seed ^ 0x5151)
     }
@@ -55,6 +64,7 @@ actor LSSimulatorState {
         let token = LSJWT.make(appKey: appKey, issuedAt: now, expiry: expiry, rng: &rng)
         tokens[token] = TokenInfo(appKey: appKey, expiry: expiry)
         counters.tokensIssued += 1
+        log("token", appKey: appKey)
         return (token, max(1, Int(expiry.timeIntervalSince(now))))
     }
 
@@ -72,16 +82,16 @@ actor LSSimulatorState {
 
     // MARK: - Sockets
 
-    func open(_ outbound: WebSocketOutboundWriter) -> Int {
+    func open(_ outbound: WebSocketOutboundWriter, node: String? = nil) -> Int {
         nextConnectionID += 1
-        connections[nextConnectionID] = Connection(outbound: outbound)
+        connections[nextConnectionID] = Connection(outbound: outbound, node: node)
         counters.connectionsAccepted += 1
         counters.openConnections = connections.count
         return nextConnectionID
     }
 
     func close(_ id: Int) {
-        connections[id] = nil
+        if let connection = connections.removeValue(forKey: id) { log("closed", session: id, node: connection.node) }
         counters.openConnections = connections.count
     }
 
@@ -93,17 +103,21 @@ actor LSSimulatorState {
                 + #"","tr_key":""# + JSONString.escaped(trKey) + #"","tr_type":""# + JSONString.escaped(trType)
                 + #"","rsp_cd":""# + code + #"","rsp_msg":""# + JSONString.escaped(message) + #""},"body":null}"#
         }
+        let node = connections[id]?.node
         if refuseRemaining > 0 {
             refuseRemaining -= 1
             counters.subscriptionsRefused += 1
+            log("subscribeRefused", session: id, node: node, code: configuration.refusalCode)
             return (ack(configuration.refusalCode, configuration.refusalMessage), [])
         }
-        guard validate(token: token, now: now) != nil else {
+        guard let appKey = validate(token: token, now: now) else {
             counters.subscriptionsRefused += 1
+            log("subscribeRefused", session: id, node: node, code: "IGW00121")
             return (ack("IGW00121", configuration.refusalMessage), [])
         }
         switch (trCode, trType) {
         case ("NWS", "3") where trKey.trimmingSpaces() == "NWS001" || trKey.trimmingSpaces().isEmpty:
+            log("subscribe", session: id, node: node, appKey: appKey)
             connections[id]?.subscribed = true
             counters.subscriptionsAccepted += 1
             let replay = Array(history.suffix(configuration.replayOnSubscribe))
@@ -124,6 +138,7 @@ actor LSSimulatorState {
     // MARK: - Faults
 
     private func takeAllForDrop() -> [WebSocketOutboundWriter] {
+        for (id, connection) in connections.sorted(by: { $0.key < $1.key }) { log("dropped", session: id, node: connection.node) }
         let writers = connections.values.map(\.outbound)
         for key in connections.keys { connections[key]?.subscribed = false }
         counters.drops += writers.count
@@ -139,6 +154,19 @@ actor LSSimulatorState {
     }
 
     func refuse(_ count: Int) { refuseRemaining += count }
+
+    func setFramesPerSecond(_ rate: Double) { framesPerSecond = max(0, rate) }
+
+    private func log(_ kind: String, session: Int? = nil, node: String? = nil, appKey: String? = nil, code: String? = nil) {
+        guard let requestLog else { return }
+        var entry = SimulatorRequestLog.Entry(kind: kind)
+        entry.venue = "ls"
+        entry.session = session
+        entry.node = node
+        entry.appkey = appKey.map(SimulatorRequestLog.redact)
+        entry.code = code
+        requestLog.record(entry)
+    }
 
     func freezeOpenConnections() {
         for key in connections.keys { connections[key]?.frozen = true }
@@ -160,7 +188,7 @@ actor LSSimulatorState {
             return ([], [], [])
         }
         var articles: [LSArticle] = []
-        due = min(due + elapsed * configuration.framesPerSecond, 1_000)
+        due = min(due + elapsed * framesPerSecond, 1_000)
         var frames: [LSWireFrame] = scripted.map { .text($0) }
         counters.newsFramesSent += scripted.count * targets.count
         scripted = []

@@ -62,6 +62,12 @@ extension DARTService: CompanyNames {
             CompanyMention(name: $0.name, offset: $0.offset, length: $0.length, tickers: $0.tickers)
         }
     }
+
+    /// The listed company's name for a stock code, from the corp-code map; nil until it is loaded.
+    func name(of ticker: Ticker) async -> String? {
+        guard let map = await corpCodes()?.map, let corpCode = map.corpCode(for: ticker) else { return nil }
+        return map.entry(corpCode: corpCode)?.name
+    }
 }
 
 /// DART's section of `/api/status`.

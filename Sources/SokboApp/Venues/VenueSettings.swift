@@ -37,8 +37,11 @@ import SokboCore
 /// | `SOKBO_SIMULATOR_SEED`    | the simulator's random seed |
 /// | `SOKBO_SIMULATOR_NEWS_PER_SECOND` | the simulated NWS rate |
 /// | `SOKBO_SIMULATOR_CASH`    | the simulated account's starting cash (KRW, default 100,000,000) |
+/// | `SOKBO_SIMULATOR_URL`     | a standalone simulator's control endpoint (`sokbo simulator`): use its venues instead of embedding them |
+/// | `SOKBO_SIMULATOR_KIWOOM_TOKEN_SECONDS` | lifetime of the simulated Kiwoom token (`expires_dt` = issue + this; default 86400, kiwoom-rest.md §10) |
 ///
-/// In `simulate` mode URLs and keys default to the built-in simulator, on ports it picks when it starts.
+/// In `simulate` mode URLs and keys default to the built-in simulator, on ports it picks when it starts; with
+/// `SOKBO_SIMULATOR_URL`, to the standalone simulator's, read from its `GET /status`.
 struct VenueSettings: Sendable {
     var ls: LSConfiguration
     var kiwoom: KiwoomConfiguration
@@ -55,9 +58,16 @@ struct VenueSettings: Sendable {
     }
 
     struct SimulatorSettings: Sendable {
+        /// A standalone simulator's control endpoint; nil: the simulator is embedded.
+        ///
+        /// Why a key of simulate mode rather than mock mode with the venues' URLs: simulate mode keeps its
+        /// defaults (the simulator's keys, the entry window `always`, the simulated universe watched, no mock-host
+        /// pacing of 1 query/s), `/api/status` still says `simulate`, and one URL replaces five.
+        var externalURL: String?
         var seed: UInt64
         var newsPerSecond: Double
         var startingCash: Int
+        var kiwoomTokenLifetime: Duration
     }
 
     init(reader: ConfigReader, mode: TradingMode) throws(SettingsError) {
@@ -65,9 +75,15 @@ struct VenueSettings: Sendable {
         if mode == .simulate {
             let config = reader.settingsScope("sokbo.simulator")
             simulator = SimulatorSettings(
+                externalURL: try config.parse("url", default: String?.none) { raw -> String?? in Self.httpURL(raw).map { .some($0) } },
                 seed: try config.parse("seed", default: UInt64(UInt32.random(in: 1...UInt32.max))) { UInt64($0) },
                 newsPerSecond: try config.parse("news.per.second", default: 0.5) { Double($0).flatMap { $0 > 0 && $0 <= 10_000 ? $0 : nil } },
-                startingCash: try config.parse("cash", default: 100_000_000) { Int($0).flatMap { $0 >= 0 ? $0 : nil } })
+                startingCash: try config.parse("cash", default: 100_000_000) { Int($0).flatMap { $0 >= 0 ? $0 : nil } },
+                kiwoomTokenLifetime: .seconds(try config.parse("kiwoom.token.seconds", default: 86_400) {
+                    Int($0).flatMap { (1...604_800).contains($0) ? $0 : nil }
+                }))
+        } else if let url = reader.settingsScope("sokbo.simulator").string(forKey: "url"), !url.isEmpty {
+            throw SettingsError(key: "sokbo.simulator.url", message: "a simulator is used in simulate mode only (SOKBO_MODE=simulate), not in \(mode.rawValue)")
         }
         self.simulator = simulator
 

@@ -4,6 +4,7 @@ import { token, setToken, clearToken, getJSON, postJSON, call, readEvents, HTTPE
 import { mountTape, addNews, addSignal, addOrder, setFilters, onOrdersChanged } from "./tape.js";
 import { renderOrders, renderPositions, renderHealth } from "./panels.js";
 import { mountRules, loadRules } from "./rules.js";
+import { mountReplay } from "./replay.js";
 
 const $ = (id) => document.getElementById(id);
 let stream;            // AbortController of the open /api/events read
@@ -207,6 +208,7 @@ applyLabels();
 $("lang").textContent = document.documentElement.lang === "ko" ? "EN" : "한";
 mountTape($("tape-rows"));
 mountRules();
+mountReplay();
 wireControls();
 onOrdersChanged(() => { if (view === "orders") renderOrders($("order-rows"), { onCancel: cancelOrder }); });
 setInterval(() => { if (view === "positions") showPositions(); }, 3000);

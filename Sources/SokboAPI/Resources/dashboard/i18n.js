@@ -36,6 +36,7 @@ const labels = {
     "Asks the broker to cancel the open remainder of order {id}. Go on?"],
   closePosition: ["청산", "Close"], cancelOrder: ["취소 요청", "Cancel"],
   reconciling: ["확인 중 (대사)", "reconciling"],
+  tokenRenewalFailing: ["토큰 갱신 실패", "token renewal failing"], exhausted: ["한도 소진", "exhausted"],
   healthUpdated: ["갱신", "Updated"], notReported: ["/api/status에 없음", "not reported by /api/status"],
   services: ["서비스", "Services"], lsNews: ["LS 뉴스 소켓", "LS news socket"], kiwoomRest: ["키움 REST (주문·조회)", "Kiwoom REST (orders, queries)"],
   kiwoomRealtime: ["키움 실시간", "Kiwoom realtime"], dart: ["DART 공시 폴러", "DART poller"], tokenExpiry: ["토큰 만료", "Token expiry"],
@@ -69,3 +70,6 @@ export function toggleLanguage() {
   sessionStorage.setItem("sokbo.lang", language);
   applyLabels();
 }
+
+/// Adds labels (a view module's own, so each view keeps its words beside its code).
+export function addLabels(more) { Object.assign(labels, more); }

@@ -191,12 +191,16 @@ export function healthRows(status, now = Date.now()) {
 
   const tokens = status.tokens;
   const renews = tokens?.lsRenewsAt ? Date.parse(tokens.lsRenewsAt) : null;
-  add("tokenExpiry", !tokens ? "" : renews == null ? "amber" : renews < now ? "red" : "green",
-    renews == null ? "—" : `LS ${timeOf(tokens.lsRenewsAt)}`,
+  const lsLevel = !tokens ? "" : renews == null ? "amber" : renews < now ? "red" : "green";
+  const kiwoom = kiwoomToken(status.kiwoomRest?.token, now);
+  add("tokenExpiry", worst(lsLevel, kiwoom.level),
+    [renews == null ? "" : `LS ${timeOf(tokens.lsRenewsAt)}`, kiwoom.state].filter(Boolean).join(" · ") || "—",
     !tokens ? t("notReported") : `LS: ${renews == null ? "no token held" : `renewed at ${timeOf(tokens.lsRenewsAt)} (expires 07:00 KST)`}, ` +
-      `issued ${tokens.lsIssued} · Kiwoom: issued ${tokens.kiwoomIssued}, renewed before its expires_dt (expiry ${t("notReported")})`);
-  add("rateLimit", poller && poller.budgetLeft < 100 ? "red" : "", poller ? `DART ${number(poller.budgetLeft)}` : "—",
-    `DART requests today ${number(poller?.requestsToday)}, poll budget left ${number(poller?.pollBudgetLeft)}; Kiwoom: ${t("notReported")}`);
+      `issued ${tokens.lsIssued} · Kiwoom: ${kiwoom.detail}`);
+  const headroom = kiwoomHeadroom(status.kiwoomRest?.buckets, now);
+  add("rateLimit", worst(poller && poller.budgetLeft < 100 ? "red" : "", headroom.level),
+    [poller ? `DART ${number(poller.budgetLeft)}` : "", headroom.state].filter(Boolean).join(" · ") || "—",
+    `DART requests today ${number(poller?.requestsToday)}, poll budget left ${number(poller?.pollBudgetLeft)}; Kiwoom: ${headroom.detail}`);
 
   const buffer = status.buffer ?? {};
   const fill = buffer.capacity ? buffer.total / buffer.capacity : 0;
@@ -222,6 +226,71 @@ export function healthRows(status, now = Date.now()) {
   add("database", "", status.database?.kind, status.database?.url);
   return rows;
 }
+
+const levels = ["", "green", "amber", "red"];
+const worst = (...list) => list.reduce((a, b) => (levels.indexOf(b) > levels.indexOf(a) ? b : a), "");
+
+/// The Kiwoom access token: red while its renewal fails (the held token, if any, stops working at its
+/// expires_dt), amber once expired (the next request issues a new one), green otherwise.
+export function kiwoomToken(token, now = Date.now()) {
+  if (!token) return { level: "", state: "", detail: t("notReported") };
+  const expires = token.expiresAt ? Date.parse(token.expiresAt) : null;
+  const left = expires == null ? "" : expires > now ? ` (${duration((expires - now) / 1000)} left)` : " (expired)";
+  const held = expires == null ? "no token held" : `issued ${when(token.issuedAt, now)}, expires ${when(token.expiresAt, now)}${left}` +
+    (token.renewsAt ? `, renewed from ${when(token.renewsAt, now)}` : "");
+  const refusal = token.lastRefusal ? ` · refused ${token.refusals}× (last ${token.lastRefusal.code ?? ""} on ${token.lastRefusal.apiID} at ${when(token.lastRefusal.at, now)})` : "";
+  const history = `${held} · issued ${token.issued}${refusal}`;
+  if (token.state === "failing") {
+    const failure = token.lastIssueFailure;
+    return { level: "red", state: `Kiwoom ${t("tokenRenewalFailing")}`,
+      detail: `renewal failing since ${when(failure?.at, now)}: ${failure?.error ?? ""} — ${expires == null ? "no token held: requests fail" : `the held token stops working at ${when(token.expiresAt, now)}${left}`} · ${history}` };
+  }
+  if (token.state === "expired") return { level: "amber", state: "Kiwoom expired", detail: `${history} · the next request issues a new one` };
+  if (token.state === "none") return { level: "green", state: "Kiwoom —", detail: `${history} · the next request issues one` };
+  return { level: "green", state: `Kiwoom ${when(token.expiresAt, now)}`, detail: history };
+}
+
+/// The Kiwoom client's pacing buckets: red when one is out of requests with more waiting than it refills in
+/// a second (a backlog: they are held up), amber when it is out with a shorter queue (pacing at work: at 1
+/// request/s per api-id, two calls in the same second already queue one) or while a 429's pause lasts,
+/// green otherwise.
+export function kiwoomHeadroom(buckets, now = Date.now()) {
+  if (!buckets) return { level: "", state: "", detail: t("notReported") };
+  const text = (b) => `${b.bucket} ${b.available}/${b.limit} (${b.perSecond}/s, used ${number(b.used)}` +
+    (b.queued ? `, ${b.queued} queued` : "") + (b.rateLimited ? `, 429 ×${b.rateLimited}` : "") + (b.refused ? `, refused ${b.refused}` : "") + ")";
+  const exhausted = buckets.filter((b) => b.available < 1 && b.queued > Math.max(1, b.perSecond));
+  const pacing = buckets.filter((b) => b.available < 1 && b.queued > 0);
+  const paused = buckets.filter((b) => b.pausedUntil && Date.parse(b.pausedUntil) > now);
+  const tightest = [...buckets].sort((a, b) => a.available / a.limit - b.available / b.limit)[0];
+  const all = buckets.map(text).join(", ");
+  const seen = buckets.reduce((sum, b) => sum + b.rateLimited, 0);
+  if (exhausted.length) {
+    return { level: "red", state: `Kiwoom ${exhausted[0].bucket} ${t("exhausted")}`,
+      detail: `${exhausted.map((b) => `${b.bucket} exhausted: ${b.available}/${b.limit} available, ${b.queued} queued`).join("; ")} · ${all}` };
+  }
+  if (paused.length) {
+    return { level: "amber", state: `Kiwoom ${paused[0].bucket} 429`,
+      detail: `${paused.map((b) => `${b.bucket} paused until ${timeOf(b.pausedUntil)} after a 429`).join("; ")} · ${all}` };
+  }
+  if (pacing.length) {
+    return { level: "amber", state: `Kiwoom ${pacing[0].bucket} ${pacing[0].available}/${pacing[0].limit}`,
+      detail: `${pacing.map((b) => `${b.bucket} pacing: ${b.queued} queued, a second of its budget or less`).join("; ")} · ${all}` };
+  }
+  return { level: "green", state: tightest ? `Kiwoom ${tightest.bucket} ${tightest.available}/${tightest.limit}` : "Kiwoom",
+    detail: `${all} · 429s seen ${seen}` };
+}
+
+/// HH:MM:SS, with the month and day in front when not today.
+function when(iso, now = Date.now()) {
+  const date = new Date(iso);
+  if (isNaN(date)) return "";
+  const today = new Date(now);
+  const two = (n) => String(n).padStart(2, "0");
+  const day = date.toDateString() === today.toDateString() ? "" : `${two(date.getMonth() + 1)}-${two(date.getDate())} `;
+  return day + timeOf(iso);
+}
+
+const duration = (s) => (s >= 3600 ? `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m` : s >= 60 ? `${Math.floor(s / 60)}m ${Math.floor(s % 60)}s` : `${Math.floor(s)}s`);
 
 export function renderHealth(tbody, status) {
   tbody.replaceChildren(...healthRows(status).map((row) => {

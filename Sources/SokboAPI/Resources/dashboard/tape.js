@@ -11,6 +11,7 @@ const signals = new Map();       // newsID -> Map(signal id -> Signal)
 const orders = new Map();        // order id -> Order
 const ordersByNews = new Map();  // newsID -> Set(order id)
 const rows = new Map();          // newsID -> <tr>
+const companyNames = new Map();  // ticker -> company name (from signals: the DART map the engine resolves with)
 const dirty = new Set();
 const orderListeners = [];
 let scheduled = false;
@@ -40,7 +41,15 @@ export function addSignal(signal) {
   if (!byID) signals.set(signal.newsID, byID = new Map());
   byID.set(signal.id, signal);
   touch(signal.newsID);
+  if (signal.ticker && signal.companyName && companyNames.get(signal.ticker) !== signal.companyName) {
+    companyNames.set(signal.ticker, signal.companyName);
+    // A name learnt once names the stock on every row (rare: once per stock), headlines no rule matched included.
+    for (const [id, item] of news) if (item.tickers.includes(signal.ticker)) touch(id);
+  }
 }
+
+/// The company name known for a ticker, if any.
+export function companyName(ticker) { return companyNames.get(ticker); }
 
 const changedOrders = new Set();
 /// Keeps an order's latest state: an older copy (fewer events) never overwrites a newer one.
@@ -79,10 +88,11 @@ export function decisionOf(id) {
   const list = [...(signals.get(id)?.values() ?? [])];
   const signal = list.find((s) => s.decision === "buy") ?? list[0];
   if (!signal) return { kind: "none", label: t("decisionNone"), reason: "", rule: "" };
-  if (signal.decision === "buy") return { kind: "buy", label: t("decisionBuy"), reason: signal.reason, rule: signal.rule ?? "" };
-  if (signal.decision === "skip" && /vetoed by/.test(signal.reason)) return { kind: "veto", label: t("decisionVeto"), reason: signal.reason, rule: signal.rule ?? "" };
-  if (signal.decision === "skip") return { kind: "skip", label: t("decisionSkip"), reason: signal.reason, rule: signal.rule ?? "" };
-  return { kind: "none", label: t("decisionNone"), reason: signal.reason, rule: signal.rule ?? "" };
+  const common = { reason: signal.reason, rule: signal.rule ?? "", ticker: signal.ticker };
+  if (signal.decision === "buy") return { kind: "buy", label: t("decisionBuy"), ...common };
+  if (signal.decision === "skip" && /vetoed by/.test(signal.reason)) return { kind: "veto", label: t("decisionVeto"), ...common };
+  if (signal.decision === "skip") return { kind: "skip", label: t("decisionSkip"), ...common };
+  return { kind: "none", label: t("decisionNone"), ...common };
 }
 
 function visible(id) {
@@ -91,7 +101,7 @@ function visible(id) {
   const decision = decisionOf(id);
   if (filters.decision && decision.kind !== filters.decision) return false;
   if (filters.rule && !decision.rule.toLowerCase().includes(filters.rule.toLowerCase())) return false;
-  if (filters.ticker && !item.tickers.some((code) => code.includes(filters.ticker))) return false;
+  if (filters.ticker && !item.tickers.some((code) => code.includes(filters.ticker) || companyNames.get(code)?.includes(filters.ticker))) return false;
   return true;
 }
 
@@ -178,7 +188,7 @@ function fill(row, item) {
   row.replaceChildren(
     cell(timeOf(item.receivedAt)),
     linkCell(item),
-    cell(item.tickers.join(" ")),
+    tickerCell(item.tickers.length ? item.tickers : decision.ticker ? [decision.ticker] : []),
     cell(decision.reason && decision.kind !== "buy" ? `${decision.label}: ${decision.reason}` : decision.label, "d-" + decision.kind, "decision"),
     cell(decision.rule),
     cell(orderText, orderIDs.length ? "st-" + orders.get(orderIDs[0]).state : "", "order"),
@@ -198,6 +208,24 @@ function cell(text, className = "", testid = "") {
   td.textContent = text;
   if (className) td.className = className;
   if (testid) td.dataset.testid = testid;
+  return td;
+}
+
+/// `005930 삼성전자`: each code with its company name when one is known.
+function tickerCell(codes) {
+  const td = document.createElement("td");
+  td.dataset.testid = "tickers";
+  codes.forEach((code, index) => {
+    td.append(index ? " " + code : code);
+    const name = companyNames.get(code);
+    if (name) {
+      const span = document.createElement("span");
+      span.className = "company";
+      span.dataset.testid = "company";
+      span.textContent = name;
+      td.append(" ", span);
+    }
+  });
   return td;
 }
 
