@@ -17,8 +17,10 @@ import Trading
 struct TwoNodeTests {
     static let token = "test-token-0123456789"
 
-    /// Short lease timings so a takeover in a test takes about a second.
-    static let quick = ["sokbo.ha.lease.ms": "2000", "sokbo.ha.renew.ms": "300", "sokbo.ha.demote.ms": "1200", "sokbo.ha.acquire.ms": "300"]
+    /// A standby that tries often, so a released or pre-expired lease is taken within a fraction of a second;
+    /// the demotion deadline stays generous, since a loaded machine (the whole suite, other builds) can hold a
+    /// renewal up for more than a second, and a node that demotes ends its test.
+    static let quick = ["sokbo.ha.lease.ms": "8000", "sokbo.ha.renew.ms": "500", "sokbo.ha.demote.ms": "5000", "sokbo.ha.acquire.ms": "300"]
 
     static func node(_ url: DatabaseURL, _ name: String, _ overrides: [String: String] = [:]) async throws -> Sokbo {
         guard case .mysql(let s) = url else { throw TestError("not mysql") }
