@@ -261,6 +261,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Active/standby: the lease and the fence against MariaDB, and whole nodes sharing one database.
+        .testTarget(
+            name: "HATests",
+            dependencies: [
+                "SokboApp", "SokboAPI", "Storage", "SokboCore", "Simulator", "Trading", "SokboTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .testTarget(
             name: "SokboAppTests",
             dependencies: [

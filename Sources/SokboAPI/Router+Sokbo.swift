@@ -30,6 +30,8 @@ public struct APIDependencies: Sendable {
     public var renderMetrics: @Sendable () async -> String
     /// The dashboard's files served at `/` and `/dashboard/{file}` (the bundled ones unless a test gives others).
     public var dashboard: DashboardAssets = .bundled
+    /// Why this node does not take trading commands (a standby, `SOKBO_HA=on`), nil when it does.
+    public var standby: @Sendable () -> String? = { nil }
     /// Replays run through the API (`/api/replays`); nil answers 503.
     public var replays: ReplayJobs?
 
@@ -64,6 +66,7 @@ public func buildRouter(_ deps: APIDependencies) -> Router<SokboRequestContext> 
     OpenAPIRoute().register(on: router)
     DashboardRoutes(assets: deps.dashboard).register(on: router)
     let api = router.group("api").add(middleware: BearerTokenMiddleware(token: deps.apiToken))
+        .add(middleware: StandbyMiddleware(answer: deps.standby))
     api.get("status") { _, _ in
         JSONResponse(await deps.status())
     }

@@ -40,8 +40,11 @@ public struct Sokbo: Sendable {
     public let kiwoomRealtime: KiwoomRealtimeService?
     /// Alerts and remote control (when a Telegram bot or a webhook is configured).
     public let alerts: AlertService?
-    /// The broker the engine trades through (the candle recorder for replays reads it too).
+    /// The broker the engine trades through (the candle recorder for replays reads it too); with
+    /// `SOKBO_HA=on`, gated by the lease.
     public let broker: any Broker
+    /// This node's part in active/standby (`SOKBO_HA=on`), nil on a single node.
+    public let ha: HANode?
     /// The router's routes as `METHOD /path/{param}` (the OpenAPI document is checked against them).
     public let routes: [String]
     let port: SetOnce<Int>
@@ -61,6 +64,7 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
     var venues = processSettings.venues
     let trading = processSettings.trading
     var alertSettings = processSettings.alerts
+    let haSettings = processSettings.ha
     var logger = baseLogger ?? Logger(label: "sokbo")
     if baseLogger == nil, let level = reader.string(forKey: "log.level").flatMap(Logger.Level.init(rawValue:)) {
         logger.logLevel = level
@@ -88,6 +92,15 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
         ("flush", flusher),
         ("event-loop-probe", EventLoopLagProbe(registry: metrics.registry, last: eventLoopLag)),
     ]
+    // Active/standby: the lease runs beside the store (it stops after every venue service at shutdown,
+    // then releases the lease); venue services wait for it to be won.
+    let haNode = try await makeHANode(haSettings, database: settings.database,
+                                      barrierWait: venues.kiwoom.orderTimeout + .seconds(1), logger: logger)
+    if let haNode { named.append(("ha", haNode)) }
+    /// A venue service: on a standby it waits until this node is active.
+    func venueService(_ service: any Service) -> any Service {
+        haNode.map { ActiveOnlyService(inner: service, node: $0) } ?? service
+    }
 
     // The simulator's venues come before their clients, so they stop after them.
     var dartReady: @Sendable () async throws -> String? = { nil }
@@ -161,14 +174,16 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
     // stocks' books live, and the broker sizes their orders without a round trip; every other stock
     // still gets the concurrent REST snapshot.
     let quotes = KiwoomQuoteBook()
-    let broker = KiwoomBroker(client: KiwoomClient(configuration: venues.kiwoom, logger: logger), quotes: quotes, logger: logger)
+    let kiwoomBroker = KiwoomBroker(client: KiwoomClient(configuration: venues.kiwoom, logger: logger), quotes: quotes, logger: logger)
+    // With two nodes every venue request goes through the lease: a standby makes none.
+    let broker: any Broker = haNode.map { LeaseGatedBroker(kiwoomBroker, node: $0) } ?? kiwoomBroker
     let configuredURL = venues.kiwoomRealtime.webSocketURL
     let realtimeService = KiwoomRealtimeService(
-        broker: broker,
+        broker: kiwoomBroker,
         configuration: .init(webSocketURL: simulatorRealtimeURL ?? { configuredURL }, watchlist: venues.kiwoomRealtime.watchlist,
                              evictionBackoff: venues.kiwoomRealtime.evictionBackoff),
         logger: logger)
-    named.append(("kiwoom-realtime", realtimeService))
+    named.append(("kiwoom-realtime", venueService(realtimeService)))
     let realtime = realtimeService
     // DART before the engine: its index confirms rules' disclosure patterns, and its corp-code map (once
     // loaded) names the stock of a headline whose frame has no code or several.
@@ -188,18 +203,22 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
                         maxOpenPositions: trading.maxOpenPositions),
         rules: trading.rules, broker: broker, store: store, records: buffer,
         journal: try FileOrderJournal(path: settings.orderJournalPath), events: events, logger: logger,
-        disclosures: disclosureIndex, tickers: TickerResolver(names: dart))
+        disclosures: disclosureIndex, tickers: TickerResolver(names: dart), fence: haNode)
     if trading.alwaysOpen, !settings.mode.isPaper {
         logger.warning("SOKBO_TRADING_HOURS=always: entries are allowed at any hour, holidays included")
     }
     let (inbox, inboxContinuation) = AsyncStream<NewsItem>.makeStream()
     let news = NewsPipeline(records: buffer, events: events, engineInbox: inboxContinuation)
     let listener = try LSNewsListener(configuration: venues.ls, consumer: news, logger: logger)
-    named.append(("dart", dart))
+    named.append(("dart", venueService(dart)))
     // The engine before the listener: at shutdown the listener stops first, then the engine lets
     // orders in flight record their outcome.
-    named.append(("engine", EngineService(engine: engine, inbox: inbox, logger: logger)))
-    named.append(("news-listener", listener))
+    named.append(("engine", venueService(EngineService(engine: engine, inbox: inbox, logger: logger))))
+    named.append(("news-listener", venueService(listener)))
+    if haNode != nil {
+        // With two nodes an order another node sent after losing the lease can reach the account: audited.
+        named.append(("foreign-order-audit", venueService(ForeignOrderAudit(engine: engine, interval: .seconds(60), logger: logger))))
+    }
 
     // Alerts last: at shutdown they stop first (what is still queued is logged), never holding up trading.
     var alertService: AlertService?
@@ -220,7 +239,9 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
                     databaseError: flush.lastError?.error, rowsSetAside: flush.rejectedRows + (poller?.rejectedRows ?? 0))
             },
             logger: logger, redact: { SecretRedactor.shared.redact($0) })
-        named.append(("alerts", service))
+        // Active only with two nodes: one Telegram bot has one `getUpdates` reader, and a standby's venue health
+        // (no news socket, by design) is no alarm.
+        named.append(("alerts", venueService(service)))
         alertService = service
     }
     let alerts = alertService
@@ -243,9 +264,10 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
             kiwoomRealtime: realtime.status(),
             eventLoopLagSeconds: eventLoopLag.seconds,
             tokens: .init(lsRenewsAt: await listener.tokens.renewalDue(), lsIssued: await listener.tokens.issuedCount,
-                          kiwoomIssued: await broker.client.tokens.issuances),
-            kiwoomRest: await broker.client.status(),
-            alerts: alerts?.status()
+                          kiwoomIssued: await kiwoomBroker.client.tokens.issuances),
+            kiwoomRest: await kiwoomBroker.client.status(),
+            alerts: alerts?.status(),
+            ha: haNode?.status()
         )
     }
     // Replays keep the venue's hours, as `sokbo replay` does: `always` (simulate's default) would trade at midnight.
@@ -263,9 +285,10 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
         metrics: metrics.registry,
         renderMetrics: {
             await metrics.render(buffer: await buffer.stats(), flush: await flusher.status(), news: await listener.status(),
-                                 engine: await engine.status())
+                                 engine: await engine.status(), ha: haNode?.status())
         })
     dependencies.replays = replays
+    if let haNode { dependencies.standby = { haNode.standbyAnswer() } }
     let router = buildRouter(dependencies)
     let port = SetOnce<Int>()
     let application = Application(
@@ -281,7 +304,7 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
     ])
     return Sokbo(application: application, settings: settings, buffer: buffer, store: store, flusher: flusher,
                  monitor: monitor, apiToken: apiToken, events: events, engine: engine, simulated: simulated, kiwoomRealtime: realtime,
-                 alerts: alerts, broker: broker,
+                 alerts: alerts, broker: broker, ha: haNode,
                  routes: router.routes.map(\.description), port: port)
 }
 
@@ -334,4 +357,19 @@ struct StatusReport: Encodable, Sendable {
 
     /// The alerts' state, when alerts run.
     let alerts: AlertsStatus?
+    /// Active/standby (`SOKBO_HA=on`): role, epoch, lease age, last takeover; absent on a single node.
+    let ha: HANode.Status?
+}
+
+/// The HA node when `SOKBO_HA=on` (settings already checked that the database is MySQL).
+private func makeHANode(_ settings: HASettings, database: DatabaseURL, barrierWait: Duration, logger: Logger) async throws -> HANode? {
+    guard settings.enabled, case .mysql(let mysql) = database else { return nil }
+    #if MySQL
+    let store = try MySQLLeaseStore.open(settings: mysql, logger: logger)
+    logger.info("active/standby on", metadata: ["node": "\(settings.nodeName)", "lease_ms": "\(Int(settings.timings.lease.milliseconds))"])
+    return HANode(nodeName: settings.nodeName, store: store, timings: settings.timings, barrierWait: barrierWait, logger: logger)
+    #else
+    _ = mysql
+    throw SettingsError(key: "sokbo.ha", message: "this build has no MySQL support; build with `--traits MySQL`")
+    #endif
 }

@@ -12,6 +12,8 @@ struct ProcessSettings: Sendable {
     var trading: TradingSettings
     /// Telegram and webhooks.
     var alerts: AlertsSettings
+    /// Active/standby (`SOKBO_HA`).
+    var ha: HASettings
 
     /// Reads and validates every scope.
     init(reader: ConfigReader) throws(SettingsError) {
@@ -19,5 +21,6 @@ struct ProcessSettings: Sendable {
         venues = try VenueSettings(reader: reader, mode: app.mode)
         trading = try TradingSettings(reader: reader, mode: app.mode)
         alerts = try AlertsSettings(reader: reader, mode: app.mode)
+        ha = try HASettings(reader: reader, database: app.database)
     }
 }

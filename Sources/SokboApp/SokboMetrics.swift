@@ -16,7 +16,9 @@ public final class SokboMetrics: Sendable {
     public init() {}
 
     /// Refreshes snapshot-derived figures and renders Prometheus text.
-    func render(buffer: RowBuffer.Stats, flush: FlushService.Status, news: LSListenerStatus, engine: EngineStatus) async -> String {
+    func render(buffer: RowBuffer.Stats, flush: FlushService.Status, news: LSListenerStatus, engine: EngineStatus,
+                ha: HANode.Status? = nil) async -> String {
+        if let ha { renderHA(ha) }
         advance("sokbo_news_frames_accepted_total", help: "NWS frames parsed into news items", to: news.framesAccepted)
         for (kind, count) in news.framesRejected {
             advance("sokbo_news_frames_rejected_total", labels: [("kind", kind)], help: "Malformed NWS frames by kind", to: count)
@@ -50,6 +52,24 @@ public final class SokboMetrics: Sendable {
             registry.makeGauge(descriptor: .named("sokbo_flush_last_duration_seconds", "Duration of the last successful flush")).set(last.durationMs / 1000)
         }
         return registry.emitToString()
+    }
+
+    /// Active/standby: the role (1 on the current one), the epoch, the lease's age and takeovers made.
+    private func renderHA(_ ha: HANode.Status) {
+        for role in ["starting", "standby", "takeover", "active", "demoted"] {
+            registry.makeGauge(descriptor: .named("sokbo_ha_role", "This node's role (1 on the current one)"), labels: [("role", role)])
+                .set(Double(ha.role == role ? 1 : 0))
+        }
+        registry.makeGauge(descriptor: .named("sokbo_ha_epoch", "The lease's epoch as last seen")).set(Double(ha.epoch))
+        if let age = ha.leaseAgeMs {
+            registry.makeGauge(descriptor: .named("sokbo_ha_lease_age_seconds", "Seconds since the lease was last renewed")).set(Double(age) / 1000)
+        }
+        if let takeover = ha.lastTakeover {
+            registry.makeGauge(descriptor: .named("sokbo_ha_last_takeover_epoch", "Epoch of this node's last takeover"), labels: [("cause", takeover.cause)])
+                .set(Double(takeover.epoch))
+            registry.makeGauge(descriptor: .named("sokbo_ha_last_takeover_timestamp_seconds", "When this node last took over"))
+                .set(takeover.at.timeIntervalSince1970)
+        }
     }
 
     /// Records one flush (called by the flush service's observer).

@@ -81,13 +81,19 @@ extension TradingEngine {
             if effects.contains(.persist) {
                 let row = next.row
                 do {
-                    if beforeSending, let journal {
+                    if event == .sent, let fence {
+                        // The point of harm with two nodes: committed under the lease, or not sent at all.
+                        try await fence.commit(orderID: next.id, row: row)
+                    } else if beforeSending, let journal {
                         try journal.append(row)
                         journaledRow = row
                         journalCompaction.appended()
                     } else {
                         try await store.upsert(row, into: .orders)
                     }
+                } catch let refusal as FenceRefusal {
+                    logger.error("order refused by the lease fence; not sent", metadata: ["order": "\(order.id)", "why": "\(refusal)"])
+                    return (order, nil, [])
                 } catch {
                     logger.critical("cannot store order state", metadata: ["order": "\(order.id)", "error": "\(error)"])
                     if event == .sent { return (order, nil, []) }

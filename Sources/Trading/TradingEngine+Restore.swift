@@ -29,6 +29,7 @@ extension TradingEngine {
         }
         restoredOrderIDs = Set(orders.keys)
         await rebuildPositions(from: stored)
+        restored = true
         if !stored.isEmpty {
             logger.info("restored today's orders and positions", metadata: ["orders": "\(stored.count)", "positions": "\(book.positions.count)"])
         }

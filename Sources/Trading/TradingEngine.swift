@@ -129,6 +129,9 @@ public actor TradingEngine {
     let store: any Store
     let records: any RecordSink
     let journal: (any OrderJournal)?
+    /// With two nodes (`SOKBO_HA=on`): each order's row is committed through it, under the lease's epoch,
+    /// before it is sent, instead of the journal; nil on a single node.
+    let fence: (any OrderFence)?
     /// When the journal may be emptied (its lines, and orders in it not yet in the store).
     var journalCompaction: JournalCompaction
     let events: EventHub?
@@ -198,15 +201,20 @@ public actor TradingEngine {
     var restoredOrderIDs: Set<String> = []
     /// True while restore replays stored fills (nothing is published or watched then).
     var replaying = false
+    /// True once `restore` has rebuilt today's orders from the store.
+    var restored = false
+    /// Broker order numbers already flagged as foreign (each halts entries once).
+    var flaggedForeign: Set<String> = []
 
     /// Creates the engine.
     /// With a `journal`, a news order's row is written there before it is sent and to the store while it
-    /// is out; without one, to the store before it is sent. `disclosures` confirms rules that ask for a
+    /// is out; without one, to the store before it is sent. With a `fence`, every order's row is committed
+    /// through it (the lease checked, the epoch recorded) before it is sent, and refused orders are not sent. `disclosures` confirms rules that ask for a
     /// DART filing; `tickers` chooses the stock of a headline with no code or several.
     public init(settings: Settings, rules: RuleSet, broker: any Broker, store: any Store, records: any RecordSink,
                 journal: (any OrderJournal)? = nil, events: EventHub?, logger: Logger,
                 disclosures: (any DisclosureConfirming)? = nil, tickers: (any TickerResolving)? = nil,
-                now: @escaping @Sendable () -> Date = { Date() }) {
+                fence: (any OrderFence)? = nil, now: @escaping @Sendable () -> Date = { Date() }) {
         self.settings = settings
         self.entryDeadline = settings.entryDeadline
         self.rules = rules
@@ -214,6 +222,7 @@ public actor TradingEngine {
         self.store = store
         self.records = records
         self.journal = journal
+        self.fence = fence
         self.journalCompaction = JournalCompaction(threshold: settings.journalCompactionLines)
         self.events = events
         self.logger = logger

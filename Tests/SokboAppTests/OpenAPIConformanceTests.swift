@@ -146,7 +146,12 @@ import Yams
             kiwoomRealtime: realtime, eventLoopLagSeconds: 0.0004,
             tokens: .init(lsRenewsAt: at, lsIssued: 1, kiwoomIssued: 1),
             kiwoomRest: kiwoomRest(),
-            alerts: alerts())
+            alerts: alerts(),
+            ha: HANode.Status(node: "node-b", holder: "node-b#1a2b3c4d", role: "active", epoch: 7, activeNode: "node-b", leaseAgeMs: 412,
+                              lastTakeover: .init(at: at, epoch: 7, cause: "expired", previousNode: "node-a", inFlightOrders: 1,
+                                                  barrierWaitMs: 11_000),
+                              demotedCause: "the lease was taken by another node"))
+
     }
 
     static func kiwoomRest() -> KiwoomRESTStatus {

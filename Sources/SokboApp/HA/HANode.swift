@@ -1,0 +1,314 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import SokboCore
+import Synchronization
+
+/// This node's part in active/standby (`SOKBO_HA=on`): runs the lease (`LeaseMachine`) against the shared
+/// database, gates every order behind it (`OrderFence`, `maySend`), runs the takeover barrier when it wins,
+/// and ends the process when it loses the lease.
+///
+/// Why end the process on demotion rather than step back to standby in place: every service that touched
+/// the venue (the realtime socket, the engine's tasks, the pacers and the token) stops with it, and nothing
+/// of the old epoch's state can leak into a later one. A supervisor (systemd `Restart=always`) starts it
+/// again as a standby.
+public final class HANode: Service, OrderFence, Sendable {
+    /// What `/api/status` (`ha`) shows.
+    public struct Status: Sendable, Codable, Equatable {
+        /// This node's name (`SOKBO_NODE_NAME`).
+        public var node: String
+        /// This process's holder id in the lease row: the node's name and a per-start id.
+        public var holder: String
+        /// `starting`, `standby`, `takeover` (won, barrier running), `active` or `demoted`.
+        public var role: String
+        /// The lease's epoch as last seen (this node's, while it holds it).
+        public var epoch: UInt64
+        /// The node holding the lease as last seen (its name), nil when none does.
+        public var activeNode: String?
+        /// Milliseconds since the lease was last renewed (database clock; the active counts from its own last success).
+        public var leaseAgeMs: Int64?
+        /// The last takeover this node made.
+        public var lastTakeover: Takeover?
+        /// Why this node stopped acting, once it did.
+        public var demotedCause: String?
+    }
+
+    /// A takeover: when, at what epoch, why, from whom, and what the barrier did.
+    public struct Takeover: Sendable, Codable, Equatable {
+        /// When the lease was won.
+        public var at: Date
+        /// The new epoch.
+        public var epoch: UInt64
+        /// `first` (never held), `expired` (the holder stopped renewing) or `released` (it shut down).
+        public var cause: String
+        /// The node that held it before, if any.
+        public var previousNode: String?
+        /// Older epochs' orders still in flight at the takeover (made unknown, then reconciled).
+        public var inFlightOrders: Int
+        /// Milliseconds the barrier waited out the old active's order timeout (0 with nothing in flight).
+        public var barrierWaitMs: Int
+    }
+
+    /// Thrown from `run` once the lease is lost, so the process ends.
+    public struct Demoted: Error, CustomStringConvertible {
+        /// Why.
+        public let cause: String
+        /// `lost the lease: …`.
+        public var description: String { "lost the lease: \(cause); this node no longer trades (restart it as a standby)" }
+    }
+
+    private struct State {
+        var machine: LeaseMachine
+        var status: Status
+        var lastSuccess: Duration?
+        var lastError: String?
+    }
+
+    /// This node's name.
+    public let nodeName: String
+    /// The holder id written in the lease row.
+    public let holder: String
+    let store: any LeaseStore
+    let timings: LeaseTimings
+    /// How long an order the old active sent may still be out (its order timeout, plus a second).
+    let barrierWait: Duration
+    let logger: Logger
+    private let origin = ContinuousClock.now
+    private let state: Mutex<State>
+    private let ready = SetOnce<UInt64>()
+    private let onDemote: @Sendable (String) -> Void
+
+    /// Creates the node. `barrierWait` is the old active's longest order request (`KIWOOM_ORDER_TIMEOUT_MS`)
+    /// plus a margin; `onDemote` runs once when the lease is lost (after sending has stopped).
+    public init(nodeName: String, store: any LeaseStore, timings: LeaseTimings, barrierWait: Duration, logger: Logger,
+                onDemote: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.nodeName = nodeName
+        self.holder = nodeName + "#" + UUID().uuidString.prefix(8).lowercased()
+        self.store = store
+        self.timings = timings
+        self.barrierWait = barrierWait
+        self.logger = logger
+        self.onDemote = onDemote
+        let status = Status(node: nodeName, holder: holder, role: "starting", epoch: 0)
+        state = Mutex(State(machine: LeaseMachine(timings: timings, start: .zero), status: status))
+    }
+
+    private var now: Duration { ContinuousClock.now - origin }
+
+    // MARK: - Gate
+
+    /// True while this node may send: it holds the lease and its deadline has not passed.
+    public func maySend() -> Bool {
+        let at = now
+        return state.withLock { $0.machine.maySend(at: at) }
+    }
+
+    /// Waits until this node is active and its takeover barrier is done; returns the epoch.
+    public func waitUntilActive() async throws -> UInt64 { try await ready.wait() }
+
+    /// The status.
+    public func status() -> Status {
+        let at = now
+        return state.withLock { state in
+            var status = state.status
+            if case .active = state.machine.role, let last = state.lastSuccess {
+                status.leaseAgeMs = Int64((at - last).milliseconds)
+            }
+            return status
+        }
+    }
+
+    /// When this node is not the active one: who is (for 503 answers); nil on the active.
+    public func standbyAnswer() -> String? {
+        let status = status()
+        guard status.role != "active" else { return nil }
+        let active = status.activeNode.map { "the active node is \($0)" } ?? "no node holds the lease now"
+        return "this node (\(nodeName)) is \(status.role == "takeover" ? "taking over" : status.role): \(active)"
+    }
+
+    // MARK: - OrderFence
+
+    /// Commits an order's row under this node's epoch, or refuses it.
+    public func commit(orderID: String, row: Row) async throws {
+        let at = now
+        let epoch: UInt64? = state.withLock { state in
+            guard case .active(let epoch) = state.machine.role, state.machine.maySend(at: at) else { return nil }
+            return epoch
+        }
+        guard let epoch else { throw FenceRefusal(.demoted, nodeName) }
+        try await store.commitFenced(orderID: orderID, row: row, holder: holder, epoch: epoch)
+    }
+
+    // MARK: - Running
+
+    /// Prepares the tables, then tries for, holds and renews the lease until shutdown; throws `Demoted` when
+    /// the lease is lost. At graceful shutdown the active stops sending and releases the lease, so a
+    /// standby can take over at once.
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            do {
+                try await store.prepare()
+                break
+            } catch {
+                logger.error("cannot prepare the lease tables; retrying", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+        state.withLock { $0.status.role = "standby" }
+        let step = min(timings.renewEvery, timings.acquireEvery, .milliseconds(100)) / 2
+        var demotion: String?
+        await withDiscardingTaskGroup { group in
+            while !Task.isShuttingDownGracefully, !Task.isCancelled {
+                let at = now
+                let actions = state.withLock { $0.machine.tick(at: at) }
+                for action in actions {
+                    switch action {
+                    case .acquire:
+                        group.addTask { await self.acquire() }
+                    case .renew(let epoch):
+                        group.addTask { await self.renew(epoch) }
+                    case .promote, .demote:
+                        break
+                    }
+                }
+                if let cause = demotedCause() {
+                    demotion = cause
+                    break
+                }
+                try? await Task.sleep(for: step)
+            }
+            group.cancelAll()
+        }
+        if let demotion {
+            onDemote(demotion)
+            try? await store.close()
+            throw Demoted(cause: demotion)
+        }
+        await resign()
+        try? await store.close()
+    }
+
+    private func demotedCause() -> String? {
+        state.withLock { state in
+            guard case .demoted(let cause) = state.machine.role else { return nil }
+            if state.status.role != "demoted" {
+                state.status.role = "demoted"
+                state.status.demotedCause = cause
+                logger.critical("lease lost: this node stops sending", metadata: ["cause": "\(cause)", "node": "\(nodeName)"])
+            }
+            return cause
+        }
+    }
+
+    private func acquire() async {
+        let sentAt = now
+        do {
+            if let epoch = try await store.acquire(holder: holder, lease: timings.lease) {
+                let promoted = state.withLock { state -> Bool in
+                    state.lastSuccess = sentAt
+                    return !state.machine.acquired(epoch: epoch, sentAt: sentAt).isEmpty
+                }
+                if promoted { await takeOver(epoch) }
+                return
+            }
+            state.withLock { $0.machine.acquireFailed() }
+            if let record = try? await store.read() { seen(record) }
+        } catch {
+            state.withLock { $0.machine.acquireFailed() }
+            noteError("cannot try for the lease", error)
+        }
+    }
+
+    private func renew(_ epoch: UInt64) async {
+        let sentAt = now
+        do {
+            let held = try await store.renew(holder: holder, epoch: epoch, lease: timings.lease)
+            state.withLock { state in
+                if held {
+                    state.machine.renewed(sentAt: sentAt)
+                    state.lastSuccess = sentAt
+                } else {
+                    _ = state.machine.renewRefused()
+                }
+            }
+        } catch {
+            state.withLock { $0.machine.renewFailed() }
+            noteError("cannot renew the lease", error)
+        }
+    }
+
+    /// The takeover barrier: older epochs' orders still in flight are counted (the engine's start makes them
+    /// unknown and reconciles them with the broker, never re-sending); when there are any, the old active's
+    /// order timeout is waited out first, so no request of its can still land after the reconciliation read.
+    private func takeOver(_ epoch: UInt64) async {
+        let record = try? await store.read()
+        state.withLock { state in
+            state.status.role = "takeover"
+            state.status.epoch = epoch
+            state.status.activeNode = nodeName
+        }
+        let inFlight: [String]
+        var wait = Duration.zero
+        do {
+            inFlight = try await store.inFlight(before: epoch)
+            if !inFlight.isEmpty { wait = barrierWait }
+        } catch {
+            // Not knowing is treated as the worst case.
+            inFlight = []
+            wait = barrierWait
+            noteError("cannot read older epochs' orders in flight; waiting out the order timeout", error)
+        }
+        logger.warning("lease won: taking over", metadata: [
+            "epoch": "\(epoch)", "cause": "\(record?.cause ?? "?")", "previous": "\(record?.previousHolder ?? "")",
+            "in_flight": "\(inFlight.count)", "barrier_wait_ms": "\(Int(wait.milliseconds))"])
+        if wait > .zero { try? await Task.sleep(for: wait) }
+        guard maySend() else { return }
+        state.withLock { state in
+            state.status.role = "active"
+            state.status.lastTakeover = Takeover(
+                at: Date(), epoch: epoch, cause: record?.cause ?? "unknown", previousNode: record.flatMap { Self.nodeName(of: $0.previousHolder) },
+                inFlightOrders: inFlight.count, barrierWaitMs: Int(wait.milliseconds))
+        }
+        _ = ready.set(epoch)
+    }
+
+    private func resign() async {
+        let epoch: UInt64? = state.withLock { state in
+            guard case .active(let epoch) = state.machine.role else { return nil }
+            _ = state.machine.resign()
+            state.status.role = "demoted"
+            state.status.demotedCause = "shut down"
+            return epoch
+        }
+        guard let epoch else { return }
+        do {
+            try await store.release(holder: holder, epoch: epoch)
+            logger.notice("lease released at shutdown", metadata: ["epoch": "\(epoch)"])
+        } catch {
+            logger.warning("cannot release the lease; it expires on its own", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func seen(_ record: LeaseRecord) {
+        state.withLock { state in
+            state.status.epoch = record.epoch
+            state.status.activeNode = record.expiresInMs > 0 ? Self.nodeName(of: record.holder) : nil
+            state.status.leaseAgeMs = record.renewedAgoMs
+        }
+    }
+
+    private func noteError(_ message: String, _ error: any Error) {
+        let text = "\(error)"
+        let repeated = state.withLock { state -> Bool in
+            defer { state.lastError = text }
+            return state.lastError == text
+        }
+        if repeated { logger.debug("\(message)", metadata: ["error": "\(text)"]) } else { logger.warning("\(message)", metadata: ["error": "\(text)"]) }
+    }
+
+    /// The node name of a holder id (`name#start-id`).
+    static func nodeName(of holder: String) -> String? {
+        guard !holder.isEmpty else { return nil }
+        return holder.split(separator: "#", maxSplits: 1).first.map(String.init) ?? holder
+    }
+}
