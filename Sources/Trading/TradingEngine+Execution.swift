@@ -40,6 +40,10 @@ extension TradingEngine {
         }
     }
 
+    /// How long an exit waits after its sell was refused unsent for the order budget (the client's pacing
+    /// refuses a request whose slot is beyond its wait; a second later the queue ahead has moved by one).
+    static let pacedExitPause: TimeInterval = 1
+
     /// Applies the broker's answer to a submit.
     func record(_ outcome: OrderSubmission, for id: String) async {
         // Answered (or given up on): the venue has seen it, so the next account read shows its effect.
@@ -49,6 +53,10 @@ extension TradingEngine {
         case .accepted(let number):
             _ = await transition(order, .accepted(brokerOrderNo: number))
         case .rejected(let code, let message):
+            if code == "paced", order.side == .sell {
+                // Nothing left: the venue's order budget had no slot in time. The exit tries again after a pause.
+                exitPausedUntil[order.ticker] = now().addingTimeInterval(Self.pacedExitPause)
+            }
             let done = await transition(order, .rejected(reason: "[\(code)] \(message)"))
             if done.state == .rejected { ledger.release(amount: order.budgetAmount) }
         case .unknown(let reason):

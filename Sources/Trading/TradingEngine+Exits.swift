@@ -94,6 +94,14 @@ extension TradingEngine {
     @discardableResult
     func requestExit(_ ticker: Ticker, _ reason: ExitReason) async -> String? {
         guard var state = exitStates[ticker], book.positions[ticker] != nil else { return "no position in \(ticker.code)" }
+        if let until = exitPausedUntil[ticker] {
+            if now() < until {
+                let why = "the venue's order budget had no slot for the last sell: tried again after \(KST.timeString(until))"
+                noteWait(ticker, reason: reason, why)
+                return why
+            }
+            exitPausedUntil[ticker] = nil
+        }
         if haltedTickers.contains(ticker) {
             let why = "trading in \(ticker.code) is halted (VI or suspension): nothing is sold into the halt"
             noteWait(ticker, reason: reason, why)

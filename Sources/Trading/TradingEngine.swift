@@ -183,6 +183,9 @@ public actor TradingEngine {
     var haltedTickers: Set<Ticker> = []
     /// Why a position's exit waits, by stock.
     var exitWaits: [Ticker: String] = [:]
+    /// Exits paused after a sell was refused unsent by the client's pacing (the order budget is spent): until
+    /// then a stop still crossed on every tick waits instead of storing a refused sell per tick.
+    var exitPausedUntil: [Ticker: Date] = [:]
     /// Net P&L of today's closed trades, and the KST day it is for.
     var realisedToday = 0
     var realisedDay = ""

@@ -154,6 +154,24 @@ import Testing
         #expect(await h.sellOrders().map(\.exitReason) == [.stopLoss])
     }
 
+    /// The client's pacing refuses a sell unsent when the order budget has no slot in time: the stop, crossed
+    /// again on every tick, waits a moment instead of storing a refused sell per tick (the tick-to-exit burst
+    /// stored 2,186 for 20 positions), then tries again.
+    @Test func aSellRefusedUnsentForTheOrderBudgetWaitsBeforeTheStopTriesAgain() async throws {
+        let h = try EngineHarness(rules: [rule { $0.stopLossPercent = 3 }])
+        _ = try await h.hold()
+        await h.broker.answerSubmits([.rejected(code: "paced", message: "no order slot within 10 s")])
+        await h.tick(9_600)
+        #expect(await h.sells().count == 1)
+        for bid in [9_590, 9_580, 9_570] { await h.tick(bid) }
+        #expect(await h.sells().count == 1, "no refused sell per tick while the budget is spent")
+        #expect(await h.engine.positions().first?.waiting?.contains("order budget") == true)
+        h.clock.advance(1)
+        await h.tick(9_560)
+        #expect(await h.sells().count == 2, "tried again after the pause")
+        #expect(await h.sellOrders().filter { $0.state == .rejected }.count == 1)
+    }
+
     @Test func aSellWhoseOutcomeIsUnknownIsReconciledAndNeverResent() async throws {
         let h = try EngineHarness(rules: [rule { $0.stopLossPercent = 3 }])
         let entry = try await h.hold()
