@@ -79,23 +79,13 @@ extension TradingEngine {
     /// an order that could not be stored is not sent), `notify` (the live events), `reconcile` (the service
     /// is woken to reconcile now rather than at its next tick), `sendToBroker` (the caller sends only when
     /// it is present: `prepare` and exit sells check it).
-    func apply(_ event: OrderEvent, to given: Order, beforeSending: Bool) async -> (order: Order, journaledRow: Row?, effects: [OrderEffect]) {
-        // A push and a poll can report the same order at once, and each waits on the store between reading the
-        // order and keeping its next state: an event builds on the newest state kept, and that state is kept
-        // before any wait, so a fill moves the order and the book once. (`sent` is applied by its sender alone,
-        // and is kept only once it is stored or journaled.)
-        var order = given
-        if event != .sent, let kept = orders[given.id], kept.eventCount > given.eventCount {
-            order = kept
-            if case .filled(let cumulative, _) = event, cumulative <= kept.filledQuantity { return (kept, nil, []) }
-        }
+    func apply(_ event: OrderEvent, to order: Order, beforeSending: Bool) async -> (order: Order, journaledRow: Row?, effects: [OrderEffect]) {
         switch OrderStateMachine.apply(order, event, at: now()) {
         case .failure(let error):
             logger.error("refused order transition", metadata: ["order": "\(order.id)", "error": "\(error)"])
             return (order, nil, [])
         case .success(let (next, effects)):
             var journaledRow: Row?
-            if event != .sent { orders[next.id] = next }
             if effects.contains(.persist) {
                 let row = next.row
                 do {
