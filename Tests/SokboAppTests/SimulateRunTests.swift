@@ -85,12 +85,13 @@ import Testing
                 await sokbo.engine.todaysOrders().allSatisfy { $0.side == .sell || $0.state.isTerminal }
             }
             #expect(buysEnded, "buys still open after the halt")
-            let flat = try await eventually(timeout: .seconds(120)) {
+            // Up to the simulator's 2-minute VI and then some: a halted stock is not sold into (the exit waits).
+            let flat = try await eventually(timeout: .seconds(200)) {
                 _ = try await TradingAPITests.call(port, .POST, "/api/trading/flatten")
                 let open = await sokbo.engine.todaysOrders().contains { !$0.state.isTerminal }
                 return try await Self.items(port, "/api/positions").isEmpty && !open
             }
-            let left = await sokbo.engine.positions().map(\.ticker.code)
+            let left = await sokbo.engine.positions().map { "\($0.ticker.code) \($0.quantity) waiting: \($0.waiting ?? "-")" }
             #expect(flat, "positions left open after the flatten: \(left)")
             let venueHolds = try await sokbo.engine.broker.account().positions.filter { $0.quantity > 0 }
             #expect(venueHolds.isEmpty, "shares left at the venue, unmanaged: \(venueHolds.map { "\($0.ticker.code) \($0.quantity)" })")
