@@ -79,9 +79,24 @@ extension TradingEngine {
     /// an order that could not be stored is not sent), `notify` (the live events), `reconcile` (the service
     /// is woken to reconcile now rather than at its next tick), `sendToBroker` (the caller sends only when
     /// it is present: `prepare` and exit sells check it).
-    func apply(_ event: OrderEvent, to order: Order, beforeSending: Bool) async -> (order: Order, journaledRow: Row?, effects: [OrderEffect]) {
+    func apply(_ event: OrderEvent, to given: Order, beforeSending: Bool) async -> (order: Order, journaledRow: Row?, effects: [OrderEffect]) {
+        // A push and a poll can report the same order at once, and each waits on the store between reading the
+        // order and keeping its next state. One event of an order at a time, from the newest state kept: a fill
+        // moves the order and the book once, and an order shown in a state has had that state's event
+        // published (the live events and alerts rely on it). The book, exits and held reports follow outside
+        // the hold, as they may apply further events of the same order.
+        await holdOrder(given.id)
+        var order = given
+        if let kept = orders[given.id], kept.eventCount > given.eventCount {
+            order = kept
+            if case .filled(let cumulative, _) = event, cumulative <= kept.filledQuantity {
+                releaseOrder(given.id)
+                return (kept, nil, [])
+            }
+        }
         switch OrderStateMachine.apply(order, event, at: now()) {
         case .failure(let error):
+            releaseOrder(given.id)
             logger.error("refused order transition", metadata: ["order": "\(order.id)", "error": "\(error)"])
             return (order, nil, [])
         case .success(let (next, effects)):
@@ -100,11 +115,15 @@ extension TradingEngine {
                         try await store.upsert(row, into: .orders)
                     }
                 } catch let refusal as FenceRefusal {
+                    releaseOrder(given.id)
                     logger.error("order refused by the lease fence; not sent", metadata: ["order": "\(order.id)", "why": "\(refusal)"])
                     return (order, nil, [])
                 } catch {
                     logger.critical("cannot store order state", metadata: ["order": "\(order.id)", "error": "\(error)"])
-                    if event == .sent { return (order, nil, []) }
+                    if event == .sent {
+                        releaseOrder(given.id)
+                        return (order, nil, [])
+                    }
                 }
             }
             orders[next.id] = next
@@ -114,6 +133,7 @@ extension TradingEngine {
                                                   detail: eventDetail(event, next), createdAt: next.updatedAt))
             if effects.contains(.notify) { events?.publish(kind: .order, payload: next) }
             if effects.contains(.reconcile) { wakers?.reconcile() }
+            releaseOrder(given.id)
             // The position side follows every fill, whichever way it was learned (push, poll, reconciliation).
             if next.filledQuantity > order.filledQuantity { await filledFurther(from: order, to: next) }
             if next.side == .sell, next.state.isTerminal, !order.state.isTerminal {
@@ -122,6 +142,19 @@ extension TradingEngine {
             if let learned { await replayEarly(learned) }
             return (next, journaledRow, effects)
         }
+    }
+
+    /// Waits until no other event of order `id` is being applied, then holds it.
+    private func holdOrder(_ id: String) async {
+        while orderHolds[id] != nil {
+            await withCheckedContinuation { orderHolds[id, default: []].append($0) }
+        }
+        orderHolds[id] = []
+    }
+
+    /// Lets the next event of order `id` in (the waiters check again, one of them holds it).
+    private func releaseOrder(_ id: String) {
+        for waiter in orderHolds.removeValue(forKey: id) ?? [] { waiter.resume() }
     }
 
     /// What an order event's stored row says: a fill names its quantity and price.

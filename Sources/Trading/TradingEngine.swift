@@ -166,6 +166,8 @@ public actor TradingEngine {
     var earlyReportCount = 0
     /// Cancels the engine sent on its own (entry timeouts, resting sells before an exit).
     var cancels: [String: CancelState] = [:]
+    /// Orders with an event being applied, and what waits to apply the next (one event of an order at a time).
+    var orderHolds: [String: [CheckedContinuation<Void, Never>]] = [:]
     /// The account feed came (back) up: the next poll reads every open order once (fills made while it was
     /// down reach us by no push).
     var feedCatchUpPending = false

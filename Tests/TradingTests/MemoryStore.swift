@@ -7,6 +7,10 @@ actor MemoryStore: Store {
     nonisolated var kind: String { "memory" }
     private var tables: [Table: [String: Row]] = [:]
     private(set) var upserts = 0
+    /// Times an upsert yields before it writes: a slow database, so callers' other work interleaves with it.
+    private let upsertYields: Int
+
+    init(upsertYields: Int = 0) { self.upsertYields = upsertYields }
 
     func migrate() async throws -> Int { 0 }
 
@@ -20,6 +24,7 @@ actor MemoryStore: Store {
     }
 
     func upsert(_ row: Row, into table: Table) async throws {
+        for _ in 0..<upsertYields { await Task.yield() }
         upserts += 1
         tables[table, default: [:]][row.key] = row
     }

@@ -97,6 +97,30 @@ import Testing
         #expect(await h.engine.order(second.id)?.state == .accepted)
     }
 
+    /// A push and a poll that report the same fill at once (the engine waits on the store between reading an
+    /// order and keeping its next state) move the order and the book once: 100 shares held, never 200.
+    @Test func aFillReportedByAPushAndAPollAtOnceIsCountedOnce() async throws {
+        for _ in 0..<20 {
+            let h = try EngineHarness(store: MemoryStore(upsertYields: 50))
+            let order = try await h.enter(1)
+            let number = try #require(order.brokerOrderNo)
+            await h.broker.setOpenOrders([BrokerOrder(
+                brokerOrderNo: number, originalOrderNo: nil, ticker: order.ticker, name: "삼성전자", side: .buy, quantity: order.quantity,
+                price: 10_000, openQuantity: 0, filledQuantity: order.quantity, fillPrice: 10_000, status: "체결", time: "084000")])
+            h.broker.push(.feed(connected: true))
+            await h.engine.handle(.feed(connected: true))
+            let report = BrokerExecution(
+                brokerOrderNo: number, ticker: order.ticker, side: .buy, status: .filled, orderQuantity: order.quantity,
+                orderPrice: 10_000, openQuantity: 0, cumulativeQuantity: order.quantity, executionID: "e1", executionPrice: 10_000,
+                executionQuantity: order.quantity, time: "084000")
+            async let pushed: Void = h.engine.handle(.execution(report))
+            async let polled: Void = h.engine.pollOrders()
+            _ = await (pushed, polled)
+            #expect(await h.engine.order(order.id)?.filledQuantity == order.quantity)
+            #expect(await h.engine.positions().first?.quantity == order.quantity, "the fill is in the book once")
+        }
+    }
+
     /// The simulator and the venue push `00` only to sockets whose registration already took: a buy that fills
     /// while the feed is down, with the feed back before the next poll, is learned by one catch-up read.
     @Test func aFillMadeWhileTheFeedWasDownIsLearnedOnceTheFeedIsBack() async throws {
