@@ -50,6 +50,7 @@ enum TickToExitBenchmark: BenchmarkCase {
             let warmUp = 30
             let started = ContinuousClock.now
             var samples: [Duration] = []
+            var steps: [[(name: String, duration: Duration)]] = []
             var gaps: [Duration] = []
             var skipped = 0
             var n = 0
@@ -69,14 +70,21 @@ enum TickToExitBenchmark: BenchmarkCase {
                     continue
                 }
                 samples.append(sample.latency)
+                steps.append(sample.steps)
                 if let gap = sample.sinceLastSell { gaps.append(gap) }
             }
             let measured = Array(samples.dropFirst(min(warmUp, samples.count / 2)))
+            let measuredSteps = Array(steps.dropFirst(min(warmUp, steps.count / 2))).filter { !$0.isEmpty }
             let counters = await app.sokbo.engine.decisionCounters()
             let mode = lifted ? "simulator limits and client pacing LIFTED, no spacing" :
                 "simulator limits ON (1/s per api-id, burst 2), client pacing at its defaults, each crossing pushed ≥ \(Int(spacing.milliseconds)) ms after the previous sell arrived"
             print("| (\(samples.count) exits, the first \(warmUp) as warm-up, in \(format(started.duration(to: .now))); \(skipped) cycles without an exit; \(mode)) | |")
             print("| tick-to-exit: 0B push write → kt10001 request at the venue, \(measured.count) exits | \(percentiles(measured)) |")
+            if let names = measuredSteps.first?.map(\.name) {
+                for (index, name) in names.enumerated() {
+                    print("| — step \(name) (\(measuredSteps.count) exits) | \(percentiles(measuredSteps.map { $0[index].duration })) |")
+                }
+            }
             if !gaps.isEmpty {
                 print("| shortest gap between two successive sells at the venue (≥ 1 s: the pacer never held one) | \(String(format: "%.0f", gaps.min()!.milliseconds)) ms |")
             }
@@ -110,6 +118,9 @@ private struct ExitRun {
     struct Sample {
         var latency: Duration
         var sinceLastSell: Duration?
+        /// Where the time went: the simulator's write and the client's read, the engine's stamped steps,
+        /// and the request's way to the venue (empty when the engine kept no stamps for this sell).
+        var steps: [(name: String, duration: Duration)]
     }
 
     /// Opens a position in the `n`th stock of the rotation, then crosses its stop with one pushed `0B` and
@@ -137,7 +148,12 @@ private struct ExitRun {
         guard closed else {
             throw BenchError("the position in \(ticker.code) did not close after its sell")
         }
-        return Sample(latency: pushed.duration(to: arrived), sinceLastSell: lastSell.map { $0.duration(to: arrived) })
+        var steps: [(name: String, duration: Duration)] = []
+        if let stages = await engine.exitLatencySamples().last, stages.received > pushed, stages.sent < arrived {
+            steps = [("push write → frame read", pushed.duration(to: stages.received))] + stages.steps
+                + [("request → venue", stages.sent.duration(to: arrived))]
+        }
+        return Sample(latency: pushed.duration(to: arrived), sinceLastSell: lastSell.map { $0.duration(to: arrived) }, steps: steps)
     }
 
     /// `count` positions whose stops all cross on one pushed frame: when each sell reaches the venue.

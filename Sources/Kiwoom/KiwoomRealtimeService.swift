@@ -260,9 +260,10 @@ public final class KiwoomRealtimeService: Service, Sendable {
                     pending.writeBuffer(&data)
                     if pending.readableBytes > 1 << 20 { throw KiwoomRealtimeError("a realtime message above 1 MiB") }
                     guard frame.fin else { continue }
+                    let readAt = ContinuousClock.now
                     let text = String(buffer: pending)
                     pending.clear()
-                    try await self.handle(text, outbound: outbound, token: token, subscribed: subscribed)
+                    try await self.handle(text, readAt: readAt, outbound: outbound, token: token, subscribed: subscribed)
                 }
             }
             defer { group.cancelAll() }
@@ -270,7 +271,8 @@ public final class KiwoomRealtimeService: Service, Sendable {
         }
     }
 
-    private func handle(_ text: String, outbound: WebSocketOutboundWriter, token: String, subscribed: @Sendable () -> Void) async throws {
+    private func handle(_ text: String, readAt: ContinuousClock.Instant, outbound: WebSocketOutboundWriter, token: String,
+                        subscribed: @Sendable () -> Void) async throws {
         inner.withLock { $0.lastFrame = .now }
         let frame: KiwoomRealtimeFrame
         do {
@@ -286,6 +288,9 @@ public final class KiwoomRealtimeService: Service, Sendable {
             let now = Date()
             for item in items {
                 switch KiwoomPushDecoder.decode(item, lastPrice: quotes.lastPrice, now: now) {
+                case .push(.quote(var tick)):
+                    tick.received = readAt
+                    broker.feed.publish(.quote(tick))
                 case .push(let push): broker.feed.publish(push)
                 case .ignored: break
                 case .malformed(let reason):

@@ -39,6 +39,10 @@ public final class SokboMetrics: Sendable {
         if let p99 = engine.newsToOrder.p99 {
             registry.makeGauge(descriptor: .named("sokbo_news_to_order_p99_seconds", "News-to-order latency, 99th percentile")).set(p99 / 1000)
         }
+        if let p99 = engine.tickToExit.p99 {
+            registry.makeGauge(descriptor: .named("sokbo_tick_to_exit_p99_seconds", "Tick-to-exit latency (quote frame read to the sell leaving), 99th percentile"))
+                .set(p99 / 1000)
+        }
         for (table, depth) in buffer.depth {
             registry.makeGauge(descriptor: .named("sokbo_buffer_depth", "Rows waiting in the buffer"), labels: [("table", table)]).set(Double(depth))
         }

@@ -101,14 +101,37 @@ public struct QuoteTick: Sendable, Codable, Hashable {
     public var bestAsk: Int?
     /// When the venue stamped it (or when it arrived, if unstamped).
     public var at: Date
+    /// When its frame was read off the socket, on this process's monotonic clock (nil when it came from a
+    /// poll or a replay): the start of the tick-to-exit latency. Not part of the tick's value: neither
+    /// encoded nor compared.
+    public var received: ContinuousClock.Instant?
 
     /// Creates a tick.
-    public init(ticker: Ticker, price: Int, bestBid: Int?, bestAsk: Int?, at: Date) {
+    public init(ticker: Ticker, price: Int, bestBid: Int?, bestAsk: Int?, at: Date, received: ContinuousClock.Instant? = nil) {
         self.ticker = ticker
         self.price = price
         self.bestBid = bestBid
         self.bestAsk = bestAsk
         self.at = at
+        self.received = received
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case ticker, price, bestBid, bestAsk, at
+    }
+
+    /// Equal when the venue said the same thing (the local read instant aside).
+    public static func == (lhs: QuoteTick, rhs: QuoteTick) -> Bool {
+        lhs.ticker == rhs.ticker && lhs.price == rhs.price && lhs.bestBid == rhs.bestBid && lhs.bestAsk == rhs.bestAsk && lhs.at == rhs.at
+    }
+
+    /// Hashes what `==` compares.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(ticker)
+        hasher.combine(price)
+        hasher.combine(bestBid)
+        hasher.combine(bestAsk)
+        hasher.combine(at)
     }
 }
 

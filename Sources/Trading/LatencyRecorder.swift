@@ -29,25 +29,44 @@ public struct NewsToOrderStages: Sendable {
     }
 }
 
-/// Keeps the last latencies (bounded) and summarises them as percentiles.
-public struct LatencyRecorder: Sendable {
-    /// Percentiles in milliseconds.
-    public struct Summary: Sendable, Codable {
-        /// Samples kept.
-        public var count: Int
-        /// Median, ms.
-        public var p50: Double?
-        /// 99th percentile, ms.
-        public var p99: Double?
-        /// Maximum, ms.
-        public var max: Double?
-    }
+/// A latency sample made of stamped steps: its total is what the recorder summarises.
+public protocol StagedLatency: Sendable {
+    /// From the first stamp to the last.
+    var total: Duration { get }
+}
 
-    private(set) var samples: [NewsToOrderStages] = []
+extension NewsToOrderStages: StagedLatency {}
+
+/// Percentiles of a latency, in milliseconds (`/api/status`).
+public struct LatencySummary: Sendable, Codable {
+    /// Samples kept.
+    public var count: Int
+    /// Median, ms.
+    public var p50: Double?
+    /// 99th percentile, ms.
+    public var p99: Double?
+    /// Maximum, ms.
+    public var max: Double?
+
+    /// Creates a summary.
+    public init(count: Int, p50: Double? = nil, p99: Double? = nil, max: Double? = nil) {
+        self.count = count
+        self.p50 = p50
+        self.p99 = p99
+        self.max = max
+    }
+}
+
+/// Keeps the last latencies (bounded) and summarises them as percentiles.
+public struct LatencyRecorder<Stages: StagedLatency>: Sendable {
+    /// Percentiles in milliseconds.
+    public typealias Summary = LatencySummary
+
+    private(set) var samples: [Stages] = []
     private var next = 0
     private let capacity = 10_000
 
-    mutating func record(_ stages: NewsToOrderStages) {
+    mutating func record(_ stages: Stages) {
         if samples.count < capacity {
             samples.append(stages)
         } else {

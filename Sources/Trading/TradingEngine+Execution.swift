@@ -10,9 +10,10 @@ extension TradingEngine {
         // With a journal the row is durable already: the store gets it while the request is out, and before
         // the outcome's own write, which must land after it.
         async let stored: Void = storeJournaled(journaledRow, orderID: order.id)
+        let leaving = ContinuousClock.now
         let outcome = await broker.submit(request)
         await stored
-        await record(outcome, for: order.id)
+        await record(outcome, for: order.id, leftAt: leaving)
     }
 
     /// Writes a journaled order's row to the store; on failure the journal keeps it for the next start.
@@ -44,8 +45,12 @@ extension TradingEngine {
     /// refuses a request whose slot is beyond its wait; a second later the queue ahead has moved by one).
     static let pacedExitPause: TimeInterval = 1
 
-    /// Applies the broker's answer to a submit.
-    func record(_ outcome: OrderSubmission, for id: String) async {
+    /// Applies the broker's answer to a submit whose request left at `leftAt` (a tick-driven exit's latency is
+    /// recorded then, off its path: stamping on the actor before the request would cost the request a hop).
+    func record(_ outcome: OrderSubmission, for id: String, leftAt: ContinuousClock.Instant? = nil) async {
+        if let stamp = exitStamps.removeValue(forKey: id), let leftAt {
+            exitLatencies.record(stamp.tick.stages(stored: stamp.stored, sent: leftAt))
+        }
         // Answered (or given up on): the venue has seen it, so the next account read shows its effect.
         sentSinceAccountRead += 1
         guard let order = orders[id] else { return }

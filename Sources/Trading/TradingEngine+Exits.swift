@@ -40,17 +40,18 @@ extension TradingEngine {
 
     /// One price of a stock: marks it, checks the loss limit, and decides its exit.
     func quoted(_ tick: QuoteTick) async {
+        let handled = ContinuousClock.now
         let bid = tick.bestBid.flatMap { $0 > 0 ? $0 : nil } ?? tick.price
         guard bid > 0 else { return }
         marks[tick.ticker] = bid
         markedAt[tick.ticker] = now()
         guard trackers[tick.ticker] != nil else { return }
         checkLossLimit()
-        await evaluateExit(tick.ticker, bid: bid)
+        await evaluateExit(tick.ticker, bid: bid, tick: tick.received.map { TickStamp(received: $0, handled: handled, decided: handled) })
     }
 
-    /// Runs a position's exit rules at `bid` now.
-    func evaluateExit(_ ticker: Ticker, bid: Int) async {
+    /// Runs a position's exit rules at `bid` now; `tick` stamps a sell it fires (tick-to-exit latency).
+    func evaluateExit(_ ticker: Ticker, bid: Int, tick: TickStamp? = nil) async {
         guard var tracker = trackers[ticker], book.positions[ticker] != nil else { return }
         let decision = tracker.observe(bid: bid, at: now(), halted: haltedTickers.contains(ticker), flattenAt: flattenInstant())
         trackers[ticker] = tracker
@@ -60,7 +61,9 @@ extension TradingEngine {
         case .waitHalted(let reason):
             noteWait(ticker, reason: reason, "trading in \(ticker.code) is halted (VI or suspension): nothing is sold into the halt")
         case .exit(let reason):
-            await requestExit(ticker, reason)
+            var stamp = tick
+            stamp?.decided = .now
+            await requestExit(ticker, reason, tick: stamp)
         }
     }
 
@@ -92,7 +95,7 @@ extension TradingEngine {
 
     /// Asks to leave `ticker`'s position for `reason`; returns why nothing was sent, if nothing was.
     @discardableResult
-    func requestExit(_ ticker: Ticker, _ reason: ExitReason) async -> String? {
+    func requestExit(_ ticker: Ticker, _ reason: ExitReason, tick: TickStamp? = nil) async -> String? {
         guard var state = exitStates[ticker], book.positions[ticker] != nil else { return "no position in \(ticker.code)" }
         if let until = exitPausedUntil[ticker] {
             if now() < until {
@@ -115,17 +118,17 @@ extension TradingEngine {
         case .success(let actions):
             exitStates[ticker] = state
             exitWaits[ticker] = nil
-            await perform(actions, ticker: ticker)
+            await perform(actions, ticker: ticker, tick: tick)
             return nil
         }
     }
 
     /// Carries out what the exit state asks: sells stored and queued to send, cancels of resting sells.
-    func perform(_ actions: [PositionExitState.Action], ticker: Ticker) async {
+    func perform(_ actions: [PositionExitState.Action], ticker: Ticker, tick: TickStamp? = nil) async {
         for action in actions {
             switch action {
             case .sell(let quantity, let reason, let resting):
-                await placeExitSell(ticker, quantity: quantity, reason: reason, resting: resting)
+                await placeExitSell(ticker, quantity: quantity, reason: reason, resting: resting, tick: tick)
             case .cancel(let id, let reason):
                 guard let order = orders[id], let number = order.brokerOrderNo else { continue }
                 noteWait(ticker, reason: reason, "cancelling the resting take-profit \(id) before selling")
@@ -139,7 +142,7 @@ extension TradingEngine {
     /// reason: while a sell under it has not ended (an unknown one included), a second exit for the same
     /// reason finds it and sends nothing. Once it ended (filled in part, cancelled, refused) and shares are
     /// still held, the next exit goes under the next attempt's id.
-    private func placeExitSell(_ ticker: Ticker, quantity: Int, reason: ExitReason, resting: Bool) async {
+    private func placeExitSell(_ ticker: Ticker, quantity: Int, reason: ExitReason, resting: Bool, tick: TickStamp?) async {
         guard let position = book.positions[ticker], quantity > 0 else { return }
         var id = Order.exitOrderID(ticker: ticker, openedAt: position.openedAt, reason: reason, attempt: 1)
         var attempt = 1
@@ -167,6 +170,7 @@ extension TradingEngine {
         }
         counters.exitsSent += 1
         events?.publish(kind: .exit, payload: ExitNotice(ticker: ticker, reason: reason, orderID: id, quantity: offered, waiting: nil))
+        if let tick { exitStamps[id] = (tick, .now) }
         enqueue(.submit(submitted, journaledRow: journaledRow))
     }
 

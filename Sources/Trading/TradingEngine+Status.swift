@@ -12,7 +12,7 @@ extension TradingEngine {
     public func status() -> EngineStatus {
         EngineStatus(halted: halted, rules: rules.rules.count, counters: decisionCounters(), committedToday: ledger.committed,
                      budgetLeft: ledger.budgetLeft(settings.limits), openUnknown: orders.values.filter { $0.state == .unknown }.count,
-                     newsToOrder: latencies.summary(), positions: book.positions.count, pnl: pnl(),
+                     newsToOrder: latencies.summary(), tickToExit: exitLatencies.summary(), positions: book.positions.count, pnl: pnl(),
                      positionDifferences: positionDifferences)
     }
 
@@ -28,6 +28,9 @@ extension TradingEngine {
 
     /// The raw news-to-order latencies with their stages (benchmarks).
     public func latencySamples() -> [NewsToOrderStages] { latencies.samples }
+
+    /// The raw tick-to-exit latencies with their stages (benchmarks).
+    public func exitLatencySamples() -> [TickToExitStages] { exitLatencies.samples }
 }
 
 /// The engine's section of `/api/status`.
@@ -45,7 +48,9 @@ public struct EngineStatus: Sendable, Codable {
     /// Orders awaiting reconciliation.
     public var openUnknown: Int
     /// News-to-order latency (headline reaching the engine to the order request leaving), ms.
-    public var newsToOrder: LatencyRecorder.Summary
+    public var newsToOrder: LatencySummary
+    /// Tick-to-exit latency (a realtime quote's frame read to the exit sell's request leaving), ms.
+    public var tickToExit: LatencySummary = LatencySummary(count: 0)
     /// Open positions.
     public var positions: Int = 0
     /// Today's P&L.

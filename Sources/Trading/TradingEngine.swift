@@ -152,7 +152,11 @@ public actor TradingEngine {
     /// Orders answered since the account was last read: their effect on cash and positions is not seen yet.
     var sentSinceAccountRead = 0
     var counters = Counters()
-    var latencies = LatencyRecorder()
+    var latencies = LatencyRecorder<NewsToOrderStages>()
+    /// Tick-driven exits: from the quote's frame to the sell leaving.
+    var exitLatencies = LatencyRecorder<TickToExitStages>()
+    /// Exit sells queued to send, with the stamps of the tick that fired them.
+    var exitStamps: [String: (tick: TickStamp, stored: ContinuousClock.Instant)] = [:]
     let disclosures: (any DisclosureConfirming)?
     let tickers: (any TickerResolving)?
     /// Company names already seen, by stock (for signals; see `companyNameForSignal`).

@@ -78,8 +78,9 @@ extension EngineHarness {
     }
 
     /// A quote tick with `bid` as the best bid, then whatever work it queued is run (exit sells sent).
-    func tick(_ bid: Int, ticker: Ticker = EngineHarness.samsung) async {
-        await engine.handle(.quote(QuoteTick(ticker: ticker, price: bid, bestBid: bid, bestAsk: KRXTick.up(from: bid), at: clock.now)))
+    func tick(_ bid: Int, ticker: Ticker = EngineHarness.samsung, received: ContinuousClock.Instant? = nil) async {
+        await engine.handle(.quote(QuoteTick(ticker: ticker, price: bid, bestBid: bid, bestAsk: KRXTick.up(from: bid), at: clock.now,
+                                             received: received)))
         await runWork()
     }
 

@@ -22,6 +22,28 @@ import Testing
         #expect(await h.sells().count == 1, "never two exits for one position")
     }
 
+    /// The stop fired by a tick read off the realtime socket is timed from that read to the sell leaving, step by
+    /// step, and shown in the status; an exit from a polled price (no read instant) or the clock is not.
+    @Test func aTickDrivenExitRecordsItsStagesFromTheFrameReadToTheSellLeaving() async throws {
+        let hynix = Ticker("000660")!
+        let h = try EngineHarness(rules: [rule { $0.stopLossPercent = 3 }])
+        try await h.hold()
+        try await h.hold(2, ticker: hynix)
+        let read = ContinuousClock.now
+        await h.tick(9_750, received: read)
+        #expect(await h.engine.status().tickToExit.count == 0, "no exit, no sample")
+        await h.tick(9_700, received: read)
+        #expect(await h.sells().count == 1)
+        let stages = try #require(await h.engine.exitLatencySamples().first)
+        #expect(stages.received == read)
+        #expect(stages.received <= stages.handled && stages.handled <= stages.decided && stages.decided <= stages.stored && stages.stored <= stages.sent)
+        #expect(stages.steps.map(\.name) == ["to engine", "decide", "store", "to task"])
+        #expect(await h.engine.status().tickToExit.count == 1)
+        await h.tick(9_600, ticker: hynix)
+        #expect(await h.sells().count == 2)
+        #expect(await h.engine.status().tickToExit.count == 1, "a price with no frame read is not a realtime sample")
+    }
+
     @Test func theTakeProfitFiresAtItsThreshold() async throws {
         let h = try EngineHarness(rules: [rule { $0.takeProfitPercent = 5 }])
         try await h.hold()
