@@ -201,6 +201,10 @@ extension TradingEngine {
     private func restingCancelAnswered(_ id: String, _ outcome: OrderSubmission) async {
         guard let order = orders[id] else { return }
         switch outcome {
+        case .accepted where !broker.accountFeedConnected:
+            // As an entry's cancel: no push will bring the fills made before the cancel took, and ending the sell
+            // now would free shares already sold for the exit that waits. The next poll ends it with them.
+            cancels[id] = .accepted
         case .accepted:
             cancels[id] = nil
             await endByVenue(order, reason: "cancelled for an exit with \(order.filledQuantity) of \(order.quantity) filled")

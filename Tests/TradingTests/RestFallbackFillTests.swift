@@ -96,4 +96,28 @@ import Testing
         await h.engine.sweepEntryTimeouts()
         #expect(await h.broker.cancels().count == 1, "the cancel is asked once")
     }
+
+    /// A resting take-profit cancelled for a stop while the feed is down: shares it sold before the cancel took
+    /// reach the book before the stop's sell is sized, so the stop never offers shares already sold.
+    @Test func aRestingSellsCancelWithTheFeedDownKeepsItsFillsBeforeTheStopSells() async throws {
+        let h = try EngineHarness(rules: [rule { $0.stopLossPercent = 3 }])
+        let entry = try await h.hold()
+        await h.engine.perform([.sell(quantity: entry.quantity, reason: .takeProfit, resting: true)], ticker: entry.ticker)
+        await h.runWork()
+        let resting = try #require(await h.sellOrders().first)
+        #expect(resting.state == .accepted)
+        // 40 shares sell at the venue; the stop crosses before any poll: the resting sell is cancelled first.
+        await h.tick(9_600)
+        #expect(await h.broker.cancels().count == 1)
+        await h.runWork()
+        #expect(await h.sells().count == 1, "the stop waits for the cancel and the resting sell's fills")
+        await h.broker.setOpenOrders([])
+        await h.broker.setFills([Self.dayFill(resting, cumulative: 40, at: 10_500)])
+        await h.engine.pollOrders()
+        await h.runWork()
+        let ended = try #require(await h.engine.order(resting.id))
+        #expect(ended.state == .cancelled)
+        #expect(ended.filledQuantity == 40)
+        #expect(await h.sells().map(\.quantity) == [entry.quantity, entry.quantity - 40], "the stop sells only what is left")
+    }
 }
