@@ -97,6 +97,15 @@ extension EngineHarness {
         return try #require(await engine.order(order.id))
     }
 
+    /// `order` as the open-order list (`ka10075`) shows it: `filled` of its shares filled at `price`, the rest
+    /// open unless `open` says otherwise; status 체결 once anything filled, else 접수.
+    static func openOrder(_ order: Order, number: String? = nil, filled: Int = 0, open: Int? = nil, price: Int = 10_000,
+                          status: String? = nil, time: String = "084000") -> BrokerOrder {
+        BrokerOrder(brokerOrderNo: number ?? order.brokerOrderNo ?? "", originalOrderNo: nil, ticker: order.ticker, name: "삼성전자",
+                    side: order.side, quantity: order.quantity, price: price, openQuantity: open ?? order.quantity - filled,
+                    filledQuantity: filled, fillPrice: filled > 0 ? price : nil, status: status ?? (filled > 0 ? "체결" : "접수"), time: time)
+    }
+
     /// Sells sent to the broker.
     func sells() async -> [OrderRequest] { await broker.submits().filter { $0.side == .sell } }
 

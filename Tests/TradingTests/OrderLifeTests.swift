@@ -33,9 +33,7 @@ import Testing
             orderPrice: 10_000, openQuantity: order.quantity - 10, cumulativeQuantity: 10, executionPrice: 10_000, executionQuantity: 10,
             time: KST.timeString(order.createdAt))))
         #expect(await h.engine.order(order.id)?.filledQuantity == 0)
-        await h.broker.setOpenOrders([BrokerOrder(
-            brokerOrderNo: "0000077", originalOrderNo: nil, ticker: order.ticker, name: "삼성전자", side: .buy, quantity: order.quantity,
-            price: 10_000, openQuantity: order.quantity, filledQuantity: 0, fillPrice: nil, status: "접수", time: KST.timeString(order.createdAt))])
+        await h.broker.setOpenOrders([EngineHarness.openOrder(order, number: "0000077", time: KST.timeString(order.createdAt))])
         await h.engine.reconcile()
         let found = try #require(await h.engine.order(order.id))
         #expect(found.brokerOrderNo == "0000077")
@@ -67,9 +65,7 @@ import Testing
         let h = try EngineHarness()
         let order = try await h.enter(1)
         let number = try #require(order.brokerOrderNo)
-        await h.broker.setOpenOrders([BrokerOrder(
-            brokerOrderNo: number, originalOrderNo: nil, ticker: order.ticker, name: "삼성전자", side: .buy, quantity: order.quantity,
-            price: 10_000, openQuantity: order.quantity - 30, filledQuantity: 30, fillPrice: 10_000, status: "체결", time: "084000")])
+        await h.broker.setOpenOrders([EngineHarness.openOrder(order, number: number, filled: 30)])
         await h.engine.pollOrders()
         #expect(await h.engine.order(order.id)?.filledQuantity == 30)
         // Gone from the open list: the day's fills say it filled completely.
@@ -82,10 +78,7 @@ import Testing
         #expect(await h.engine.order(order.id)?.state == .filled)
 
         let second = try await h.enter(2)
-        await h.broker.setOpenOrders([BrokerOrder(
-            brokerOrderNo: try #require(second.brokerOrderNo), originalOrderNo: nil, ticker: second.ticker, name: "삼성전자", side: .buy,
-            quantity: second.quantity, price: 10_000, openQuantity: second.quantity, filledQuantity: 0, fillPrice: nil, status: "접수",
-            time: "084002")])
+        await h.broker.setOpenOrders([EngineHarness.openOrder(second, number: try #require(second.brokerOrderNo), time: "084002")])
         h.broker.push(.feed(connected: true))
         await h.engine.handle(.feed(connected: true))
         // Once after the feed came up (fills made before its registration took are pushed to nobody)...
@@ -104,9 +97,7 @@ import Testing
             let h = try EngineHarness(store: MemoryStore(upsertYields: 50))
             let order = try await h.enter(1)
             let number = try #require(order.brokerOrderNo)
-            await h.broker.setOpenOrders([BrokerOrder(
-                brokerOrderNo: number, originalOrderNo: nil, ticker: order.ticker, name: "삼성전자", side: .buy, quantity: order.quantity,
-                price: 10_000, openQuantity: 0, filledQuantity: order.quantity, fillPrice: 10_000, status: "체결", time: "084000")])
+            await h.broker.setOpenOrders([EngineHarness.openOrder(order, number: number, filled: order.quantity)])
             h.broker.push(.feed(connected: true))
             await h.engine.handle(.feed(connected: true))
             let report = BrokerExecution(
@@ -128,9 +119,7 @@ import Testing
         let order = try await h.enter(1)
         let number = try #require(order.brokerOrderNo)
         // Filled at the venue while the feed was down; no poll ran before it came back.
-        await h.broker.setOpenOrders([BrokerOrder(
-            brokerOrderNo: number, originalOrderNo: nil, ticker: order.ticker, name: "삼성전자", side: .buy, quantity: order.quantity,
-            price: 10_000, openQuantity: 0, filledQuantity: order.quantity, fillPrice: 10_000, status: "체결", time: "084000")])
+        await h.broker.setOpenOrders([EngineHarness.openOrder(order, number: number, filled: order.quantity)])
         h.broker.push(.feed(connected: true))
         await h.engine.handle(.feed(connected: true))
         await h.engine.pollOrders()
@@ -172,9 +161,7 @@ import Testing
         await h.engine.sweepEntryTimeouts()
         #expect(await h.broker.cancels().count == 1, "not asked again while its outcome is unknown")
         // The open orders show nothing left open: the cancel took.
-        await h.broker.setOpenOrders([BrokerOrder(
-            brokerOrderNo: order.brokerOrderNo!, originalOrderNo: nil, ticker: order.ticker, name: "삼성전자", side: .buy,
-            quantity: order.quantity, price: 10_000, openQuantity: 0, filledQuantity: 0, fillPrice: nil, status: "취소", time: "084000")])
+        await h.broker.setOpenOrders([EngineHarness.openOrder(order, open: 0, status: "취소")])
         await h.engine.pollOrders()
         #expect(await h.engine.order(order.id)?.state == .cancelled)
         #expect(await h.broker.cancels().count == 1)

@@ -73,10 +73,7 @@ import Testing
     @Test func anEntryTimeoutCancelWithTheFeedDownKeepsTheFillsMadeBeforeIt() async throws {
         let h = try EngineHarness(rules: [rule({ _ in }, entryTimeout: 60)])
         let order = try await h.enter(1)
-        await h.broker.setOpenOrders([BrokerOrder(
-            brokerOrderNo: order.brokerOrderNo!, originalOrderNo: nil, ticker: order.ticker, name: "삼성전자", side: .buy,
-            quantity: order.quantity, price: 10_000, openQuantity: order.quantity, filledQuantity: 0, fillPrice: nil, status: "접수",
-            time: "084000")])
+        await h.broker.setOpenOrders([EngineHarness.openOrder(order)])
         await h.engine.pollOrders()
         #expect(await h.engine.order(order.id)?.state == .accepted)
         // 30 shares fill at the venue; before the next poll the entry times out and the cancel takes the rest.

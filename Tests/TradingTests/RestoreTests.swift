@@ -27,10 +27,8 @@ import Testing
         let second = try EngineHarness(store: first.store, clock: first.clock)
         try await second.engine.restore()
         #expect(await second.engine.order(order.id)?.state == .unknown)
-        await second.broker.setOpenOrders([BrokerOrder(
-            brokerOrderNo: "0000042", originalOrderNo: nil, ticker: order.ticker, name: "삼성전자", side: .buy, quantity: order.quantity,
-            price: order.price.limitPrice ?? 0, openQuantity: 0, filledQuantity: order.quantity, fillPrice: order.price.limitPrice,
-            status: "체결", time: KST.timeString(order.createdAt))])
+        await second.broker.setOpenOrders([EngineHarness.openOrder(order, number: "0000042", filled: order.quantity, price: order.price.limitPrice ?? 0,
+                                                               time: KST.timeString(order.createdAt))])
         await second.engine.reconcile()
         let settled = try #require(await second.engine.order(order.id))
         #expect(settled.state == .filled)
