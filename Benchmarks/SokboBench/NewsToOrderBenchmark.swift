@@ -23,13 +23,7 @@ enum NewsToOrderBenchmark: BenchmarkCase {
         if restOnly { settings["kiwoom.realtime.watchlist"] = "none" }
         // Diagnosis only: `BENCH_FLUSH_MS` changes the flush interval (to see what waiting behind a flush costs).
         if let flush = ProcessInfo.processInfo.environment["BENCH_FLUSH_MS"] { settings["sokbo.flush.interval.ms"] = flush }
-        // `BENCH_DATABASE_URL` (e.g. a MariaDB `mysql://…`) instead of SQLite; with `BENCH_HA=on` the node runs
-        // active/standby on it, so every order is committed through the lease fence before it is sent.
-        if let url = ProcessInfo.processInfo.environment["BENCH_DATABASE_URL"] { settings["sokbo.database.url"] = url }
-        if ProcessInfo.processInfo.environment["BENCH_HA"] == "on" {
-            settings["sokbo.ha"] = "on"
-            settings["sokbo.node.name"] = "bench"
-        }
+        settings.merge(TradingBenchApp.databaseSettings()) { _, database in database }
         let logLevel = ProcessInfo.processInfo.environment["BENCH_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .error
         let tickers = KRXUniverse.listings.map(\.ticker)
         try await TradingBenchApp.with(extra: settings, logLevel: logLevel) { app, _ in

@@ -43,7 +43,9 @@ enum TickToExitBenchmark: BenchmarkCase {
         let burst = numbers.dropFirst().first ?? 20
         let lifted = arguments.contains("lifted")
         let spacing: Duration = lifted ? .zero : .milliseconds(1_100)
+        // `BENCH_DATABASE_URL` and `BENCH_HA=on` as for news-to-order: the exit sell then pays the fenced commit.
         let settings = ["sokbo.max.open.positions": "0", "sokbo.daily.loss.limit": "0", "sokbo.flatten.at": "off"]
+            .merging(TradingBenchApp.databaseSettings()) { _, database in database }
         let logLevel = ProcessInfo.processInfo.environment["BENCH_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .critical
         try await TradingBenchApp.with(extra: settings, paced: !lifted, logLevel: logLevel, rules: rules) { app, _ in
             let run = ExitRun(app: app, spacing: spacing)
@@ -151,7 +153,8 @@ private struct ExitRun {
         var steps: [(name: String, duration: Duration)] = []
         if let stages = await engine.exitLatencySamples().last, stages.received > pushed, stages.sent < arrived {
             steps = [("push write → frame read", pushed.duration(to: stages.received))] + stages.steps
-                + [("request → venue", stages.sent.duration(to: arrived))]
+                + [("request → venue", stages.sent.duration(to: arrived)),
+                   ("Sokbo's own path: frame read → sell handed to the Kiwoom client (engine.tickToExit)", stages.total)]
         }
         return Sample(latency: pushed.duration(to: arrived), sinceLastSell: lastSell.map { $0.duration(to: arrived) }, steps: steps)
     }

@@ -24,6 +24,20 @@ struct TradingBenchApp {
             max-rise-percent: 30
         """
 
+    /// The database and HA settings from the environment: `BENCH_DATABASE_URL` (e.g. a MariaDB `mysql://…`)
+    /// instead of SQLite; with `BENCH_HA=on` the node runs active/standby on it, so every order (entry or
+    /// exit) is committed through the lease fence before it is sent.
+    static func databaseSettings() -> [String: String] {
+        let environment = ProcessInfo.processInfo.environment
+        var settings: [String: String] = [:]
+        if let url = environment["BENCH_DATABASE_URL"] { settings["sokbo.database.url"] = url }
+        if environment["BENCH_HA"] == "on" {
+            settings["sokbo.ha"] = "on"
+            settings["sokbo.node.name"] = "bench"
+        }
+        return settings
+    }
+
     /// Builds the app with `extra` settings over the benchmark's and `rules` as its rules file, runs `body`
     /// while it serves, then removes its data.
     static func with<T: Sendable>(extra: [String: String] = [:], paced: Bool = false, logLevel: Logger.Level = .error,
