@@ -35,6 +35,7 @@ public final class FaultProxy: @unchecked Sendable {
     private var fault: Fault?
     private var links: [ObjectIdentifier: Link] = [:]
     private var accepted = 0
+    fileprivate var heldToServer = 0
 
     private init(group: MultiThreadedEventLoopGroup, upstreamHost: String, upstreamPort: Int, port: Int) {
         self.group = group
@@ -81,6 +82,11 @@ public final class FaultProxy: @unchecked Sendable {
     /// Connections accepted so far (a client that reconnected shows here).
     public func acceptedConnections() async throws -> Int {
         try await loop.submit { self.accepted }.get()
+    }
+
+    /// Bytes a blackhole held on their way to the server so far (a statement sent into it shows here).
+    public func bytesHeldForTheServer() async throws -> Int {
+        try await loop.submit { self.heldToServer }.get()
     }
 
     /// Closes the listener and every connection, and stops the loop.
@@ -156,6 +162,7 @@ private final class Link: @unchecked Sendable {
     func received(_ bytes: ByteBuffer, from side: Side) {
         switch side {
         case .client:
+            if proxy.isBlackholed { proxy.heldToServer += bytes.readableBytes }
             if proxy.isBlackholed || server == nil { toServer.append(bytes) } else { server?.writeAndFlush(bytes, promise: nil) }
         case .server:
             if proxy.isBlackholed { toClient.append(bytes) } else { client.writeAndFlush(bytes, promise: nil) }
