@@ -56,9 +56,10 @@ public struct KiwoomConfiguration: Sendable, CustomStringConvertible {
         self.requestGate = nil
     }
 
-    /// Throws, unsent (code `HA`, not retryable), when `requestGate` refuses.
+    /// Throws, unsent (code `HA`, a service refusal: unavailable to the broker's callers, not retried), when
+    /// `requestGate` refuses.
     func checkGate(_ api: KiwoomAPI) throws {
-        if let why = requestGate?() { throw KiwoomError(.invalidRequest, apiID: api.rawValue, code: "HA", message: "not sent: \(why)") }
+        if let why = requestGate?() { throw KiwoomError(.service, apiID: api.rawValue, code: "HA", message: "not sent: \(why)") }
     }
 
     /// The base URL to use now.

@@ -1,5 +1,5 @@
 import Foundation
-import Kiwoom
+@testable import Kiwoom
 import Simulator
 import SokboCore
 import Synchronization
@@ -25,6 +25,8 @@ import Testing
             let outcome = await client.kt10000(stockCode: "005930", quantity: 1, price: nil)
             guard case .rejected(let error) = outcome else { Issue.record("expected rejected (not sent), got \(outcome)"); return }
             #expect(error.code == "HA")
+            // The broker's callers see it as "not sent, venue unavailable", never as an unknown outcome.
+            #expect(KiwoomBroker.submission(outcome) == .rejected(code: "HA", message: error.message))
             #expect(sim.requestCount("ka10001") == 1, "a refused query reached the venue")
             #expect(sim.orderRequests == 0, "a refused order reached the venue")
             #expect(sim.position("005930") == 0)
