@@ -160,15 +160,16 @@ public final class HANode: Service, OrderFence, Sendable {
         // Why unstructured tasks rather than a task group: a renewal hung on a blackholed database (its read
         // timeout, then a reconnect's) must not hold up the demotion, whose end of the process closes the
         // venue sessions. The machine allows one call out at a time; a late outcome finds it demoted.
+        var call: Task<Void, Never>?
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             let at = now
             let actions = state.withLock { $0.machine.tick(at: at) }
             for action in actions {
                 switch action {
                 case .acquire:
-                    Task { await self.acquire() }
+                    call = Task { await self.acquire() }
                 case .renew(let epoch):
-                    Task { await self.renew(epoch) }
+                    call = Task { await self.renew(epoch) }
                 case .promote, .demote:
                     break
                 }
@@ -186,6 +187,10 @@ public final class HANode: Service, OrderFence, Sendable {
             Task { try? await store.close() }
             throw Demoted(cause: demotion)
         }
+        // At shutdown the call out is cancelled and awaited: an acquire that wins the lease now is released
+        // below at once, rather than left to expire.
+        call?.cancel()
+        await call?.value
         await resign()
         try? await store.close()
     }
