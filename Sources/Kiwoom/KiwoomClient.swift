@@ -59,8 +59,9 @@ public final class KiwoomClient: Sendable {
             var attempt = 0
             while true {
                 do {
+                    try configuration.checkGate(api)
                     let reply = try await send(http: http, baseURL: try await configuration.currentBaseURL(), api: api, body: body, token: nil,
-                                               contYn: nil, nextKey: nil, timeout: configuration.queryTimeout)
+                                               contYn: nil, nextKey: nil, timeout: configuration.queryTimeout, node: configuration.simulatorNodeTag)
                     return try decode(AU10001Response.self, api: api, status: reply.status, body: reply.body)
                 } catch let error as KiwoomError where error.isRetryable && !error.requiresNewToken && attempt < configuration.maxQueryRetries {
                     attempt += 1
@@ -96,9 +97,11 @@ public final class KiwoomClient: Sendable {
                 if let lastFailure, lastFailure.category != .rateLimited { throw lastFailure }
                 throw paced
             }
+            try configuration.checkGate(api)
             do {
                 let reply = try await Self.send(http: http, baseURL: baseURL, api: api, body: data, token: token,
-                                                contYn: contYn ? "Y" : nil, nextKey: nextKey, timeout: configuration.queryTimeout)
+                                                contYn: contYn ? "Y" : nil, nextKey: nextKey, timeout: configuration.queryTimeout,
+                                                node: configuration.simulatorNodeTag)
                 let value: Value
                 do {
                     value = try Self.decode(Value.self, api: api, status: reply.status, body: reply.body)
@@ -213,6 +216,7 @@ public final class KiwoomClient: Sendable {
             baseURL = try await configuration.currentBaseURL()
             token = try await tokens.token()
             try await limiter.acquire(api, purpose: .order, notAfter: pacingBound(api).1)
+            try configuration.checkGate(api)
         } catch {
             // Nothing was sent: the order is definitely not placed.
             let e = error as? KiwoomError ?? KiwoomError(.transport, apiID: api.rawValue, message: "not sent: \(error)")
@@ -221,7 +225,7 @@ public final class KiwoomClient: Sendable {
         let reply: Reply
         do {
             reply = try await Self.send(http: http, baseURL: baseURL, api: api, body: data, token: token,
-                                        contYn: nil, nextKey: nil, timeout: configuration.orderTimeout)
+                                        contYn: nil, nextKey: nil, timeout: configuration.orderTimeout, node: configuration.simulatorNodeTag)
         } catch {
             return (.unknown("\(api.rawValue): no reply after sending (\(error)); reconcile before acting"), false)
         }
@@ -263,7 +267,7 @@ public final class KiwoomClient: Sendable {
     }
 
     static func send(http: HTTPClient, baseURL: String, api: KiwoomAPI, body: Data, token: String?,
-                     contYn: String?, nextKey: String?, timeout: Duration) async throws -> Reply {
+                     contYn: String?, nextKey: String?, timeout: Duration, node: String? = nil) async throws -> Reply {
         var request = HTTPClientRequest(url: baseURL + api.path)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json;charset=UTF-8")
@@ -271,6 +275,7 @@ public final class KiwoomClient: Sendable {
         if let token { request.headers.add(name: "authorization", value: "Bearer " + token) }
         if let contYn { request.headers.add(name: "cont-yn", value: contYn) }
         if let nextKey { request.headers.add(name: "next-key", value: nextKey) }
+        if let node { request.headers.add(name: "sokbo-node", value: node) }
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
             let response = try await http.execute(request, timeout: .nanoseconds(Int64(timeout.seconds * 1e9)))

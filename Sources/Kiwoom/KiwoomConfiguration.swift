@@ -27,6 +27,13 @@ public struct KiwoomConfiguration: Sendable, CustomStringConvertible {
     /// When set, asked for the base URL before each request instead of `baseURL`: simulate mode uses it
     /// to reach the built-in simulator, whose port is known only once it listens.
     public var resolveBaseURL: (@Sendable () async throws -> String)?
+    /// Simulate mode with two nodes: this node's name, sent as `sokbo-node` on every REST request so the
+    /// shared simulator's request log tells the nodes apart (never set against a real venue).
+    public var simulatorNodeTag: String?
+    /// Asked right before each request is written (after its pacing wait): nil lets it go, a reason refuses it
+    /// unsent. Active/standby sets it to the lease's deadline, so a node that lost the lease sends nothing
+    /// more, whichever service asks (the realtime service's reference reads included).
+    public var requestGate: (@Sendable () -> String?)?
 
     /// Creates a configuration.
     public init(baseURL: String, appKey: String, secretKey: String,
@@ -46,6 +53,13 @@ public struct KiwoomConfiguration: Sendable, CustomStringConvertible {
         self.retryBaseDelay = retryBaseDelay
         self.maxChartPages = maxChartPages
         self.resolveBaseURL = nil
+        self.requestGate = nil
+    }
+
+    /// Throws, unsent (code `HA`, a service refusal: unavailable to the broker's callers, not retried), when
+    /// `requestGate` refuses.
+    func checkGate(_ api: KiwoomAPI) throws {
+        if let why = requestGate?() { throw KiwoomError(.service, apiID: api.rawValue, code: "HA", message: "not sent: \(why)") }
     }
 
     /// The base URL to use now.

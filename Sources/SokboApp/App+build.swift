@@ -96,7 +96,11 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
     // then releases the lease); venue services wait for it to be won.
     let haNode = try await makeHANode(haSettings, database: settings.database,
                                       barrierWait: venues.kiwoom.orderTimeout + .seconds(1), logger: logger)
-    if let haNode { named.append(("ha", haNode)) }
+    if let haNode {
+        named.append(("ha", haNode))
+        // Every Kiwoom request, whichever service makes it, is checked against the lease after its pacing wait.
+        venues.kiwoom.requestGate = { haNode.maySend() ? nil : (haNode.standbyAnswer() ?? "this node does not hold the lease") }
+    }
     /// A venue service: on a standby it waits until this node is active.
     func venueService(_ service: any Service) -> any Service {
         haNode.map { ActiveOnlyService(inner: service, node: $0) } ?? service
@@ -117,6 +121,8 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
                 return (urls.ls, urls.lsWebSocket)
             }
             venues.kiwoom.resolveBaseURL = { try await venue.urls().kiwoom }
+            // Nodes sharing the simulator name themselves in its request log (the HA tests' attribution).
+            if haSettings.enabled { venues.kiwoom.simulatorNodeTag = haSettings.nodeName }
             // DART asks once, at start: it waits for the simulator rather than stopping the node.
             dartReady = { try await venue.urls(patience: nil).dart }
             simulatorRealtimeURL = { try await venue.urls().kiwoomRealtime }

@@ -157,33 +157,40 @@ public final class HANode: Service, OrderFence, Sendable {
         state.withLock { $0.status.role = "standby" }
         let step = min(timings.renewEvery, timings.acquireEvery, .milliseconds(100)) / 2
         var demotion: String?
-        await withDiscardingTaskGroup { group in
-            while !Task.isShuttingDownGracefully, !Task.isCancelled {
-                let at = now
-                let actions = state.withLock { $0.machine.tick(at: at) }
-                for action in actions {
-                    switch action {
-                    case .acquire:
-                        group.addTask { await self.acquire() }
-                    case .renew(let epoch):
-                        group.addTask { await self.renew(epoch) }
-                    case .promote, .demote:
-                        break
-                    }
-                }
-                if let cause = demotedCause() {
-                    demotion = cause
+        // Why unstructured tasks rather than a task group: a renewal hung on a blackholed database (its read
+        // timeout, then a reconnect's) must not hold up the demotion, whose end of the process closes the
+        // venue sessions. The machine allows one call out at a time; a late outcome finds it demoted.
+        var call: Task<Void, Never>?
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            let at = now
+            let actions = state.withLock { $0.machine.tick(at: at) }
+            for action in actions {
+                switch action {
+                case .acquire:
+                    call = Task { await self.acquire() }
+                case .renew(let epoch):
+                    call = Task { await self.renew(epoch) }
+                case .promote, .demote:
                     break
                 }
-                try? await Task.sleep(for: step)
             }
-            group.cancelAll()
+            if let cause = demotedCause() {
+                demotion = cause
+                break
+            }
+            try? await Task.sleep(for: step)
         }
         if let demotion {
             onDemote(demotion)
-            try? await store.close()
+            // Not awaited: closing waits for a hung call's thread, and the process is ending.
+            let store = store
+            Task { try? await store.close() }
             throw Demoted(cause: demotion)
         }
+        // At shutdown the call out is cancelled and awaited: an acquire that wins the lease now is released
+        // below at once, rather than left to expire.
+        call?.cancel()
+        await call?.value
         await resign()
         try? await store.close()
     }
