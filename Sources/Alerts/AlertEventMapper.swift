@@ -76,7 +76,10 @@ public struct AlertEventMapper: Sendable {
         return decoder
     }()
 
+    /// The event's payload as published when it is a `T` (the engine's own types: no JSON either way), else
+    /// read from its JSON (the engine's notices, whose types alerts do not import; encoded here, off the engine).
     private mutating func decode<T: Decodable>(_ type: T.Type, _ event: LiveEvent) -> T? {
+        if let value = event.payload as? T { return value }
         guard let value = try? Self.decoder.decode(T.self, from: Data(event.json.utf8)) else {
             unreadable += 1
             return nil

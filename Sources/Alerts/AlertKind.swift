@@ -28,6 +28,12 @@ public enum AlertKind: String, Sendable, Codable, CaseIterable, Hashable {
     /// Venue trouble: news socket down, token refused, Kiwoom session evicted, DART budget spent,
     /// database failing, rows set aside.
     case venue
+    /// Kiwoom's REST token refused on a request, or its issue failing; then back to normal (one message each
+    /// per episode).
+    case kiwoomToken = "kiwoom.token"
+    /// Kiwoom requests refused unsent for want of a pacing slot (or answered 429) repeatedly, or a pacing
+    /// bucket exhausted for long; then recovered (one message each per episode).
+    case kiwoomPacing = "kiwoom.pacing"
     /// The day's orders and P&L after the close.
     case dailySummary = "daily.summary"
     /// A reply to a command from a Telegram chat (always on; sent only to that chat).
@@ -36,7 +42,7 @@ public enum AlertKind: String, Sendable, Codable, CaseIterable, Hashable {
     /// Trading-critical messages are never dropped from a full queue; informational ones may be.
     public var isTradingCritical: Bool {
         switch self {
-        case .news, .signal, .venue, .dailySummary: false
+        case .news, .signal, .venue, .kiwoomToken, .kiwoomPacing, .dailySummary: false
         case .orderSent, .orderAccepted, .orderFilled, .orderRejected, .orderUnknown, .orderCancelled, .exit, .tradeClosed, .protection,
              .killSwitch, .command: true
         }

@@ -129,15 +129,19 @@ public final class AlertService: Service, Sendable {
     }
 
     private func pollStatus() async {
-        var detector = VenueTroubleDetector(newsDownAfter: configuration.newsDownAfterSeconds)
+        var detector = VenueTroubleDetector(newsDownAfter: configuration.newsDownAfterSeconds, broker: configuration.brokerTrouble)
         var schedule = DailySummarySchedule(secondsIntoDay: configuration.dailySummarySecondsIntoDay)
-        let venueMode = mapper.withLock { $0.mode(.venue) }
+        let troubleModes = mapper.withLock { mapper in
+            Dictionary(uniqueKeysWithValues: [AlertKind.venue, .kiwoomToken, .kiwoomPacing].map { ($0, mapper.mode($0)) })
+        }
         let summaryMode = mapper.withLock { $0.mode(.dailySummary) }
         while !Task.isCancelled {
             let at = now()
-            if let health, venueMode != .off {
-                for text in detector.observe(await health(), at: at) {
-                    dispatch(AlertMessage(kind: .venue, text: text, silent: venueMode == .silent, createdAt: at))
+            if let health, troubleModes.values.contains(where: { $0 != .off }) {
+                for notice in detector.observe(await health(), at: at) {
+                    let mode = troubleModes[notice.kind] ?? .on
+                    guard mode != .off else { continue }
+                    dispatch(AlertMessage(kind: notice.kind, text: notice.text, silent: mode == .silent, createdAt: at))
                 }
             }
             if summaryMode != .off, schedule.isDue(at: at) {

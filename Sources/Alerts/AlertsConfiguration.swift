@@ -55,6 +55,8 @@ public struct AlertsConfiguration: Sendable {
     public var newsDownAfterSeconds: Double
     /// How often the status sources are read.
     public var healthInterval: Duration
+    /// When Kiwoom's token and pacing trouble counts as an episode, and when it is over.
+    public var brokerTrouble: BrokerTroubleDetector.Thresholds
     /// The daily summary's KST time, seconds after midnight.
     public var dailySummarySecondsIntoDay: Int
 
@@ -63,7 +65,7 @@ public struct AlertsConfiguration: Sendable {
     public init(telegram: Telegram? = nil, webhooks: [Webhook] = [], modes: [AlertKind: AlertMode] = [:],
                 webhookPolicy: AlertOutbox.Policy = .init(), telegramPolicy: AlertOutbox.Policy = .init(),
                 telegramOverallPerSecond: Double = 30, newsDownAfterSeconds: Double = 60, healthInterval: Duration = .seconds(5),
-                dailySummarySecondsIntoDay: Int = 15 * 3600 + 40 * 60) {
+                dailySummarySecondsIntoDay: Int = 15 * 3600 + 40 * 60, brokerTrouble: BrokerTroubleDetector.Thresholds = .init()) {
         self.telegram = telegram
         self.webhooks = webhooks
         self.modes = modes
@@ -73,6 +75,7 @@ public struct AlertsConfiguration: Sendable {
         self.newsDownAfterSeconds = newsDownAfterSeconds
         self.healthInterval = healthInterval
         self.dailySummarySecondsIntoDay = dailySummarySecondsIntoDay
+        self.brokerTrouble = brokerTrouble
     }
 
     /// True when there is somewhere to send.

@@ -19,10 +19,20 @@ public struct VenueHealth: Sendable, Hashable {
     public var databaseError: String?
     /// Rows set aside so far (refused by the database for their values, or malformed DART rows).
     public var rowsSetAside: Int
+    /// Kiwoom REST tokens the venue refused on a request so far (`[8005]`, `[8031]`, `[8103]`).
+    public var brokerTokenRefusals: Int
+    /// The last of them: api-id, code and the venue's message.
+    public var brokerTokenLastRefusal: String?
+    /// Why issuing a Kiwoom token (`au10001`) fails now; nil while it works.
+    public var brokerTokenIssueFailure: String?
+    /// Kiwoom's pacing buckets now.
+    public var pacing: [BrokerPacingBucket]
 
     /// Creates a health report; everything healthy by default.
     public init(newsConnected: Bool? = nil, tokenRefusals: Int = 0, kiwoomEvictions: Int = 0, kiwoomEvicted: Bool = false,
-                dartBudgetExhausted: Bool = false, databaseFailing: Bool = false, databaseError: String? = nil, rowsSetAside: Int = 0) {
+                dartBudgetExhausted: Bool = false, databaseFailing: Bool = false, databaseError: String? = nil, rowsSetAside: Int = 0,
+                brokerTokenRefusals: Int = 0, brokerTokenLastRefusal: String? = nil, brokerTokenIssueFailure: String? = nil,
+                pacing: [BrokerPacingBucket] = []) {
         self.newsConnected = newsConnected
         self.tokenRefusals = tokenRefusals
         self.kiwoomEvictions = kiwoomEvictions
@@ -31,5 +41,9 @@ public struct VenueHealth: Sendable, Hashable {
         self.databaseFailing = databaseFailing
         self.databaseError = databaseError
         self.rowsSetAside = rowsSetAside
+        self.brokerTokenRefusals = brokerTokenRefusals
+        self.brokerTokenLastRefusal = brokerTokenLastRefusal
+        self.brokerTokenIssueFailure = brokerTokenIssueFailure
+        self.pacing = pacing
     }
 }

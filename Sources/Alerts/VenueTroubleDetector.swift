@@ -2,21 +2,25 @@ import Foundation
 
 /// Turns successive health reports into messages, one per change: a condition starting and ending, a
 /// counter going up. The news socket counts as down only after `newsDownAfter` seconds without it (a
-/// reconnect that takes a second is not news). Pure: the caller passes the time.
+/// reconnect that takes a second is not news); Kiwoom's token and pacing trouble is told once per episode
+/// (`BrokerTroubleDetector`). Pure: the caller passes the time.
 public struct VenueTroubleDetector: Sendable {
     /// Seconds the news socket may be down before it is reported.
     public let newsDownAfter: Double
     private var last = VenueHealth()
     private var newsDownSince: Date?
     private var newsReported = false
+    private var broker: BrokerTroubleDetector
 
-    /// A detector reporting the news socket after `newsDownAfter` seconds down.
-    public init(newsDownAfter: Double) {
+    /// A detector reporting the news socket after `newsDownAfter` seconds down, and Kiwoom's token and pacing
+    /// trouble by `broker`'s thresholds.
+    public init(newsDownAfter: Double, broker: BrokerTroubleDetector.Thresholds = .init()) {
         self.newsDownAfter = newsDownAfter
+        self.broker = BrokerTroubleDetector(thresholds: broker)
     }
 
-    /// The messages for a new report at `now` (venue-trouble texts).
-    public mutating func observe(_ health: VenueHealth, at now: Date) -> [String] {
+    /// The messages for a new report at `now`, each with its kind.
+    public mutating func observe(_ health: VenueHealth, at now: Date) -> [VenueNotice] {
         var out: [String] = []
         if let connected = health.newsConnected {
             if connected {
@@ -54,6 +58,6 @@ public struct VenueTroubleDetector: Sendable {
             out.append("🗂 DB가 거부한 행 \(health.rowsSetAside - last.rowsSetAside)개 따로 보관\n(data/spill/rejected.jsonl)")
         }
         last = health
-        return out
+        return out.map { VenueNotice(.venue, $0) } + broker.observe(health, at: now)
     }
 }

@@ -238,11 +238,19 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
                 let flush = await flusherForHealth.status()
                 let poller = await dart.status().poller
                 let feed = realtime.status()
+                let rest = await kiwoomBroker.client.status()
+                let refusal = rest.token.lastRefusal.map { "\($0.apiID) [\($0.code ?? "?")] \($0.message)" }
                 return VenueHealth(
                     newsConnected: news.state == .connected, tokenRefusals: news.subscriptionsRefused + feed.loginRefusals,
                     kiwoomEvictions: feed.evictions, kiwoomEvicted: feed.state == "evicted",
                     dartBudgetExhausted: poller?.state == "budget_spent", databaseFailing: flush.consecutiveFailures > 0,
-                    databaseError: flush.lastError?.error, rowsSetAside: flush.rejectedRows + (poller?.rejectedRows ?? 0))
+                    databaseError: flush.lastError?.error, rowsSetAside: flush.rejectedRows + (poller?.rejectedRows ?? 0),
+                    brokerTokenRefusals: rest.token.refusals, brokerTokenLastRefusal: refusal,
+                    brokerTokenIssueFailure: rest.token.state == .failing ? rest.token.lastIssueFailure?.error ?? "au10001 failed" : nil,
+                    pacing: rest.buckets.map {
+                        BrokerPacingBucket(name: $0.bucket, exhausted: $0.isExhausted, queued: $0.queued, refusedUnsent: $0.refused,
+                                           rateLimited: $0.rateLimited)
+                    })
             },
             logger: logger, redact: { SecretRedactor.shared.redact($0) })
         // Active only with two nodes: one Telegram bot has one `getUpdates` reader, and a standby's venue health

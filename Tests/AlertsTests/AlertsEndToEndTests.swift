@@ -34,8 +34,23 @@ import Testing
         let fake = try #require(venues.telegram)
         try await sokbo.withRunning { port in
             try await AlertsTestApp.waitForNewsConnection(port: port)
+            // A loaded machine's worst case, made certain: the order reaches the venue only after the headline has
+            // moved the price (+10 % here), so a limit priced from the snapshot would rest until its entry timeout
+            // cancelled it. The test's rules buy at market (`AlertsTestApp.rules`), which fills at any price.
+            let kiwoom = venues.kiwoom
+            kiwoom.holdNext("kt10000")
             await venues.ls.publish(title: "삼성전자, 2조원 규모 단일판매ㆍ공급계약 체결", tickers: [Self.samsung])
-            #expect(try await eventually { await sokbo.engine.todaysOrders().contains { $0.side == .buy && $0.state == .filled } })
+            let arrived = try await eventually { kiwoom.requestCount("kt10000") == 1 }
+            try #require(arrived, "the entry's order reaches the venue")
+            let price = try #require(kiwoom.price(Self.samsung.code))
+            kiwoom.setPrice(code: Self.samsung.code, price: price * 110 / 100)
+            kiwoom.releaseHeld()
+            // A volatility interruption the simulator starts at random holds matching for up to 2 minutes.
+            let filled = try await eventually(timeout: .seconds(240)) {
+                await sokbo.engine.todaysOrders().contains { $0.side == .buy && $0.state == .filled }
+            }
+            let orders = await sokbo.engine.todaysOrders().map { "\($0.side) \($0.state) \($0.filledQuantity)/\($0.quantity) \($0.price)" }
+            #expect(filled, "the entry fills: \(orders)")
             try await Self.barrier(sokbo, fake)
             let texts = Self.chatTexts(fake).filter { $0.contains("005930") }
             #expect(texts.filter { $0.contains("✅ 주문 접수 · 삼성전자(005930) 매수") }.count == 1, "\(texts)")

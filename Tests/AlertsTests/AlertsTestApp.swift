@@ -13,10 +13,29 @@ enum AlertsTestApp {
     /// The chat the simulated bot allows (the default of `SOKBO_ALERTS_SIMULATOR`).
     static let allowedChat: Int64 = 1001
 
+    /// The shipped supply-contract rule, buying at market with a long entry timeout: a hand-published headline
+    /// moves its stock too (the news impulse), so a marketable limit priced from the snapshot can rest unfilled
+    /// and be cancelled after 60 s when the order is slow to arrive (a loaded machine). No `disclosure:` line:
+    /// with one (as in `rules.example.yaml`) the entry waits for a DART filing no test publishes, and no order is
+    /// sent at all.
+    static let rules = """
+    rules:
+      - name: supply-contract
+        any: [공급계약, 단일판매]
+        veto: [취소, 철회, 정정, 해지, 해제, 불성실]
+        budget: 1000000
+        order: market
+        entry-timeout: 600
+    """
+
     static func make(_ overrides: [String: String] = [:]) async throws -> Sokbo {
         guard case .sqlite(let path) = try await TestStores.freshURL("sqlite") else { throw TestError("no sqlite") }
+        let directory = TestStores.temporaryDirectory()
+        let rulesFile = directory + "/rules.yaml"
+        try rules.write(toFile: rulesFile, atomically: true, encoding: .utf8)
         var values = [
-            "sokbo.data.dir": TestStores.temporaryDirectory(),
+            "sokbo.data.dir": directory,
+            "sokbo.rules.file": rulesFile,
             "sokbo.api.token": token,
             "sokbo.http.port": "0",
             "sokbo.flush.interval.ms": "100",

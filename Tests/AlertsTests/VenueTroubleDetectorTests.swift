@@ -9,29 +9,29 @@ import Testing
 
     @Test func theNewsSocketIsReportedOnceAfterItsThresholdAndOnceWhenBack() {
         var detector = VenueTroubleDetector(newsDownAfter: 60)
-        let r1 = detector.observe(VenueHealth(newsConnected: true), at: Self.t0)
+        let r1 = detector.observe(VenueHealth(newsConnected: true), at: Self.t0).map(\.text)
         #expect(r1.isEmpty)
-        let r2 = detector.observe(VenueHealth(newsConnected: false), at: Self.t0 + 5)
+        let r2 = detector.observe(VenueHealth(newsConnected: false), at: Self.t0 + 5).map(\.text)
         #expect(r2.isEmpty)
-        let r3 = detector.observe(VenueHealth(newsConnected: false), at: Self.t0 + 64)
+        let r3 = detector.observe(VenueHealth(newsConnected: false), at: Self.t0 + 64).map(\.text)
         #expect(r3.isEmpty, "59 s down: not yet")
-        let down = detector.observe(VenueHealth(newsConnected: false), at: Self.t0 + 65)
+        let down = detector.observe(VenueHealth(newsConnected: false), at: Self.t0 + 65).map(\.text)
         #expect(down.count == 1 && down[0].contains("뉴스 소켓 끊김 60초"))
-        let r4 = detector.observe(VenueHealth(newsConnected: false), at: Self.t0 + 200)
+        let r4 = detector.observe(VenueHealth(newsConnected: false), at: Self.t0 + 200).map(\.text)
         #expect(r4.isEmpty, "reported once")
-        let back = detector.observe(VenueHealth(newsConnected: true), at: Self.t0 + 210)
+        let back = detector.observe(VenueHealth(newsConnected: true), at: Self.t0 + 210).map(\.text)
         #expect(back.count == 1 && back[0].contains("복구"))
         // A short drop is not news.
-        let r5 = detector.observe(VenueHealth(newsConnected: false), at: Self.t0 + 220)
+        let r5 = detector.observe(VenueHealth(newsConnected: false), at: Self.t0 + 220).map(\.text)
         #expect(r5.isEmpty)
-        let r6 = detector.observe(VenueHealth(newsConnected: true), at: Self.t0 + 222)
+        let r6 = detector.observe(VenueHealth(newsConnected: true), at: Self.t0 + 222).map(\.text)
         #expect(r6.isEmpty)
     }
 
     @Test func eachOtherTroubleIsReportedWhenItStartsOrGrows() {
         var detector = VenueTroubleDetector(newsDownAfter: 60)
         var health = VenueHealth(newsConnected: true)
-        let r7 = detector.observe(health, at: Self.t0)
+        let r7 = detector.observe(health, at: Self.t0).map(\.text)
         #expect(r7.isEmpty)
         health.kiwoomEvictions = 1
         health.kiwoomEvicted = true
@@ -40,17 +40,17 @@ import Testing
         health.databaseFailing = true
         health.databaseError = "database is locked"
         health.rowsSetAside = 3
-        let texts = detector.observe(health, at: Self.t0 + 5)
+        let texts = detector.observe(health, at: Self.t0 + 5).map(\.text)
         #expect(texts.count == 5, "\(texts)")
         #expect(texts.contains { $0.contains("R10001") })
         #expect(texts.contains { $0.contains("토큰") && $0.contains("2회") })
         #expect(texts.contains { $0.contains("DART") })
         #expect(texts.contains { $0.contains("DB 쓰기 실패") && $0.contains("database is locked") })
         #expect(texts.contains { $0.contains("3개") })
-        let r8 = detector.observe(health, at: Self.t0 + 10)
+        let r8 = detector.observe(health, at: Self.t0 + 10).map(\.text)
         #expect(r8.isEmpty, "nothing new")
         health.databaseFailing = false
-        let r9 = detector.observe(health, at: Self.t0 + 15)
+        let r9 = detector.observe(health, at: Self.t0 + 15).map(\.text)
         #expect(r9 == ["💾 DB 쓰기 복구"])
     }
 

@@ -73,4 +73,39 @@ import Testing
         var laterIterator = later.makeAsyncIterator()
         #expect(await laterIterator.next() == .event(second))
     }
+
+    /// Counts how often it is encoded.
+    final class EncodeCounter: Sendable {
+        let count = Mutex(0)
+    }
+
+    struct CountedPayload: Encodable, Sendable {
+        let counter: EncodeCounter
+        func encode(to encoder: any Encoder) throws {
+            counter.count.withLock { $0 += 1 }
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode("a/b", forKey: .path)
+        }
+        enum CodingKeys: String, CodingKey { case path }
+    }
+
+    /// The engine publishes on its transitions: it hands over the value and encodes nothing; the JSON is made
+    /// on the subscribers' side, once per event however many clients read it.
+    @Test func publishingEncodesNothingAndClientsShareOneEncoding() async throws {
+        let hub = EventHub()
+        let counter = EncodeCounter()
+        let first = hub.subscribe(), second = hub.subscribe()
+        hub.publish(kind: .order, payload: CountedPayload(counter: counter))
+        #expect(counter.count.withLock { $0 } == 0, "publishing encodes nothing")
+        var one = first.makeAsyncIterator(), two = second.makeAsyncIterator()
+        guard case .event(let a) = try #require(await one.next()), case .event(let b) = try #require(await two.next()) else {
+            Issue.record("no event")
+            return
+        }
+        #expect(counter.count.withLock { $0 } == 0, "nor does delivering it")
+        #expect(a.json == #"{"path":"a/b"}"#, "sorted keys, slashes unescaped, as before")
+        #expect(b.json == a.json)
+        #expect(counter.count.withLock { $0 } == 1, "two clients, one encoding")
+        #expect(a.payload is CountedPayload, "in-process subscribers read the value itself")
+    }
 }

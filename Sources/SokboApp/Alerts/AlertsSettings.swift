@@ -17,6 +17,8 @@ import Foundation
 /// | `SOKBO_ALERTS_RETRY_BASE_MS`, `SOKBO_ALERTS_RETRY_MAX_MS` | `1000`, `60000` | back-off of a failing destination |
 /// | `SOKBO_ALERTS_SOCKET_DOWN_SECONDS` | `60` | the news socket is reported after this long down |
 /// | `SOKBO_ALERTS_HEALTH_INTERVAL_MS` | `5000` | how often the status sources are read |
+/// | `SOKBO_ALERTS_PACING_REFUSALS`, `SOKBO_ALERTS_PACING_WINDOW_SECONDS` | `3`, `30` | Kiwoom requests refused unsent (or 429) within the window that start a pacing episode; a bucket exhausted that long starts one too |
+/// | `SOKBO_ALERTS_RECOVERY_SECONDS` | `60` | seconds without a new sign of Kiwoom token or pacing trouble that end its episode |
 /// | `SOKBO_ALERTS_SUMMARY_TIME` | `15:40` | KST time of the daily summary |
 /// | `SOKBO_ALERTS_SIMULATOR` | `off` | simulate mode only: run the fake Bot API and webhook sink and send to them |
 struct AlertsSettings: Sendable {
@@ -85,6 +87,9 @@ struct AlertsSettings: Sendable {
         let downSeconds = try config.parse("socket.down.seconds", default: 60) { Int($0).flatMap { (1...86_400).contains($0) ? $0 : nil } }
         let healthMs = try config.parse("health.interval.ms", default: 5_000) { Int($0).flatMap { (50...600_000).contains($0) ? $0 : nil } }
         let summary = try config.parse("summary.time", default: 15 * 3600 + 40 * 60) { Self.timeOfDay($0) }
+        let pacingRefusals = try config.parse("pacing.refusals", default: 3) { Int($0).flatMap { (1...10_000).contains($0) ? $0 : nil } }
+        let pacingWindow = try config.parse("pacing.window.seconds", default: 30) { Int($0).flatMap { (1...3_600).contains($0) ? $0 : nil } }
+        let recovery = try config.parse("recovery.seconds", default: 60) { Int($0).flatMap { (1...3_600).contains($0) ? $0 : nil } }
 
         var webhookPolicy = AlertOutbox.Policy(capacity: capacity, perSecond: 1, retryBase: .milliseconds(retryBase), retryMax: .milliseconds(max(retryBase, retryMax)))
         webhookPolicy.maxAttemptsInformational = 5
@@ -100,7 +105,8 @@ struct AlertsSettings: Sendable {
         }
         configuration = AlertsConfiguration(
             telegram: telegram, webhooks: webhooks, modes: modes, webhookPolicy: webhookPolicy, telegramPolicy: telegramPolicy,
-            newsDownAfterSeconds: Double(downSeconds), healthInterval: .milliseconds(healthMs), dailySummarySecondsIntoDay: summary)
+            newsDownAfterSeconds: Double(downSeconds), healthInterval: .milliseconds(healthMs), dailySummarySecondsIntoDay: summary,
+            brokerTrouble: .init(refusals: pacingRefusals, window: Double(pacingWindow), recoverAfter: Double(recovery)))
     }
 
     static func flag(_ text: String) -> Bool? {

@@ -3,7 +3,8 @@ import Synchronization
 
 /// Fans events out to subscribers without ever waiting on them: each subscriber has a bounded buffer;
 /// when it is full the oldest event is dropped and the subscriber later receives a gap marker.
-/// Publishing is O(subscribers) and never suspends on a slow client.
+/// Publishing is O(subscribers) and never suspends on a slow client, nor encodes anything (`LiveEvent`
+/// encodes its JSON on the subscriber's side, on first use).
 public final class EventHub: Sendable {
     private let state = Mutex(State())
     /// Events a subscriber may have pending before the oldest are dropped.
@@ -15,14 +16,18 @@ public final class EventHub: Sendable {
         var published = 0
     }
 
-    private struct Subscriber {
+    /// A reference, only ever touched under the hub's lock: appending to its buffer is amortised O(1),
+    /// where a struct copied out of the dictionary and written back copied the whole buffer per event.
+    private final class Subscriber {
         var pending: [LiveEvent] = []
         var head = 0
         var missed = 0
         var waiter: CheckedContinuation<LiveDelivery?, Never>?
         var closed = false
         /// The kinds this subscriber takes (`LiveEvent.kind`); nil: every kind.
-        var kinds: Set<String>?
+        let kinds: Set<String>?
+
+        init(kinds: Set<String>?) { self.kinds = kinds }
     }
 
     /// Creates a hub.
@@ -35,26 +40,21 @@ public final class EventHub: Sendable {
         let wake: [CheckedContinuation<LiveDelivery?, Never>] = state.withLock { state in
             state.published += 1
             var woken: [CheckedContinuation<LiveDelivery?, Never>] = []
-            for id in state.subscribers.keys {
-                guard var subscriber = state.subscribers[id] else { continue }
+            for subscriber in state.subscribers.values {
                 if let kinds = subscriber.kinds, !kinds.contains(event.kind) { continue }
+                subscriber.pending.append(event)
                 if let waiter = subscriber.waiter {
+                    // Nothing is pending when a waiter waits, so the event just appended is its next, in order.
                     subscriber.waiter = nil
                     woken.append(waiter)
-                    // Deliver directly below, after the lock, keeping order: nothing is pending when a waiter waits.
-                    subscriber.pending.append(event)
-                } else {
-                    subscriber.pending.append(event)
-                    if subscriber.pending.count - subscriber.head > bufferSize {
-                        subscriber.head += 1
-                        subscriber.missed += 1
-                    }
+                } else if subscriber.pending.count - subscriber.head > bufferSize {
+                    subscriber.head += 1
+                    subscriber.missed += 1
                 }
                 if subscriber.head > 1024 {
                     subscriber.pending.removeFirst(subscriber.head)
                     subscriber.head = 0
                 }
-                state.subscribers[id] = subscriber
             }
             return woken
         }
@@ -62,10 +62,9 @@ public final class EventHub: Sendable {
         for waiter in wake { waiter.resume(returning: .gap(missed: 0)) }
     }
 
-    /// Encodes and sends an event only when somebody listens: with no `/api/events` client, the news
-    /// path pays no JSON encoding per headline (measured as the largest per-item cost under load).
-    /// A subscriber that takes only some kinds (the alerts) costs nothing for the others.
-    public func publish<Payload: Encodable>(kind: LiveEvent.Kind, payload: @autoclosure () -> Payload) {
+    /// Sends an event only when somebody listens: with no subscriber for `kind`, the publisher builds
+    /// nothing. The payload is kept as a value either way; its JSON is encoded by the subscriber that needs it.
+    public func publish<Payload: Encodable & Sendable>(kind: LiveEvent.Kind, payload: @autoclosure () -> Payload) {
         guard wants(kind.rawValue) else { return }
         publish(LiveEvent(kind: kind, payload: payload()))
     }
@@ -79,13 +78,12 @@ public final class EventHub: Sendable {
     }
 
     /// Subscribes; the stream ends when the consuming task is cancelled. With `kinds`, only those kinds
-    /// are delivered (and events of other kinds are not even encoded for this subscriber).
+    /// are delivered (and events of other kinds are not even built for this subscriber).
     public func subscribe(kinds: Set<LiveEvent.Kind>? = nil) -> AsyncStream<LiveDelivery> {
+        let wanted = kinds.map { Set($0.map(\.rawValue)) }
         let id = state.withLock { state -> Int in
             state.nextID += 1
-            var subscriber = Subscriber()
-            subscriber.kinds = kinds.map { Set($0.map(\.rawValue)) }
-            state.subscribers[state.nextID] = subscriber
+            state.subscribers[state.nextID] = Subscriber(kinds: wanted)
             return state.nextID
         }
         return AsyncStream(unfolding: { [self] in
@@ -99,8 +97,7 @@ public final class EventHub: Sendable {
         while true {
             enum Step { case deliver(LiveDelivery), wait, end }
             let step: Step = state.withLock { state in
-                guard var subscriber = state.subscribers[id], !subscriber.closed else { return .end }
-                defer { state.subscribers[id] = subscriber }
+                guard let subscriber = state.subscribers[id], !subscriber.closed else { return .end }
                 if subscriber.missed > 0 {
                     let missed = subscriber.missed
                     subscriber.missed = 0
@@ -120,10 +117,9 @@ public final class EventHub: Sendable {
                 let woke = await withTaskCancellationHandler {
                     await withCheckedContinuation { (continuation: CheckedContinuation<LiveDelivery?, Never>) in
                         let resumeNow: Bool = state.withLock { state in
-                            guard var subscriber = state.subscribers[id], !subscriber.closed,
+                            guard let subscriber = state.subscribers[id], !subscriber.closed,
                                   subscriber.head >= subscriber.pending.count else { return true }
                             subscriber.waiter = continuation
-                            state.subscribers[id] = subscriber
                             return false
                         }
                         if resumeNow { continuation.resume(returning: .gap(missed: 0)) }
