@@ -11,13 +11,18 @@ export SWIFT_BACKTRACE=enable=no
 # deadline far above its usual minute, so a hang fails CI quickly and names the tests still running.
 # The two-node suites start processes whose leases renew every second against a 3-8 s deadline; beside the
 # whole suite on a 2-core machine a renewal can miss it, which they would rightly report as a demotion.
-export HA_SUITES="HAFailoverTests|TwoNodeTests"
+export HA_SUITES="HAFailoverTests|TwoNodeTests|HAProcessFaultTests"
+# HAProcessFaultTests skews a node's clock with libfaketime (Debian's faketime): installed when missing, as root.
+if [[ ! -e /usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1 && $(id -u) -eq 0 ]]; then
+    echo "== installing faketime (apt)"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime; } >/dev/null || echo "faketime: apt-get install failed"
+fi
 scripts/with-mariadb.sh bash -c '
     set -e
     swift build --build-tests --traits MySQL
     scripts/watch-tests.sh 1200 swift test --disable-xctest --traits MySQL --skip-build --skip "$HA_SUITES" "$@"
     echo "== Two nodes on one MariaDB (lease deadlines are wall-clock: run beside nothing else)"
-    scripts/watch-tests.sh 900 swift test --disable-xctest --traits MySQL --skip-build --filter "$HA_SUITES"
+    scripts/watch-tests.sh 1500 swift test --disable-xctest --traits MySQL --skip-build --filter "$HA_SUITES"
     echo "== MariaDB outage test (server stopped for 10 s mid-stream)"
     SOKBO_TEST_MYSQL_OUTAGE=1 scripts/watch-tests.sh 600 \
         swift test --disable-xctest --traits MySQL --skip-build --filter aTenSecondOutageLosesAndDuplicatesNothing

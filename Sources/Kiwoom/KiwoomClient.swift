@@ -60,7 +60,7 @@ public final class KiwoomClient: Sendable {
             while true {
                 do {
                     let reply = try await send(http: http, baseURL: try await configuration.currentBaseURL(), api: api, body: body, token: nil,
-                                               contYn: nil, nextKey: nil, timeout: configuration.queryTimeout)
+                                               contYn: nil, nextKey: nil, node: configuration.nodeName, timeout: configuration.queryTimeout)
                     return try decode(AU10001Response.self, api: api, status: reply.status, body: reply.body)
                 } catch let error as KiwoomError where error.isRetryable && !error.requiresNewToken && attempt < configuration.maxQueryRetries {
                     attempt += 1
@@ -96,9 +96,13 @@ public final class KiwoomClient: Sendable {
                 if let lastFailure, lastFailure.category != .rateLimited { throw lastFailure }
                 throw paced
             }
+            if let gate = configuration.sendGate, let why = await gate(api.rawValue) {
+                throw KiwoomError(.rejected, apiID: api.rawValue, code: "HA", message: "not sent: \(why)")
+            }
             do {
                 let reply = try await Self.send(http: http, baseURL: baseURL, api: api, body: data, token: token,
-                                                contYn: contYn ? "Y" : nil, nextKey: nextKey, timeout: configuration.queryTimeout)
+                                                contYn: contYn ? "Y" : nil, nextKey: nextKey, node: configuration.nodeName,
+                                                timeout: configuration.queryTimeout)
                 let value: Value
                 do {
                     value = try Self.decode(Value.self, api: api, status: reply.status, body: reply.body)
@@ -218,10 +222,15 @@ public final class KiwoomClient: Sendable {
             let e = error as? KiwoomError ?? KiwoomError(.transport, apiID: api.rawValue, message: "not sent: \(error)")
             return (.rejected(e), false)
         }
+        // The last check before the request is written: the token and the pacing slot can take seconds, in
+        // which a node of two may lose its lease (and a paused process may wake long after it).
+        if let gate = configuration.sendGate, let why = await gate(api.rawValue) {
+            return (.rejected(KiwoomError(.rejected, apiID: api.rawValue, code: "HA", message: "not sent: \(why)")), false)
+        }
         let reply: Reply
         do {
             reply = try await Self.send(http: http, baseURL: baseURL, api: api, body: data, token: token,
-                                        contYn: nil, nextKey: nil, timeout: configuration.orderTimeout)
+                                        contYn: nil, nextKey: nil, node: configuration.nodeName, timeout: configuration.orderTimeout)
         } catch {
             return (.unknown("\(api.rawValue): no reply after sending (\(error)); reconcile before acting"), false)
         }
@@ -263,7 +272,7 @@ public final class KiwoomClient: Sendable {
     }
 
     static func send(http: HTTPClient, baseURL: String, api: KiwoomAPI, body: Data, token: String?,
-                     contYn: String?, nextKey: String?, timeout: Duration) async throws -> Reply {
+                     contYn: String?, nextKey: String?, node: String?, timeout: Duration) async throws -> Reply {
         var request = HTTPClientRequest(url: baseURL + api.path)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json;charset=UTF-8")
@@ -271,6 +280,7 @@ public final class KiwoomClient: Sendable {
         if let token { request.headers.add(name: "authorization", value: "Bearer " + token) }
         if let contYn { request.headers.add(name: "cont-yn", value: contYn) }
         if let nextKey { request.headers.add(name: "next-key", value: nextKey) }
+        if let node { request.headers.add(name: "sokbo-node", value: node) }
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
             let response = try await http.execute(request, timeout: .nanoseconds(Int64(timeout.seconds * 1e9)))

@@ -27,6 +27,13 @@ public struct KiwoomConfiguration: Sendable, CustomStringConvertible {
     /// When set, asked for the base URL before each request instead of `baseURL`: simulate mode uses it
     /// to reach the built-in simulator, whose port is known only once it listens.
     public var resolveBaseURL: (@Sendable () async throws -> String)?
+    /// Sent as the `sokbo-node` header on every REST request and realtime login, so a venue shared by several
+    /// nodes (the simulator's request log) tells them apart; nil: not sent.
+    public var nodeName: String?
+    /// Asked with the api-id right before a query's or an order's request is written (after its token and
+    /// pacing slot, which may take seconds), and with `LOGIN` before each realtime login: a reason refuses it
+    /// unsent. With two nodes, the lease (the realtime service reads references through the broker ungated).
+    public var sendGate: (@Sendable (_ apiID: String) async -> String?)?
 
     /// Creates a configuration.
     public init(baseURL: String, appKey: String, secretKey: String,
@@ -46,6 +53,8 @@ public struct KiwoomConfiguration: Sendable, CustomStringConvertible {
         self.retryBaseDelay = retryBaseDelay
         self.maxChartPages = maxChartPages
         self.resolveBaseURL = nil
+        self.nodeName = nil
+        self.sendGate = nil
     }
 
     /// The base URL to use now.

@@ -173,6 +173,22 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
     // positions' stocks join it through the broker's watch set. With a watchlist it also keeps those
     // stocks' books live, and the broker sizes their orders without a round trip; every other stock
     // still gets the concurrent REST snapshot.
+    // Only the simulator reads `sokbo-node` (its request log): kiwoom-rest.md §2.2 lists the headers the venue
+    // takes and nothing says it ignores others, so a real venue is never sent one.
+    if settings.mode == .simulate, haSettings.enabled || haSettings.nodeNameConfigured {
+        venues.kiwoom.nodeName = haSettings.nodeName
+    }
+    let freeze = haSettings.faultPauseAfterFence.map { ProcessFreeze(duration: $0, logger: logger) }
+    if haNode != nil || freeze != nil {
+        let gateLogger = logger
+        venues.kiwoom.sendGate = { apiID in
+            if let freeze, apiID == "kt10000" || apiID == "kt10001" { freeze.freeze() }
+            guard let haNode, !haNode.maySend() else { return nil }
+            let why = haNode.standbyAnswer() ?? "this node's lease deadline has passed"
+            gateLogger.error("venue request refused unsent: this node may not act", metadata: ["api-id": "\(apiID)", "why": "\(why)"])
+            return why
+        }
+    }
     let quotes = KiwoomQuoteBook()
     let kiwoomBroker = KiwoomBroker(client: KiwoomClient(configuration: venues.kiwoom, logger: logger), quotes: quotes, logger: logger)
     // With two nodes every venue request goes through the lease: a standby makes none.
