@@ -216,6 +216,8 @@ public final class KiwoomClient: Sendable {
             baseURL = try await configuration.currentBaseURL()
             token = try await tokens.token()
             try await limiter.acquire(api, purpose: .order, notAfter: pacingBound(api).1)
+            // The last check before the request is written: the token and the pacing slot can take seconds, in
+            // which a node of two may lose its lease (and a paused process may wake long after it).
             try configuration.checkGate(api)
         } catch {
             // Nothing was sent: the order is definitely not placed.

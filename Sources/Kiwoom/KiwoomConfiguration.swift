@@ -27,13 +27,16 @@ public struct KiwoomConfiguration: Sendable, CustomStringConvertible {
     /// When set, asked for the base URL before each request instead of `baseURL`: simulate mode uses it
     /// to reach the built-in simulator, whose port is known only once it listens.
     public var resolveBaseURL: (@Sendable () async throws -> String)?
-    /// Simulate mode with two nodes: this node's name, sent as `sokbo-node` on every REST request so the
-    /// shared simulator's request log tells the nodes apart (never set against a real venue).
+    /// Simulate mode with two nodes (or a node name set): this node's name, sent as `sokbo-node` on every REST
+    /// request and realtime login so the shared simulator's request log tells the nodes apart (never set
+    /// against a real venue).
     public var simulatorNodeTag: String?
-    /// Asked right before each request is written (after its pacing wait): nil lets it go, a reason refuses it
-    /// unsent. Active/standby sets it to the lease's deadline, so a node that lost the lease sends nothing
-    /// more, whichever service asks (the realtime service's reference reads included).
-    public var requestGate: (@Sendable () -> String?)?
+    /// Asked with the api-id right before each request is written (after its token and pacing wait, which may
+    /// take seconds), and with `LOGIN` before each realtime login: nil lets it go, a reason refuses it unsent.
+    /// Active/standby sets it to the lease's deadline, so a node that lost the lease sends nothing more,
+    /// whichever service asks (the realtime service's reference reads included). Synchronous: it sits on the
+    /// order path.
+    public var requestGate: (@Sendable (_ apiID: String) -> String?)?
 
     /// Creates a configuration.
     public init(baseURL: String, appKey: String, secretKey: String,
@@ -59,7 +62,7 @@ public struct KiwoomConfiguration: Sendable, CustomStringConvertible {
     /// Throws, unsent (code `HA`, a service refusal: unavailable to the broker's callers, not retried), when
     /// `requestGate` refuses.
     func checkGate(_ api: KiwoomAPI) throws {
-        if let why = requestGate?() { throw KiwoomError(.service, apiID: api.rawValue, code: "HA", message: "not sent: \(why)") }
+        if let why = requestGate?(api.rawValue) { throw KiwoomError(.service, apiID: api.rawValue, code: "HA", message: "not sent: \(why)") }
     }
 
     /// The base URL to use now.

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import HummingbirdWSClient
 import Logging
 import NIOCore
@@ -201,13 +202,20 @@ public final class KiwoomRealtimeService: Service, Sendable {
     }
 
     private func connectOnce() async throws {
+        let client = broker.client.configuration
         let token = try await broker.client.tokens.token()
         let url = try await configuration.webSocketURL()
+        // A login evicts any other session of the appkey (`R10001`): with two nodes, only while holding the lease.
+        if let why = client.requestGate?("LOGIN") { throw KiwoomRealtimeError("no login: \(why)") }
+        var fields = HTTPFields()
+        if let node = client.simulatorNodeTag, let name = HTTPField.Name("sokbo-node") { fields[name] = node }
+        let headers = fields
         let outcome = await ConnectionAttempt.run(deadline: configuration.connectTimeout) { ready in
             let client = WebSocketClient(
                 url: url,
                 // Kiwoom's own client connects with protocol pings off: the venue sends PING frames of its own.
-                configuration: WebSocketClientConfiguration(maxFrameSize: 1 << 20, autoPing: .disabled, validateUTF8: false),
+                configuration: WebSocketClientConfiguration(maxFrameSize: 1 << 20, additionalHeaders: headers, autoPing: .disabled,
+                                                            validateUTF8: false),
                 logger: self.logger
             ) { inbound, outbound, _ in
                 try await self.session(inbound: inbound, outbound: outbound, token: token, subscribed: ready)

@@ -98,8 +98,6 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
                                       barrierWait: venues.kiwoom.orderTimeout + .seconds(1), logger: logger)
     if let haNode {
         named.append(("ha", haNode))
-        // Every Kiwoom request, whichever service makes it, is checked against the lease after its pacing wait.
-        venues.kiwoom.requestGate = { haNode.maySend() ? nil : (haNode.standbyAnswer() ?? "this node does not hold the lease") }
     }
     /// A venue service: on a standby it waits until this node is active.
     func venueService(_ service: any Service) -> any Service {
@@ -121,8 +119,6 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
                 return (urls.ls, urls.lsWebSocket)
             }
             venues.kiwoom.resolveBaseURL = { try await venue.urls().kiwoom }
-            // Nodes sharing the simulator name themselves in its request log (the HA tests' attribution).
-            if haSettings.enabled { venues.kiwoom.simulatorNodeTag = haSettings.nodeName }
             // DART asks once, at start: it waits for the simulator rather than stopping the node.
             dartReady = { try await venue.urls(patience: nil).dart }
             simulatorRealtimeURL = { try await venue.urls().kiwoomRealtime }
@@ -179,6 +175,23 @@ public func buildApplication(reader: ConfigReader, logger baseLogger: Logger? = 
     // positions' stocks join it through the broker's watch set. With a watchlist it also keeps those
     // stocks' books live, and the broker sizes their orders without a round trip; every other stock
     // still gets the concurrent REST snapshot.
+    // Only the simulator reads `sokbo-node` (its request log): kiwoom-rest.md §2.2 lists the headers the venue
+    // takes and nothing says it ignores others, so a real venue is never sent one.
+    if settings.mode == .simulate, haSettings.enabled || haSettings.nodeNameConfigured {
+        venues.kiwoom.simulatorNodeTag = haSettings.nodeName
+    }
+    let freeze = haSettings.faultPauseAfterFence.map { ProcessFreeze(duration: $0, logger: logger) }
+    if haNode != nil || freeze != nil {
+        // Every Kiwoom request, whichever service makes it, is checked against the lease after its pacing wait.
+        let gateLogger = logger
+        venues.kiwoom.requestGate = { apiID in
+            if let freeze, apiID == "kt10000" || apiID == "kt10001" { freeze.freeze() }
+            guard let haNode, !haNode.maySend() else { return nil }
+            let why = haNode.standbyAnswer() ?? "this node's lease deadline has passed"
+            gateLogger.error("venue request refused unsent: this node may not act", metadata: ["api-id": "\(apiID)", "why": "\(why)"])
+            return why
+        }
+    }
     let quotes = KiwoomQuoteBook()
     let kiwoomBroker = KiwoomBroker(client: KiwoomClient(configuration: venues.kiwoom, logger: logger), quotes: quotes, logger: logger)
     // With two nodes every venue request goes through the lease: a standby makes none.

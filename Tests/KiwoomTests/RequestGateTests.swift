@@ -13,7 +13,7 @@ import Testing
         try await withSimulator(KiwoomSimulatorConfiguration()) { sim, url in
             let open = Atomic<Bool>(true)
             var configuration = testConfiguration(url)
-            configuration.requestGate = { open.load(ordering: .relaxed) ? nil : "this node does not hold the lease" }
+            configuration.requestGate = { _ in open.load(ordering: .relaxed) ? nil : "this node does not hold the lease" }
             let client = KiwoomClient(configuration: configuration)
             _ = try await client.ka10001(stockCode: "005930")
             #expect(sim.requestCount("ka10001") == 1)
@@ -37,7 +37,7 @@ import Testing
     @Test func aClosedGateAsksForNoToken() async throws {
         try await withSimulator(KiwoomSimulatorConfiguration()) { sim, url in
             var configuration = testConfiguration(url)
-            configuration.requestGate = { "standby" }
+            configuration.requestGate = { _ in "standby" }
             let client = KiwoomClient(configuration: configuration)
             await #expect(throws: KiwoomError.self) { try await client.tokens.token() }
             #expect(sim.requestCount("au10001") == 0)

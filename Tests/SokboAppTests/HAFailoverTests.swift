@@ -105,10 +105,15 @@ struct HAFailoverTests {
             let sells = log.filter { $0.apiId == "kt10001" && $0.fields?["stk_cd"] == "005930" }
             #expect(buys.count == 1, "buys at the venue: \(buys)")
             #expect(sells.count == 1, "sells at the venue: \(sells)")
+            // Each from the node that held the lease then (`sokbo-node`).
+            #expect(buys.map(\.node) == ["node-a"] && sells.map(\.node) == ["node-b"], "buys \(buys) sells \(sells)")
+            let unnamed = log.filter { $0.venue == "kiwoom" && ["token", "order", "query", "login"].contains($0.kind) && $0.node == nil }
+            #expect(unnamed.isEmpty, "Kiwoom requests without their node: \(unnamed.prefix(3))")
             // The new active's realtime sessions (logged in after the kill) were never evicted (`R10001`).
             let killedNs = log.last { $0.kind == "login" && $0.session == 1 }?.monoNs ?? 0
             let newSessions = Set(log.filter { $0.kind == "login" && $0.monoNs > killedNs }.compactMap(\.session))
             #expect(!newSessions.isEmpty, "the new active never logged in to the realtime socket")
+            #expect(log.filter { $0.kind == "login" && newSessions.contains($0.session ?? -1) }.allSatisfy { $0.node == "node-b" })
             #expect(!log.contains { $0.kind == "evicted" && newSessions.contains($0.session ?? -1) },
                     "the new active was evicted: \(log.filter { $0.kind == "evicted" })")
             b.kill()
@@ -155,9 +160,10 @@ struct HAFailoverTests {
 
         let log = try await simulator.requestLog()
         let orders = log.filter { $0.apiId == "kt10000" && $0.fields?["stk_cd"] == "000660" }
-        #expect(orders.count == 1, "orders for the headline at the venue: \(orders)")
-        // Nothing at all reached the venue from the old active once resumed: every request after SIGCONT is the
-        // new active's (its realtime session and REST calls keep going), so count sessions and orders instead.
+        #expect(orders.count == 1 && orders.first?.node == "node-b", "orders for the headline at the venue: \(orders)")
+        // Nothing at all reached the venue from the old active once resumed, nor while it was paused.
+        let late = log.filter { $0.node == "node-a" && $0.monoNs > stoppedAt && ["token", "order", "query", "login"].contains($0.kind) }
+        #expect(late.isEmpty, "node-a's requests after its pause: \(late)")
         #expect(log.filter { $0.kind == "login" && $0.monoNs > resumedAt }.isEmpty, "no realtime login after the resume")
         // The new active's login evicts the paused node's session (`R10001` to the old one); the new one is never evicted.
         let newSessions = Set(log.filter { $0.kind == "login" && $0.monoNs > stoppedAt }.compactMap(\.session))

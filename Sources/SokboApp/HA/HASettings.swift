@@ -13,6 +13,7 @@ import Storage
 /// | `SOKBO_HA_RENEW_MS`    | `1000`     | how often the active renews |
 /// | `SOKBO_HA_DEMOTE_MS`   | `3000`     | the active stops sending this long after its last successful renewal was sent |
 /// | `SOKBO_HA_ACQUIRE_MS`  | `1000`     | how often a standby tries for an expired lease |
+/// | `SOKBO_FAULT_PAUSE_AFTER_FENCE_MS` | unset | test only: the process stops itself this long right before an order's request is written |
 public struct HASettings: Sendable {
     /// `SOKBO_HA=on`.
     public var enabled: Bool
@@ -20,6 +21,11 @@ public struct HASettings: Sendable {
     public var nodeName: String
     /// The lease timings.
     public var timings: LeaseTimings
+    /// True when `SOKBO_NODE_NAME` was set (not the host name by default).
+    public var nodeNameConfigured: Bool
+    /// Test only (`SOKBO_FAULT_PAUSE_AFTER_FENCE_MS`): how long the process freezes right before writing a buy or
+    /// sell request, after its fenced commit and its pacing slot; nil (the default): never.
+    public var faultPauseAfterFence: Duration?
 
     /// Reads and validates; `database` must be MySQL when HA is on.
     init(reader: ConfigReader, database: DatabaseURL) throws(SettingsError) {
@@ -32,6 +38,7 @@ public struct HASettings: Sendable {
             }
         }
         let host = ProcessInfo.processInfo.hostName
+        nodeNameConfigured = config.string(forKey: "node.name") != nil
         nodeName = try config.parse("node.name", default: host.isEmpty ? "sokbo" : host) { name in
             // Kept short and printable: it is stored in the lease row and shown in 503 answers.
             (1...100).contains(name.count) && !name.contains(where: { $0.isNewline }) ? name : nil
@@ -41,6 +48,9 @@ public struct HASettings: Sendable {
         }
         timings = LeaseTimings(lease: try milliseconds("ha.lease.ms", 5_000), renewEvery: try milliseconds("ha.renew.ms", 1_000),
                                demoteAfter: try milliseconds("ha.demote.ms", 3_000), acquireEvery: try milliseconds("ha.acquire.ms", 1_000))
+        faultPauseAfterFence = try config.parse("fault.pause.after.fence.ms", default: Duration?.none) { raw -> Duration?? in
+            Int(raw).flatMap { (1...600_000).contains($0) ? .some(.milliseconds($0)) : nil }
+        }
         guard enabled else { return }
         if case .sqlite = database {
             throw SettingsError(key: "sokbo.ha", message: "SOKBO_HA=on needs a MySQL/MariaDB database shared by the nodes "

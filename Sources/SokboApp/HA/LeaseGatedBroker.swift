@@ -5,8 +5,9 @@ import SokboCore
 /// (`HANode.maySend`). A standby or a demoted node makes no venue request at all — no token, no query, no
 /// order — so it spends none of the appkey's budget; an order refused here was never sent.
 ///
-/// This is the last check before the request is written: an active whose deadline passed between its
-/// fenced commit and the send (a pause, a slow database) sends nothing.
+/// An active whose deadline passed between its fenced commit and the send (a pause, a slow database) sends
+/// nothing: checked here, and again by the Kiwoom client right before the request is written
+/// (`KiwoomConfiguration.requestGate`), after the token and the pacing slot, which can take seconds.
 public struct LeaseGatedBroker: Broker {
     /// The venue's broker.
     public let inner: any Broker
