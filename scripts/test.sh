@@ -12,11 +12,6 @@ export SWIFT_BACKTRACE=enable=no
 # The two-node suites start processes whose leases renew every second against a 3-8 s deadline; beside the
 # whole suite on a 2-core machine a renewal can miss it, which they would rightly report as a demotion.
 export HA_SUITES="HAFailoverTests|TwoNodeTests|HADatabaseFaultTests|HAProcessFaultTests"
-# HAProcessFaultTests skews a node's clock with libfaketime (Debian's faketime): installed when missing, as root.
-if [[ ! -e /usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1 && $(id -u) -eq 0 ]]; then
-    echo "== installing faketime (apt)"
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime; } >/dev/null || echo "faketime: apt-get install failed"
-fi
 scripts/with-mariadb.sh bash -c '
     set -e
     swift build --build-tests --traits MySQL
