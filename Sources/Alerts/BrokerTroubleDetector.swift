@@ -137,6 +137,9 @@ public struct BrokerTroubleDetector: Sendable {
         if sign { episode.lastSign = now }
         if now.timeIntervalSince(episode.lastSign) >= thresholds.recoverAfter {
             pacing = nil
+            // The episode's refusals are told: with a quiet period shorter than the window they would still be
+            // in it and start a new episode at the next reading, with nothing new refused.
+            recent.removeAll()
             return [VenueNotice(.kiwoomPacing, "⏱ 키움 요청 한도 회복\n\(Int(now.timeIntervalSince(episode.start)))초 동안 "
                 + "보내지 못하거나 429 받은 요청 \(episode.refusals + episode.rateLimited)건")]
         }
