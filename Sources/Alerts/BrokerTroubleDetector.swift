@@ -123,6 +123,8 @@ public struct BrokerTroubleDetector: Sendable {
             let stuck = exhaustedSince.filter { now.timeIntervalSince($0.value) >= thresholds.window }.keys.sorted()
             guard inWindow >= thresholds.refusals || !stuck.isEmpty else { return [] }
             pacing = Episode(start: now, lastSign: now, refusals: inWindow)
+            // Told: the refusals behind this message must not start another episode once this one is over.
+            recent.removeAll()
             let names = troubled.union(stuck).sorted().joined(separator: ", ")
             var text = "⏱ 키움 요청 한도 부족 · \(names)\n"
             if inWindow > 0 { text += "\(Int(thresholds.window))초 동안 보내지 못하거나 429 받은 요청 \(inWindow)건\n" }

@@ -60,16 +60,15 @@ import Testing
         #expect(detector.observe(Self.pacing(refused: 9, limited: 2), at: Self.t0 + 400).isEmpty)
     }
 
-    /// With a quiet period shorter than the window, the refusals an episode told are not counted again: the next
-    /// reading after its recovery, with nothing new refused, starts no episode (it flapped 19 times in a loaded run).
-    @Test func anEpisodesRefusalsDoNotStartTheNextOneAfterItsRecovery() {
-        var detector = BrokerTroubleDetector(thresholds: .init(recoverAfter: 2))
+    /// With a quiet period shorter than the window, the refusals that started an episode are not counted again
+    /// once it is over: the next episode needs new ones.
+    @Test func theRefusalsOfAnEpisodeOverDoNotStartAnother() {
+        var detector = BrokerTroubleDetector(thresholds: .init(refusals: 3, window: 30, recoverAfter: 2))
         #expect(detector.observe(Self.pacing(refused: 3), at: Self.t0).count == 1)
         #expect(detector.observe(Self.pacing(refused: 3), at: Self.t0 + 2).map(\.text).first?.contains("회복") == true)
-        for tenth in 1...50 {
-            #expect(detector.observe(Self.pacing(refused: 3), at: Self.t0 + 2 + Double(tenth) / 10).isEmpty, "nothing new refused")
-        }
-        #expect(detector.observe(Self.pacing(refused: 6), at: Self.t0 + 8).count == 1, "three new refusals: a new episode")
+        for second in 3...20 { #expect(detector.observe(Self.pacing(refused: 3), at: Self.t0 + Double(second)).isEmpty) }
+        #expect(detector.observe(Self.pacing(refused: 5), at: Self.t0 + 21).isEmpty, "two new refusals: not yet")
+        #expect(detector.observe(Self.pacing(refused: 6), at: Self.t0 + 22).count == 1, "three new ones: a new episode")
     }
 
     @Test func aBucketExhaustedAtEveryReadingForTheWindowStartsAnEpisode() {
