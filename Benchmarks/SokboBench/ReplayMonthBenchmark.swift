@@ -56,7 +56,7 @@ enum ReplayMonthBenchmark: BenchmarkCase {
         let encoder = RecordCoding.encoder()
         let rules = try RuleFile.parse(RuleFile.defaultYAML)
         var stream = LSHeadlineStream(configuration: LSSimulatorConfiguration(seed: 15))
-        var random = SplitMix(state: 15)
+        var random = SimRandom(seed: 15)
         var lines = 0, bytes = 0
         let perDay = (total + days.count - 1) / days.count
         // 08:30–15:30, evenly.
@@ -91,7 +91,7 @@ enum ReplayMonthBenchmark: BenchmarkCase {
     }
 
     /// A seeded random walk of one session's minute candles on the KRX grid within the day's limits.
-    static func walk(_ ticker: Ticker, day: String, random: inout SplitMix) -> DayCandles {
+    static func walk(_ ticker: Ticker, day: String, random: inout SimRandom) -> DayCandles {
         let base = KRXTick.roundUp(10_000 + Int(random.next() % 190_000))
         let limits = KRXTick.dailyLimits(basePrice: base)!
         var price = base
@@ -120,17 +120,5 @@ enum ReplayMonthBenchmark: BenchmarkCase {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return -1 }
         return Int(line.split(separator: " ").dropFirst().first ?? "") ?? -1
-    }
-
-    /// SplitMix64, seeded: the same month every run.
-    struct SplitMix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 }

@@ -181,7 +181,7 @@ struct HAProcessFaultTests {
         let rounds = ProcessInfo.processInfo.environment["HA_CHAOS_ROUNDS"].flatMap(Int.init) ?? 10
         let seed = ProcessInfo.processInfo.environment["HA_CHAOS_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1...1_000_000)
         print("HA chaos: \(rounds) rounds, seed \(seed)")
-        var rng = SplitMix(seed: seed)
+        var rng = SimRandom(seed: seed)
         let simulator = try await SimulatorProcess.start(["--news-per-second", "0", "--seed", "\(seed % 1000 + 1)"])
         defer { simulator.kill() }
         let database = try await Self.sharedDatabase()
@@ -216,7 +216,7 @@ struct HAProcessFaultTests {
         // Held while a node with the freeze takes over, so its first order comes once the test is watching.
         let driverHeld = HeldFlag()
         let driver = Task {
-            var rng = SplitMix(seed: seed ^ 0xD1CE)
+            var rng = SimRandom(seed: seed ^ 0xD1CE)
             var n = 0
             while !Task.isCancelled {
                 if driverHeld.value.load(ordering: .relaxed) {
@@ -380,18 +380,6 @@ final class HeldFlag: Sendable {
     let value = Atomic<Bool>(false)
 }
 
-/// A small seeded generator, so a chaos run can be repeated (`HA_CHAOS_SEED`).
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// SQL through the `mariadb` command-line client (the lease tables are not the store's), rows as tab-split fields.
 struct MariaDBShell {

@@ -103,13 +103,15 @@ public struct KiwoomSimulatorConfiguration: Sendable {
     }
 }
 
-/// SplitMix64: small, fast, deterministic for a seed.
-struct SimRandom: RandomNumberGenerator, Sendable {
+/// SplitMix64: small, fast, deterministic for a seed (the simulator's walks, and any seeded run that must repeat).
+public struct SimRandom: RandomNumberGenerator, Sendable {
     var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    /// A generator whose sequence is fixed by `seed`.
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    /// The next value of the sequence.
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
