@@ -184,19 +184,30 @@ import Trading
         let sokbo = try await makeSokbo("sqlite", ["sokbo.http.port": "0", "sokbo.simulator.news.per.second": "200"])
         let venues = try #require(sokbo.simulated)
         try await sokbo.withRunning { port in
-            try await TradingEndToEndTests.waitForNewsConnection(sokbo, port: port)
             for drop in 1...5 {
+                // The simulator can drop a socket only once it has registered it: the client says "connected"
+                // on the upgrade, before its subscription reaches the server. Waiting for the ACK of every
+                // socket so far (none is refused here) means the one open now is registered and subscribed.
+                var last: [String: Any]?
+                let subscribed = try await eventually {
+                    let news = try await TradingAPITests.call(port, .GET, "/api/status").json["news"] as? [String: Any]
+                    last = news
+                    // At least one reconnect per earlier drop: on a loaded machine a late pong or a connect
+                    // deadline may add one more.
+                    return news?["state"] as? String == "connected" && (news?["reconnects"] as? Int ?? 0) >= drop - 1
+                        && (news?["subscriptionsAcknowledged"] as? Int ?? 0) >= (news?["connections"] as? Int ?? .max)
+                }
+                try #require(subscribed, "subscribed again after drop \(drop - 1): \(String(describing: last))")
                 await venues.ls.dropConnections()
                 // /health answers between the drop and the reconnect.
                 let health = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/health"), timeout: .seconds(30))
                 #expect(health.status == .ok)
-                let reconnected = try await eventually {
-                    let status = try await TradingAPITests.call(port, .GET, "/api/status").json["news"] as? [String: Any]
-                    // At least one per drop: on a loaded machine a late pong or a connect deadline may add one more.
-                    return status?["state"] as? String == "connected" && (status?["reconnects"] as? Int ?? 0) >= drop
-                }
-                #expect(reconnected, "after drop \(drop)")
             }
+            let reconnected = try await eventually {
+                let news = try await TradingAPITests.call(port, .GET, "/api/status").json["news"] as? [String: Any]
+                return news?["state"] as? String == "connected" && (news?["reconnects"] as? Int ?? 0) >= 5
+            }
+            #expect(reconnected, "connected again after the fifth drop")
             let news = try await TradingAPITests.call(port, .GET, "/api/status").json["news"] as? [String: Any]
             #expect((news?["framesAccepted"] as? Int ?? 0) > 0)
         }
