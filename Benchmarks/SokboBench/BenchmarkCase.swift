@@ -25,6 +25,7 @@ let allBenchmarkCases: [any BenchmarkCase.Type] = {
         EntryBurstBenchmark.self,
         ReplayMonthBenchmark.self,
         TickToExitBenchmark.self,
+        RealtimeParsingBenchmark.self,
     ]
     #if MySQL
     cases.append(MySQLFlushBenchmark.self)

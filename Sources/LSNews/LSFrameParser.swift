@@ -30,31 +30,31 @@ public enum LSFrameParser {
 
     /// Where each known field sits; nil when absent.
     private struct Fields {
-        var trCode: LSJSONValue?
-        var rspCode: LSJSONValue?
-        var rspMessage: LSJSONValue?
+        var trCode: JSONScannedValue?
+        var rspCode: JSONScannedValue?
+        var rspMessage: JSONScannedValue?
         var headerSeen = false
-        var body: LSJSONValue?
-        var date: LSJSONValue?
-        var time: LSJSONValue?
-        var id: LSJSONValue?
-        var realkey: LSJSONValue?
-        var title: LSJSONValue?
-        var code: LSJSONValue?
-        var bodysize: LSJSONValue?
-        var categoryid: LSJSONValue?
+        var body: JSONScannedValue?
+        var date: JSONScannedValue?
+        var time: JSONScannedValue?
+        var id: JSONScannedValue?
+        var realkey: JSONScannedValue?
+        var title: JSONScannedValue?
+        var code: JSONScannedValue?
+        var bodysize: JSONScannedValue?
+        var categoryid: JSONScannedValue?
     }
 
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>, receivedAt: Date) throws(LSFrameRejection) -> LSFrame {
-        var scanner = LSJSONScanner(bytes)
+        var scanner = JSONScanner(bytes)
         var f = Fields()
         do {
-            guard scanner.peekValueStart() == UInt8(ascii: "{") else { throw LSJSONSyntaxError() }
-            try scanner.forEachMember { (s, key) throws(LSJSONSyntaxError) in
+            guard scanner.peekValueStart() == UInt8(ascii: "{") else { throw JSONSyntaxError() }
+            try scanner.forEachMember { (s, key) throws(JSONSyntaxError) in
                 if s.equals(key, "header") {
                     guard s.peekValueStart() == UInt8(ascii: "{") else { _ = try s.value(); return }
                     f.headerSeen = true
-                    try s.forEachMember { (h, hk) throws(LSJSONSyntaxError) in
+                    try s.forEachMember { (h, hk) throws(JSONSyntaxError) in
                         let v = try h.value(depth: 2)
                         if h.equals(hk, "tr_cd") { f.trCode = v }
                         else if h.equals(hk, "rsp_cd") { f.rspCode = v }
@@ -63,7 +63,7 @@ public enum LSFrameParser {
                 } else if s.equals(key, "body") {
                     if s.peekValueStart() == UInt8(ascii: "{") {
                         let start = s.index
-                        try s.forEachMember { (b, bk) throws(LSJSONSyntaxError) in
+                        try s.forEachMember { (b, bk) throws(JSONSyntaxError) in
                             let v = try b.value(depth: 2)
                             switch bk.count {
                             case 2: if b.equals(bk, "id") { f.id = v }
@@ -86,14 +86,14 @@ public enum LSFrameParser {
                     _ = try s.value(depth: 1)
                 }
             }
-            guard scanner.atEnd() else { throw LSJSONSyntaxError() }
+            guard scanner.atEnd() else { throw JSONSyntaxError() }
         } catch {
             throw .notJSON
         }
         return try classify(f, scanner: scanner, receivedAt: receivedAt)
     }
 
-    private static func classify(_ f: Fields, scanner s: LSJSONScanner, receivedAt: Date) throws(LSFrameRejection) -> LSFrame {
+    private static func classify(_ f: Fields, scanner s: JSONScanner, receivedAt: Date) throws(LSFrameRejection) -> LSFrame {
         guard f.headerSeen else { throw .missingField }
         let trCode = try text(f.trCode, s) ?? ""
         let isData: Bool
@@ -157,7 +157,7 @@ public enum LSFrameParser {
     }
 
     /// A string-or-number field as text, validated as UTF-8; nil when absent or null.
-    private static func text(_ value: LSJSONValue?, _ s: LSJSONScanner) throws(LSFrameRejection) -> String? {
+    private static func text(_ value: JSONScannedValue?, _ s: JSONScanner) throws(LSFrameRejection) -> String? {
         switch value {
         case nil, .null?: return nil
         case .number(let r)?: return String(decoding: UnsafeBufferPointer(rebasing: s.bytes[r]), as: UTF8.self)
@@ -179,7 +179,7 @@ public enum LSFrameParser {
 
     /// Like `text`, for fields that are ASCII by definition (date, time, id, realkey, code); a non-ASCII
     /// byte there is a bad value.
-    private static func ascii(_ value: LSJSONValue?, _ s: LSJSONScanner) throws(LSFrameRejection) -> String? {
+    private static func ascii(_ value: JSONScannedValue?, _ s: JSONScanner) throws(LSFrameRejection) -> String? {
         guard let string = try text(value, s) else { return nil }
         guard string.utf8.allSatisfy({ $0 < 0x80 }) else { throw .badValue }
         return string

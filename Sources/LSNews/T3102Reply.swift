@@ -19,9 +19,9 @@ enum T3102Reply {
         var title: [UInt8]?
         var sawBody = false
         let ok: Bool = bytes.withUnsafeBufferPointer { buffer in
-            var s = LSJSONScanner(buffer)
+            var s = JSONScanner(buffer)
             do {
-                try s.forEachMember { (s, key) throws(LSJSONSyntaxError) in
+                try s.forEachMember { (s, key) throws(JSONSyntaxError) in
                     if s.equals(key, "rsp_cd") || s.equals(key, "rsp_msg") {
                         let isCode = s.equals(key, "rsp_cd")
                         var out: [UInt8] = []
@@ -33,7 +33,7 @@ enum T3102Reply {
                         let text = String(decoding: out, as: UTF8.self)
                         if isCode { code = text } else { message = text }
                     } else if s.equals(key, "t3102OutBlock") {
-                        try eachObject(&s) { (s, k, v) throws(LSJSONSyntaxError) in
+                        try eachObject(&s) { (s, k, v) throws(JSONSyntaxError) in
                             guard s.equals(k, "sJongcode"), case .string(let r, let e) = v else { return }
                             var out: [UInt8] = []
                             try s.unescapedBytes(r, escaped: e, into: &out)
@@ -42,7 +42,7 @@ enum T3102Reply {
                             }
                         }
                     } else if s.equals(key, "t3102OutBlock1") {
-                        try eachObject(&s) { (s, k, v) throws(LSJSONSyntaxError) in
+                        try eachObject(&s) { (s, k, v) throws(JSONSyntaxError) in
                             guard s.equals(k, "sBody"), case .string(let r, let e) = v else { return }
                             sawBody = true
                             var chunk: [UInt8] = []
@@ -50,7 +50,7 @@ enum T3102Reply {
                             chunks.append(chunk)
                         }
                     } else if s.equals(key, "t3102OutBlock2") {
-                        try eachObject(&s) { (s, k, v) throws(LSJSONSyntaxError) in
+                        try eachObject(&s) { (s, k, v) throws(JSONSyntaxError) in
                             guard s.equals(k, "sTitle"), case .string(let r, let e) = v else { return }
                             var out: [UInt8] = []
                             try s.unescapedBytes(r, escaped: e, into: &out)
@@ -92,19 +92,19 @@ enum T3102Reply {
 
     /// Visits every member of an object, or of every object in an array (LS uses both shapes for blocks).
     private static func eachObject(
-        _ s: inout LSJSONScanner,
-        _ visit: (inout LSJSONScanner, Range<Int>, LSJSONValue) throws(LSJSONSyntaxError) -> Void
-    ) throws(LSJSONSyntaxError) {
+        _ s: inout JSONScanner,
+        _ visit: (inout JSONScanner, Range<Int>, JSONScannedValue) throws(JSONSyntaxError) -> Void
+    ) throws(JSONSyntaxError) {
         switch s.peekValueStart() {
         case UInt8(ascii: "{")?:
-            try s.forEachMember { (s, k) throws(LSJSONSyntaxError) in
+            try s.forEachMember { (s, k) throws(JSONSyntaxError) in
                 let v = try s.value(depth: 2)
                 try visit(&s, k, v)
             }
         case UInt8(ascii: "[")?:
-            try s.forEachElement { (s) throws(LSJSONSyntaxError) in
+            try s.forEachElement { (s) throws(JSONSyntaxError) in
                 if s.peekValueStart() == UInt8(ascii: "{") {
-                    try s.forEachMember { (s, k) throws(LSJSONSyntaxError) in
+                    try s.forEachMember { (s, k) throws(JSONSyntaxError) in
                         let v = try s.value(depth: 3)
                         try visit(&s, k, v)
                     }

@@ -88,6 +88,23 @@ import Testing
         #expect(try KiwoomRealtimeFrame.parse(#"{"trnm":"REAL","data":[{"type":"0B"}]}"#) == .real([], skipped: 1))
     }
 
+    @Test func escapesStringCodesAndTrailingBytesAreReadAsJSONDoes() throws {
+        // Escaped text (a name in \u escapes, an escaped slash in a value), a string return_code, spaces.
+        let frame = #" { "trnm" : "REAL" , "data" : [ {"type":"0B","name":"\uc8fc\uc2dd\uccb4\uacb0","item":"005930","values":{"20":"09\/15","10":"+70000"}} ] } "#
+        guard case .real(let items, 0) = try KiwoomRealtimeFrame.parse(frame) else { Issue.record("not a REAL frame"); return }
+        #expect(items.first?.name == "주식체결")
+        #expect(items.first?.values == ["20": "09/15", "10": "+70000"])
+        #expect(try KiwoomRealtimeFrame.parse(#"{"trnm":"LOGIN","return_code":"0","return_msg":""}"#) == .login(returnCode: 0, message: ""))
+        #expect(try KiwoomRealtimeFrame.parse(#"{"trnm":"LOGIN","return_code":1,"return_msg":"\"8005\" 토큰"}"#) == .login(returnCode: 1, message: "\"8005\" 토큰"))
+        #expect(try KiwoomRealtimeFrame.parse(#"{"trnm":"SYSTEM","code":"R10001","message":"중복 접속"}"#) == .system(code: "R10001", message: "중복 접속"))
+        #expect(try KiwoomRealtimeFrame.parse(#"{"trnm":"PING"}"#) == .ping(raw: #"{"trnm":"PING"}"#))
+        #expect(try KiwoomRealtimeFrame.parse(#"{"trnm":"CNSRLST","data":[["0","조건"]]}"#) == .other(trnm: "CNSRLST"))
+        // Bytes after the object, a bad escape, a truncated frame: refused, never half-read.
+        for text in [#"{"trnm":"PING"} x"#, #"{"trnm":"RE\qAL"}"#, #"{"trnm":"REAL","data":[{"type":"0B","item":"005930","values":{"10":"+1""#] {
+            #expect(throws: KiwoomRealtimeFrame.Malformed.self) { try KiwoomRealtimeFrame.parse(text) }
+        }
+    }
+
     @Test func loginAndRegistrationFramesFollowTheSpec() throws {
         let login = try JSONSerialization.jsonObject(with: Data(KiwoomRealtimeFrame.loginFrame(token: "abc").utf8)) as? [String: String]
         #expect(login == ["trnm": "LOGIN", "token": "abc"])

@@ -1,5 +1,5 @@
 /// A JSON value as the scanner saw it: positions into the input, nothing copied yet.
-enum LSJSONValue: Equatable {
+public enum JSONScannedValue: Equatable, Sendable {
     /// A string; `range` excludes the quotes; `escaped` when it holds a backslash escape.
     case string(Range<Int>, escaped: Bool)
     /// A number literal.
@@ -15,27 +15,35 @@ enum LSJSONValue: Equatable {
 }
 
 /// The scanner's one error: the bytes are not JSON it can read.
-struct LSJSONSyntaxError: Error {}
+public struct JSONSyntaxError: Error, Sendable {
+    /// Creates the error.
+    public init() {}
+}
 
 /// A forward-only JSON scanner over raw bytes.
 ///
-/// Why hand-written rather than `JSONDecoder`: the NWS hot path must reach well over 200,000 frames/s on
-/// one core, and t3102 bodies carry 100-byte chunks whose split multibyte characters must survive until the
-/// chunks are joined, which a decoder that insists on valid UTF-8 per string cannot do. The scanner never
-/// validates UTF-8 itself; callers decide per field (NWS titles must be valid, t3102 chunks are joined first).
-struct LSJSONScanner {
-    let bytes: UnsafeBufferPointer<UInt8>
-    var index: Int = 0
+/// Why hand-written rather than `JSONDecoder`: the venues' hot paths (LS `NWS` frames, Kiwoom `REAL`
+/// quotes on the way to an exit) must be read in microseconds, and t3102 bodies carry 100-byte chunks whose
+/// split multibyte characters must survive until the chunks are joined, which a decoder that insists on
+/// valid UTF-8 per string cannot do. The scanner never validates UTF-8 itself; callers decide per field
+/// (NWS titles must be valid, t3102 chunks are joined first).
+public struct JSONScanner {
+    /// The input.
+    public let bytes: UnsafeBufferPointer<UInt8>
+    /// Where the scanner is in `bytes`.
+    public var index: Int = 0
     /// Nesting limit, so a hostile frame cannot recurse deeply.
-    static let maxDepth = 32
+    public static let maxDepth = 32
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    /// A scanner at the start of `bytes` (which must outlive it).
+    public init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
     }
 
     // MARK: - Structure
 
-    mutating func skipWhitespace() {
+    /// Moves past spaces, tabs and line breaks.
+    public mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x09, 0x0A, 0x0D: index += 1
@@ -45,63 +53,63 @@ struct LSJSONScanner {
     }
 
     /// True at the end of input (after whitespace).
-    mutating func atEnd() -> Bool {
+    public mutating func atEnd() -> Bool {
         skipWhitespace()
         return index >= bytes.count
     }
 
     /// Iterates the members of the object starting at `index`, calling `body(keyRange, keyEscaped)`; the body
     /// must consume the member's value (`value()` or `skipValue()`).
-    mutating func forEachMember(_ body: (inout LSJSONScanner, Range<Int>) throws(LSJSONSyntaxError) -> Void) throws(LSJSONSyntaxError) {
+    public mutating func forEachMember(_ body: (inout JSONScanner, Range<Int>) throws(JSONSyntaxError) -> Void) throws(JSONSyntaxError) {
         skipWhitespace()
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { throw LSJSONSyntaxError() }
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { throw JSONSyntaxError() }
         index += 1
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return }
         while true {
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw LSJSONSyntaxError() }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw JSONSyntaxError() }
             index += 1
             let (key, _) = try scanString()
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw LSJSONSyntaxError() }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw JSONSyntaxError() }
             index += 1
             try body(&self, key)
             skipWhitespace()
-            guard index < bytes.count else { throw LSJSONSyntaxError() }
+            guard index < bytes.count else { throw JSONSyntaxError() }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
             if bytes[index] == UInt8(ascii: "}") { index += 1; return }
-            throw LSJSONSyntaxError()
+            throw JSONSyntaxError()
         }
     }
 
     /// Iterates the elements of the array starting at `index`; the body must consume each element.
-    mutating func forEachElement(_ body: (inout LSJSONScanner) throws(LSJSONSyntaxError) -> Void) throws(LSJSONSyntaxError) {
+    public mutating func forEachElement(_ body: (inout JSONScanner) throws(JSONSyntaxError) -> Void) throws(JSONSyntaxError) {
         skipWhitespace()
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "[") else { throw LSJSONSyntaxError() }
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "[") else { throw JSONSyntaxError() }
         index += 1
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return }
         while true {
             try body(&self)
             skipWhitespace()
-            guard index < bytes.count else { throw LSJSONSyntaxError() }
+            guard index < bytes.count else { throw JSONSyntaxError() }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
             if bytes[index] == UInt8(ascii: "]") { index += 1; return }
-            throw LSJSONSyntaxError()
+            throw JSONSyntaxError()
         }
     }
 
     /// The next byte that starts a value, without consuming it.
-    mutating func peekValueStart() -> UInt8? {
+    public mutating func peekValueStart() -> UInt8? {
         skipWhitespace()
         return index < bytes.count ? bytes[index] : nil
     }
 
     /// Scans one value of any kind, recording where it is.
-    mutating func value(depth: Int = 0) throws(LSJSONSyntaxError) -> LSJSONValue {
+    public mutating func value(depth: Int = 0) throws(JSONSyntaxError) -> JSONScannedValue {
         skipWhitespace()
-        guard index < bytes.count, depth < Self.maxDepth else { throw LSJSONSyntaxError() }
+        guard index < bytes.count, depth < Self.maxDepth else { throw JSONSyntaxError() }
         let start = index
         switch bytes[index] {
         case UInt8(ascii: "\""):
@@ -109,10 +117,10 @@ struct LSJSONScanner {
             let (range, escaped) = try scanString()
             return .string(range, escaped: escaped)
         case UInt8(ascii: "{"):
-            try forEachMember { (s, _) throws(LSJSONSyntaxError) in _ = try s.value(depth: depth + 1) }
+            try forEachMember { (s, _) throws(JSONSyntaxError) in _ = try s.value(depth: depth + 1) }
             return .object(start..<index)
         case UInt8(ascii: "["):
-            try forEachElement { (s) throws(LSJSONSyntaxError) in _ = try s.value(depth: depth + 1) }
+            try forEachElement { (s) throws(JSONSyntaxError) in _ = try s.value(depth: depth + 1) }
             return .array(start..<index)
         case UInt8(ascii: "t"): try literal("true"); return .bool
         case UInt8(ascii: "f"): try literal("false"); return .bool
@@ -130,20 +138,20 @@ struct LSJSONScanner {
             }
             return .number(start..<index)
         default:
-            throw LSJSONSyntaxError()
+            throw JSONSyntaxError()
         }
     }
 
-    private mutating func literal(_ text: StaticString) throws(LSJSONSyntaxError) {
+    private mutating func literal(_ text: StaticString) throws(JSONSyntaxError) {
         let count = text.utf8CodeUnitCount
-        guard index + count <= bytes.count else { throw LSJSONSyntaxError() }
+        guard index + count <= bytes.count else { throw JSONSyntaxError() }
         let p = text.utf8Start
-        for k in 0..<count where bytes[index + k] != p[k] { throw LSJSONSyntaxError() }
+        for k in 0..<count where bytes[index + k] != p[k] { throw JSONSyntaxError() }
         index += count
     }
 
     /// Scans a string body after its opening quote; returns the range between the quotes.
-    private mutating func scanString() throws(LSJSONSyntaxError) -> (Range<Int>, Bool) {
+    private mutating func scanString() throws(JSONSyntaxError) -> (Range<Int>, Bool) {
         let start = index
         var escaped = false
         while index < bytes.count {
@@ -158,16 +166,16 @@ struct LSJSONScanner {
                 continue
             }
             // Raw control characters are not allowed in JSON strings.
-            if b < 0x20 { throw LSJSONSyntaxError() }
+            if b < 0x20 { throw JSONSyntaxError() }
             index += 1
         }
-        throw LSJSONSyntaxError()
+        throw JSONSyntaxError()
     }
 
     // MARK: - Reading values
 
     /// True when the bytes in `range` equal the ASCII literal.
-    func equals(_ range: Range<Int>, _ text: StaticString) -> Bool {
+    public func equals(_ range: Range<Int>, _ text: StaticString) -> Bool {
         let count = text.utf8CodeUnitCount
         guard range.count == count else { return false }
         let p = text.utf8Start
@@ -179,8 +187,22 @@ struct LSJSONScanner {
         return true
     }
 
+    /// A string value with escapes resolved, or nil when its bytes are not valid UTF-8.
+    public func string(_ range: Range<Int>, escaped: Bool) throws(JSONSyntaxError) -> String? {
+        guard escaped else { return String(validating: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+        var out: [UInt8] = []
+        out.reserveCapacity(range.count)
+        try unescapedBytes(range, escaped: true, into: &out)
+        return String(validating: out, as: UTF8.self)
+    }
+
+    /// A member's key (as `forEachMember` passes its range) as text, or nil when it is not valid UTF-8.
+    public func key(_ range: Range<Int>) throws(JSONSyntaxError) -> String? {
+        try string(range, escaped: bytes[range].contains(UInt8(ascii: "\\")))
+    }
+
     /// The raw bytes of a string value with escapes resolved; not validated as UTF-8.
-    func unescapedBytes(_ range: Range<Int>, escaped: Bool, into out: inout [UInt8]) throws(LSJSONSyntaxError) {
+    public func unescapedBytes(_ range: Range<Int>, escaped: Bool, into out: inout [UInt8]) throws(JSONSyntaxError) {
         guard escaped else {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[range]))
             return
@@ -189,7 +211,7 @@ struct LSJSONScanner {
         while i < range.upperBound {
             let b = bytes[i]
             guard b == UInt8(ascii: "\\") else { out.append(b); i += 1; continue }
-            guard i + 1 < range.upperBound else { throw LSJSONSyntaxError() }
+            guard i + 1 < range.upperBound else { throw JSONSyntaxError() }
             let e = bytes[i + 1]
             i += 2
             switch e {
@@ -205,24 +227,24 @@ struct LSJSONScanner {
                 if (0xD800...0xDBFF).contains(scalar) {
                     // A high surrogate must be followed by an escaped low surrogate.
                     guard i + 6 <= range.upperBound, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u")
-                    else { throw LSJSONSyntaxError() }
+                    else { throw JSONSyntaxError() }
                     let low = try hex4(at: i + 2, end: range.upperBound)
-                    guard (0xDC00...0xDFFF).contains(low) else { throw LSJSONSyntaxError() }
+                    guard (0xDC00...0xDFFF).contains(low) else { throw JSONSyntaxError() }
                     scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                     i += 6
                 } else if (0xDC00...0xDFFF).contains(scalar) {
-                    throw LSJSONSyntaxError()
+                    throw JSONSyntaxError()
                 }
-                guard let u = Unicode.Scalar(scalar) else { throw LSJSONSyntaxError() }
+                guard let u = Unicode.Scalar(scalar) else { throw JSONSyntaxError() }
                 if let encoded = UTF8.encode(u) { out.append(contentsOf: encoded) }
             default:
-                throw LSJSONSyntaxError()
+                throw JSONSyntaxError()
             }
         }
     }
 
-    private func hex4(at i: Int, end: Int) throws(LSJSONSyntaxError) -> UInt32 {
-        guard i + 4 <= end else { throw LSJSONSyntaxError() }
+    private func hex4(at i: Int, end: Int) throws(JSONSyntaxError) -> UInt32 {
+        guard i + 4 <= end else { throw JSONSyntaxError() }
         var v: UInt32 = 0
         for k in i..<(i + 4) {
             let b = bytes[k]
@@ -231,7 +253,7 @@ struct LSJSONScanner {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): d = b - 48
             case UInt8(ascii: "a")...UInt8(ascii: "f"): d = b - 87
             case UInt8(ascii: "A")...UInt8(ascii: "F"): d = b - 55
-            default: throw LSJSONSyntaxError()
+            default: throw JSONSyntaxError()
             }
             v = v << 4 | UInt32(d)
         }
