@@ -6,7 +6,7 @@ import SokboCore
 /// slow broker never delays the next headline); applies the broker's pushes (fills, quotes, halts); and on
 /// a paced tick reconciles, polls orders while the account feed is down, cancels entries past their
 /// timeout, prices held stocks the feed does not cover, and runs clock-driven exits. Exit sells and
-/// cancels the engine queues run each in a child task of their own too.
+/// cancels start from the engine in tasks of their own, which a graceful shutdown waits for.
 public struct EngineService: Service {
     let engine: TradingEngine
     let inbox: AsyncStream<NewsItem>
@@ -22,17 +22,15 @@ public struct EngineService: Service {
         self.logger = logger
     }
 
-    private enum Step: Sendable {
-        case news(NewsItem)
-        case work
-    }
-
     /// Until graceful shutdown; orders already sent finish recording their outcome first.
     public func run() async throws {
         try await engine.restore()
-        let (steps, step) = AsyncStream<Step>.makeStream()
         let (beats, beat) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        await engine.setWakers(.init(work: { step.yield(.work) }, reconcile: { beat.yield() }))
+        // Exit sells and cancels start from the engine itself, in tasks of its own: a tick that fires an exit
+        // does not wait for this task to wake and take the sell (one thread hand-off fewer on tick-to-exit).
+        let work = TaskTally()
+        let engine = engine
+        await engine.setWakers(.init(start: { item in work.start { await engine.perform(item) } }, reconcile: { beat.yield() }))
         let interval = reconcileInterval
         await withDiscardingTaskGroup { group in
             group.addTask {
@@ -59,18 +57,10 @@ public struct EngineService: Service {
             group.addTask {
                 for await push in engine.broker.pushes().cancelOnGracefulShutdown() { await engine.handle(push) }
             }
-            group.addTask {
-                for await news in inbox.cancelOnGracefulShutdown() { step.yield(.news(news)) }
-                step.finish()
-            }
-            for await next in steps {
-                switch next {
-                case .news(let news):
-                    if let plan = await engine.evaluate(news) { group.addTask { await engine.execute(plan) } }
-                case .work:
-                    for item in await engine.takeWork() { group.addTask { await engine.perform(item) } }
-                }
+            for await news in inbox.cancelOnGracefulShutdown() {
+                if let plan = await engine.evaluate(news) { group.addTask { await engine.execute(plan) } }
             }
         }
+        await work.drained()
     }
 }

@@ -172,19 +172,22 @@ extension TradingEngine {
 
     // MARK: - Work off the actor
 
-    /// The work queued since the last call (the service runs each item in a task of its own).
+    /// The work queued since the last call, when no waker starts it (replays and scripted tests run it in turn).
     public func takeWork() -> [Work] {
         defer { work = [] }
         return work
     }
 
-    /// Sets how the engine wakes its service.
+    /// Sets how the engine starts its work and wakes its service.
     public func setWakers(_ wakers: Wakers) { self.wakers = wakers }
 
-    /// Queues work and wakes the service.
+    /// Starts work at once (the service's tasks), else queues it for `takeWork`.
     func enqueue(_ item: Work) {
-        work.append(item)
-        wakers?.work()
+        if let start = wakers?.start {
+            start(item)
+        } else {
+            work.append(item)
+        }
     }
 
     /// Runs one item of work: an exit sell sent once, or a resting sell's cancel.

@@ -102,7 +102,8 @@ public actor TradingEngine {
         public var oversells = 0
     }
 
-    /// Work the engine hands its service to run off the actor, each in a task of its own.
+    /// Work the engine runs off the actor, each in a task of its own (or queued for `takeWork` when nothing
+    /// starts it, as in replays and scripted tests).
     public enum Work: Sendable, Hashable {
         /// Send a stored exit sell once; with the row the journal holds, which the store gets while it is out.
         case submit(Order, journaledRow: Row?)
@@ -110,16 +111,16 @@ public actor TradingEngine {
         case cancel(orderID: String, CancelRequest)
     }
 
-    /// How the engine asks its service to act sooner than its next tick.
+    /// How the engine has work started and asks its service to act sooner than its next tick.
     public struct Wakers: Sendable {
-        /// There is `Work` to take.
-        public var work: @Sendable () -> Void
+        /// Starts one item of `Work` at once, in a task of its own, without waiting for it.
+        public var start: @Sendable (Work) -> Void
         /// An order's outcome became unknown: reconcile soon.
         public var reconcile: @Sendable () -> Void
 
         /// Creates wakers.
-        public init(work: @escaping @Sendable () -> Void, reconcile: @escaping @Sendable () -> Void) {
-            self.work = work
+        public init(start: @escaping @Sendable (Work) -> Void, reconcile: @escaping @Sendable () -> Void) {
+            self.start = start
             self.reconcile = reconcile
         }
     }

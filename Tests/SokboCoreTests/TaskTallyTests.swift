@@ -1,0 +1,32 @@
+import SokboCore
+import Synchronization
+import Testing
+
+/// A graceful shutdown waits for every order on the wire: the tally's `drained` returns only once every
+/// task it started (and every task those started) has ended.
+@Suite(.timeLimit(.minutes(1))) struct TaskTallyTests {
+    @Test func drainedWaitsForEveryStartedTaskIncludingOnesStartedMeanwhile() async {
+        let tally = TaskTally()
+        await tally.drained()  // nothing started: at once
+        let (release, releaser) = AsyncStream<Void>.makeStream()
+        let ended = Mutex<[String]>([])
+        tally.start {
+            for await _ in release { break }
+            // A sell ending starts the next one (as an exit that waited for a cancel does).
+            tally.start {
+                await Task.yield()
+                ended.withLock { $0.append("second") }
+            }
+            ended.withLock { $0.append("first") }
+        }
+        #expect(tally.running == 1)
+        let waiter = Task {
+            await tally.drained()
+            return ended.withLock { $0 }
+        }
+        releaser.yield()
+        let seen = await waiter.value
+        #expect(Set(seen) == ["first", "second"], "drained returned with \(seen) ended")
+        #expect(tally.running == 0)
+    }
+}
