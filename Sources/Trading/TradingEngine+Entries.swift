@@ -127,17 +127,19 @@ extension TradingEngine {
         }
         let snapshot = entry.snapshot
         let snapshotAt = Date()
-        guard let (prepared, journaledRow) = await prepare(plan, snapshot: snapshot, queries: entry.queries, deadline: deadline) else { return }
+        guard let (prepared, journaledRow, announce) = await prepare(plan, snapshot: snapshot, queries: entry.queries, deadline: deadline) else { return }
         let sentAt = Date()
         await noteSent(NewsToOrderStages(received: plan.news.receivedAt, evaluationStarted: plan.evaluationStarted, decided: plan.decidedAt,
                                          executionStarted: executionStarted, snapshotReturned: snapshotAt, sent: sentAt,
                                          snapshotSource: snapshot.source))
-        await send(prepared, journaledRow: journaledRow)
+        await send(prepared, journaledRow: journaledRow, announce: announce)
     }
 
     /// Sizes and risk-checks on the actor; stores the order as submitted; returns it ready to send, with the
-    /// row the journal holds when there is one (the store gets that same row while the request is out).
-    private func prepare(_ plan: Plan, snapshot: StockSnapshot, queries: Int?, deadline: EntryDeadline) async -> (order: Order, journaledRow: Row?)? {
+    /// row the journal holds when there is one (the store gets that same row while the request is out) and
+    /// the buy's signal and `submitted` events, published while it is out.
+    private func prepare(_ plan: Plan, snapshot: StockSnapshot, queries: Int?, deadline: EntryDeadline) async
+        -> (order: Order, journaledRow: Row?, announce: [LiveEvent])? {
         counters.entrySnapshots += 1
         counters.entryQueries += queries ?? 0
         let at = now()
@@ -164,17 +166,19 @@ extension TradingEngine {
         order.committedAmount = amount
         ledger.commit(amount: amount)
         orders[order.id] = order
-        await signal(plan.news, rule: plan.rule.name, ticker: plan.ticker, companyName: snapshot.name, decision: .buy,
+        let buySignal = await storedSignal(plan.news, rule: plan.rule.name, ticker: plan.ticker, companyName: snapshot.name, decision: .buy,
                      reason: "\(plan.rule.name): buy \(quantity) × \(price.limitPrice.map(String.init) ?? "market") (\(amount) KRW, \(snapshot.source.rawValue) quote)"
                         + (plan.tickerNote.map { "; \(plan.ticker.code): \($0)" } ?? ""))
+        let signalEvent = LiveEvent(kind: .signal, payload: buySignal)
         // Stored as submitted before it leaves: after a crash it comes back as unknown, never as unsent.
         // `apply` returns the order unchanged when the row could not be written: then it is not sent.
         let (submitted, journaledRow, effects) = await apply(.sent, to: order, beforeSending: true)
         guard submitted.state == OrderState.submitted, effects.contains(.sendToBroker) else {
+            events?.publish(signalEvent)
             await abandonStored(order, reason: "the order could not be stored; not sent")
             return nil
         }
-        return (submitted, journaledRow)
+        return (submitted, journaledRow, [signalEvent, LiveEvent(kind: .order, payload: submitted)])
     }
 
     /// The latency recorded runs from the headline's frame reaching the listener (`NewsItem.receivedAt`)
@@ -230,10 +234,17 @@ extension TradingEngine {
     /// buy has the venue's, from its snapshot); otherwise it is looked up.
     func signal(_ news: NewsItem, rule: String?, ticker: Ticker?, companyName known: String? = nil, decision: SignalRecord.Decision,
                 reason: String) async {
+        let record = await storedSignal(news, rule: rule, ticker: ticker, companyName: known, decision: decision, reason: reason)
+        events?.publish(kind: .signal, payload: record)
+    }
+
+    /// `signal` without the publishing, which the caller does (a buy's, beside its request).
+    private func storedSignal(_ news: NewsItem, rule: String?, ticker: Ticker?, companyName known: String?, decision: SignalRecord.Decision,
+                              reason: String) async -> SignalRecord {
         let name = if let ticker { await companyNameForSignal(ticker, known: known) } else { String?.none }
         let record = SignalRecord(newsID: news.id, rule: rule, ticker: ticker, decision: decision, reason: reason, createdAt: now(),
                                   companyName: name)
         await records.append(record)
-        events?.publish(kind: .signal, payload: record)
+        return record
     }
 }

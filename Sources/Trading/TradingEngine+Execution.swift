@@ -4,16 +4,23 @@ import SokboCore
 extension TradingEngine {
     // MARK: - Sending
 
-    /// Sends once and records the outcome.
-    nonisolated func send(_ order: Order, journaledRow: Row?) async {
+    /// Sends once and records the outcome; `announce` (the order's `submitted` event, its signal or exit
+    /// notice) is published while the request is out.
+    nonisolated func send(_ order: Order, journaledRow: Row?, announce: [LiveEvent]) async {
         let request = OrderRequest(clientOrderID: order.id, ticker: order.ticker, side: order.side, quantity: order.quantity, price: order.price)
-        // With a journal the row is durable already: the store gets it while the request is out, and before
-        // the outcome's own write, which must land after it.
-        async let stored: Void = storeJournaled(journaledRow, orderID: order.id)
+        // Beside the request, not before it: publishing wakes every subscriber (SSE clients, the alerts), and
+        // with a journal the row is durable already, so the store gets it while the request is out. Both end
+        // before the outcome is recorded: its event follows `submitted`, its write lands after the row.
+        async let beside: Void = whileOut(announce: announce, journaledRow: journaledRow, orderID: order.id)
         let leaving = ContinuousClock.now
         let outcome = await broker.submit(request)
-        await stored
+        await beside
         await record(outcome, for: order.id, leftAt: leaving)
+    }
+
+    private nonisolated func whileOut(announce: [LiveEvent], journaledRow: Row?, orderID: String) async {
+        for event in announce { events?.publish(event) }
+        await storeJournaled(journaledRow, orderID: orderID)
     }
 
     /// Writes a journaled order's row to the store; on failure the journal keeps it for the next start.
@@ -136,7 +143,8 @@ extension TradingEngine {
             if let learned { byBrokerNumber[learned] = next.id }
             await records.append(OrderEventRecord(orderID: next.id, sequence: next.eventCount, kind: event.name,
                                                   detail: eventDetail(event, next), createdAt: next.updatedAt))
-            if effects.contains(.notify) { events?.publish(kind: .order, payload: next) }
+            // Before sending, the caller publishes it beside the request (`send`'s `announce`).
+            if effects.contains(.notify), !beforeSending { events?.publish(kind: .order, payload: next) }
             if effects.contains(.reconcile) { wakers?.reconcile() }
             releaseOrder(given.id)
             // The position side follows every fill, whichever way it was learned (push, poll, reconciliation).
@@ -193,8 +201,8 @@ extension TradingEngine {
     /// Runs one item of work: an exit sell sent once, or a resting sell's cancel.
     public nonisolated func perform(_ item: Work) async {
         switch item {
-        case .submit(let order, let journaledRow):
-            await send(order, journaledRow: journaledRow)
+        case .submit(let order, let journaledRow, let announce):
+            await send(order, journaledRow: journaledRow, announce: announce)
         case .cancel(let id, let request):
             let outcome = await broker.cancel(request)
             await restingCancelAnswered(id, outcome)

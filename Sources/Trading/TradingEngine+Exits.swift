@@ -169,9 +169,11 @@ extension TradingEngine {
             return
         }
         counters.exitsSent += 1
-        events?.publish(kind: .exit, payload: ExitNotice(ticker: ticker, reason: reason, orderID: id, quantity: offered, waiting: nil))
         if let tick { exitStamps[id] = (tick, .now) }
-        enqueue(.submit(submitted, journaledRow: journaledRow))
+        enqueue(.submit(submitted, journaledRow: journaledRow, announce: [
+            LiveEvent(kind: .order, payload: submitted),
+            LiveEvent(kind: .exit, payload: ExitNotice(ticker: ticker, reason: reason, orderID: id, quantity: offered, waiting: nil)),
+        ]))
     }
 
     /// A sell of a position ended: the exit state frees its shares, and an exit that waited for it goes on.

@@ -105,8 +105,9 @@ public actor TradingEngine {
     /// Work the engine runs off the actor, each in a task of its own (or queued for `takeWork` when nothing
     /// starts it, as in replays and scripted tests).
     public enum Work: Sendable, Hashable {
-        /// Send a stored exit sell once; with the row the journal holds, which the store gets while it is out.
-        case submit(Order, journaledRow: Row?)
+        /// Send a stored exit sell once; with the row the journal holds, which the store gets while it is out,
+        /// and the events published meanwhile.
+        case submit(Order, journaledRow: Row?, announce: [LiveEvent])
         /// Cancel a resting sell before an exit sells (its order id and the request).
         case cancel(orderID: String, CancelRequest)
     }
