@@ -70,6 +70,7 @@ extension TradingEngine {
     /// Exits that fire with the clock rather than the price (time limit, a forcing `roi` step, the close),
     /// for positions with no tick lately; and every position at its last mark. Called each service tick.
     public func sweepExits() async {
+        await restTakeProfits()
         let at = now()
         for ticker in Array(trackers.keys) {
             if let mark = marks[ticker] {
@@ -156,8 +157,15 @@ extension TradingEngine {
         }
         let offered = min(quantity, exitStates[ticker]?.sellable ?? 0)
         guard offered > 0 else { return }
+        var price = OrderPrice.market
+        if resting {
+            guard let tracker = trackers[ticker], let limit = tracker.policy.takeProfitPrice(averageCost: tracker.averageCost, costs: book.costs)
+            else { return }
+            price = .limit(limit)
+            restingTakeProfitPlaced.insert(ticker)
+        }
         var order = Order(id: id, newsID: position.newsID, rule: position.rule, ticker: ticker, side: .sell, quantity: offered,
-                          price: .market, createdAt: now())
+                          price: price, createdAt: now())
         order.exitReason = reason
         order.positionBefore = position.quantity
         exitStates[ticker]?.sellSent(id: id, quantity: offered, reason: reason, resting: resting)
@@ -182,6 +190,20 @@ extension TradingEngine {
         let actions = state.sellEnded(id: order.id, cumulative: cumulative)
         exitStates[order.ticker] = state
         if !actions.isEmpty { await perform(actions, ticker: order.ticker) }
+    }
+
+    /// Leaves a resting take-profit at the venue for each position whose rule asks for one
+    /// (`take-profit-resting`) once its entry is done: one per position, so one the venue refused or
+    /// cancelled is not sent again (the take-profit then fires from ticks, as without the option).
+    func restTakeProfits() async {
+        for (ticker, tracker) in trackers where tracker.policy.restingTakeProfit && !restingTakeProfitPlaced.contains(ticker) {
+            guard book.positions[ticker] != nil, !haltedTickers.contains(ticker), var state = exitStates[ticker],
+                  !orders.values.contains(where: { $0.ticker == ticker && $0.side == .buy && !$0.state.isTerminal })
+            else { continue }
+            guard case .success(let actions) = state.requestRestingTakeProfit() else { continue }
+            exitStates[ticker] = state
+            await perform(actions, ticker: ticker)
+        }
     }
 
     private func noteWait(_ ticker: Ticker, reason: ExitReason, _ why: String) {

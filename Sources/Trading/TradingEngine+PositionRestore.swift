@@ -19,7 +19,7 @@ extension TradingEngine {
         for (ticker, position) in book.positions {
             var state = PositionExitState(held: position.quantity)
             for sell in orders.values where sell.ticker == ticker && sell.side == .sell && !sell.state.isTerminal && sell.quantity > 0 {
-                state.sellSent(id: sell.id, quantity: sell.remainingQuantity, reason: sell.exitReason ?? .manual, resting: false)
+                state.sellSent(id: sell.id, quantity: sell.remainingQuantity, reason: sell.exitReason ?? .manual, resting: sell.isRestingTakeProfit)
             }
             exitStates[ticker] = state
             trackers[ticker] = ExitTracker(policy: exitPolicy(forRule: position.rule), costs: book.costs,

@@ -48,6 +48,7 @@ extension TradingEngine {
         realisedToday += trade.netPnL
         trackers[trade.ticker] = nil
         exitStates[trade.ticker] = nil
+        restingTakeProfitPlaced.remove(trade.ticker)
         exitWaits[trade.ticker] = nil
         let record = TradeRecord(id: "t-\(lastSell.id)", trade: trade)
         await records.append(record)

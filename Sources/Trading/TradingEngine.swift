@@ -189,6 +189,8 @@ public actor TradingEngine {
     var markedAt: [Ticker: Date] = [:]
     /// Stocks in a volatility interruption or trading halt: nothing is sold into them.
     var haltedTickers: Set<Ticker> = []
+    /// Positions whose resting take-profit has been placed (one per position).
+    var restingTakeProfitPlaced: Set<Ticker> = []
     /// Why a position's exit waits, by stock.
     var exitWaits: [Ticker: String] = [:]
     /// Exits paused after a sell was refused unsent by the client's pacing (the order budget is spent): until

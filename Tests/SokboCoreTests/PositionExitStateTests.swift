@@ -59,6 +59,15 @@ import Testing
         #expect(state.sellable == 0)
     }
 
+    @Test func aTickDrivenTakeProfitLeavesARestingOneAtTheVenue() throws {
+        var state = PositionExitState(held: 100)
+        state.sellSent(id: "tp", quantity: 100, reason: .takeProfit, resting: true)
+        #expect(state.requestExit(.takeProfit) == .failure(.takeProfitResting), "the venue fills it: nothing sold at market, nothing cancelled")
+        // Another exit still cancels it first, and a take-profit asked while that cancel is out waits for it.
+        #expect(try state.requestExit(.timeLimit).get() == [.cancel(id: "tp", reason: .timeLimit)])
+        #expect(state.requestExit(.takeProfit) == .failure(.awaitingCancel))
+    }
+
     @Test func aRestingTakeProfitThatFilledWholeLeavesNothingToStop() throws {
         var state = PositionExitState(held: 100)
         state.sellSent(id: "tp", quantity: 100, reason: .takeProfit, resting: true)

@@ -169,6 +169,16 @@ import Testing
         #expect(rules[1].entryTimeoutSeconds == Rule.defaultEntryTimeoutSeconds)
     }
 
+    @Test func aRestingTakeProfitIsOptInAndNeedsATakeProfit() throws {
+        let rules = try RuleFile.parse("rules:\n  - name: x\n    any: [a]\n    budget: 1\n    take-profit-resting: true\n").rules
+        #expect(rules[0].exits.restingTakeProfit)
+        #expect(rules[0].exits.takeProfitPercent == ExitPolicy().takeProfitPercent)
+        #expect(!ExitPolicy().restingTakeProfit, "off unless asked for")
+        #expect(throws: RuleFileError.self) {
+            try RuleFile.parse("rules:\n  - name: x\n    any: [a]\n    budget: 1\n    take-profit-percent: off\n    take-profit-resting: true\n")
+        }
+    }
+
     @Test func aBadExitValueNamesItsLine() {
         #expect(throws: RuleFileError.self) {
             try RuleFile.parse("rules:\n  - name: x\n    any: [a]\n    budget: 1\n    stop-loss-percent: -3\n")

@@ -97,9 +97,9 @@ import Testing
     /// A resting take-profit cancelled for a stop while the feed is down: shares it sold before the cancel took
     /// reach the book before the stop's sell is sized, so the stop never offers shares already sold.
     @Test func aRestingSellsCancelWithTheFeedDownKeepsItsFillsBeforeTheStopSells() async throws {
-        let h = try EngineHarness(rules: [rule { $0.stopLossPercent = 3 }])
+        let h = try EngineHarness(rules: [RestingTakeProfitTests.restingRule()])
         let entry = try await h.hold()
-        await h.engine.perform([.sell(quantity: entry.quantity, reason: .takeProfit, resting: true)], ticker: entry.ticker)
+        await h.engine.sweepExits()
         await h.runWork()
         let resting = try #require(await h.sellOrders().first)
         #expect(resting.state == .accepted)

@@ -133,4 +133,8 @@ public struct Order: Sendable, Codable, Hashable {
 
     /// Shares not yet filled.
     public var remainingQuantity: Int { max(0, quantity - filledQuantity) }
+
+    /// A take-profit left resting at the venue (a limit sell), as `take-profit-resting` places it; exits
+    /// carried out from ticks sell at market.
+    public var isRestingTakeProfit: Bool { side == .sell && exitReason == .takeProfit && price.limitPrice != nil }
 }

@@ -38,7 +38,7 @@ public enum RuleFile {
     private static let keys: Set<String> = [
         "name", "enabled", "any", "all", "veto", "disclosure", "budget", "order", "max-rise-percent", "entry-timeout",
         "take-profit-percent", "stop-loss-percent", "trail-percent", "trail-activation-percent", "roi", "max-hold-minutes",
-        "flatten-at-close",
+        "flatten-at-close", "take-profit-resting",
     ]
 
     private static func rule(_ node: Node) throws(RuleFileError) -> Rule {
@@ -129,12 +129,18 @@ public enum RuleFile {
                 roi.append(ROIStep(minutes: minutes, minimumReturnPercent: percent))
             }
         }
+        let resting = try bool(mapping["take-profit-resting"], default: false)
+        if resting, mapping["take-profit-percent"]?.string == "off" {
+            throw RuleFileError(line: mapping["take-profit-resting"]?.mark?.line,
+                                message: "rule \(name): `take-profit-resting` needs a `take-profit-percent`")
+        }
         return ExitPolicy(takeProfitPercent: try percent("take-profit-percent", defaults.takeProfitPercent),
                           stopLossPercent: try percent("stop-loss-percent", defaults.stopLossPercent),
                           trailPercent: try percent("trail-percent", defaults.trailPercent),
                           trailActivationPercent: try percent("trail-activation-percent", defaults.trailActivationPercent, zeroAllowed: true),
                           roi: roi, maxHoldMinutes: maxHold,
-                          flattenAtClose: try bool(mapping["flatten-at-close"], default: defaults.flattenAtClose))
+                          flattenAtClose: try bool(mapping["flatten-at-close"], default: defaults.flattenAtClose),
+                          restingTakeProfit: try resting)
     }
 
     private static func strings(_ node: Node?) throws(RuleFileError) -> [String] {

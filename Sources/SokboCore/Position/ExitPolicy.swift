@@ -53,11 +53,15 @@ public struct ExitPolicy: Sendable, Hashable, Codable {
     public var maxHoldMinutes: Int?
     /// Sell at the end-of-day flatten time (false: a multi-day hold).
     public var flattenAtClose: Bool
+    /// Leave the take-profit at the venue as a resting limit sell once the entry is done, rather than sell
+    /// at market when a tick reaches it (`take-profit-resting`): it fills at the venue without waiting for a
+    /// tick to reach Sokbo, and keeps its place in the queue; a stop cancels it before selling.
+    public var restingTakeProfit: Bool
 
     /// Creates a policy; the arguments' defaults are the documented defaults.
     public init(takeProfitPercent: Double? = 10, stopLossPercent: Double? = 3, trailPercent: Double? = 2,
                 trailActivationPercent: Double? = 4, roi: [ROIStep] = [], maxHoldMinutes: Int? = 30,
-                flattenAtClose: Bool = true) {
+                flattenAtClose: Bool = true, restingTakeProfit: Bool = false) {
         self.takeProfitPercent = takeProfitPercent
         self.stopLossPercent = stopLossPercent
         self.trailPercent = trailPercent
@@ -65,6 +69,19 @@ public struct ExitPolicy: Sendable, Hashable, Codable {
         self.roi = roi.sorted { $0.minutes < $1.minutes }
         self.maxHoldMinutes = maxHoldMinutes
         self.flattenAtClose = flattenAtClose
+        self.restingTakeProfit = restingTakeProfit && takeProfitPercent != nil
+    }
+
+    /// The lowest price on the tick grid at which selling reaches the take-profit's net return, or nil
+    /// without a take-profit. Fees and tax are counted, as the tick-driven take-profit counts them.
+    public func takeProfitPrice(averageCost: Double, costs: TradingCosts) -> Int? {
+        guard let target = takeProfitPercent, averageCost > 0 else { return nil }
+        // The gross price before costs, then up the grid until the net return is reached (a few ticks at most).
+        var price = KRXTick.roundUp(Int((averageCost * (1 + target / 100)).rounded(.up)))
+        for _ in 0..<1_000 where costs.netReturnPercent(averageCost: averageCost, price: Double(price)) < target {
+            price = KRXTick.up(from: price)
+        }
+        return price
     }
 
     /// A policy with every exit off but the end-of-day flatten (tests start from it).

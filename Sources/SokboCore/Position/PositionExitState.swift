@@ -45,6 +45,8 @@ public struct PositionExitState: Sendable, Hashable {
         case awaitingCancel = "waiting for the resting sell's cancel"
         /// Every held share is already offered by a sell that is out.
         case allOffered = "every held share is already offered"
+        /// The take-profit rests at the venue already: it fills there, nothing is sold at market for it.
+        case takeProfitResting = "the take-profit rests at the venue"
     }
 
     /// Shares held (filled buys less filled sells).
@@ -73,6 +75,9 @@ public struct PositionExitState: Sendable, Hashable {
     public mutating func requestExit(_ reason: ExitReason) -> Result<[Action], Refusal> {
         guard held > 0 else { return .failure(.nothingHeld) }
         if sells.contains(where: { !$0.resting }) { return .failure(.exitInFlight) }
+        if reason == .takeProfit, pendingExit == nil, sells.contains(where: { $0.resting && !$0.cancelRequested }) {
+            return .failure(.takeProfitResting)
+        }
         let resting = sells.filter(\.resting)
         if !resting.isEmpty {
             pendingExit = reason
