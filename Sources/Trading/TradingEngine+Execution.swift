@@ -152,6 +152,8 @@ extension TradingEngine {
             if next.side == .sell, next.state.isTerminal, !order.state.isTerminal {
                 await sellEnded(next, cumulative: next.filledQuantity)
             }
+            // An entry done: its resting take-profit, if the rule wants one, goes out now rather than at the next tick.
+            if next.side == .buy, next.state.isTerminal, !order.state.isTerminal, !replaying { await restTakeProfits() }
             if let learned { await replayEarly(learned) }
             return (next, journaledRow, effects)
         }
