@@ -33,6 +33,39 @@ import Testing
         }
     }
 
+    /// The row's detail JSON is written by hand (it is on the way to the broker): it must say what
+    /// `JSONEncoder` said, member for member, and read back to the same order, whatever the fields hold.
+    @Test func theHandWrittenDetailSaysWhatTheEncoderSaid() throws {
+        struct Detail: Encodable {
+            var rule: String?, price: OrderPrice, filledQuantity: Int, averageFillPrice: Double?, reason: String?, eventCount: Int,
+                positionBefore: Int?, committedAmount: Int?, exitReason: ExitReason?
+        }
+        var orders: [Order] = [Self.order(.market), Self.order(.limit(39_250))]
+        var full = Self.order(.limit(10_530))
+        full.rule = "공급-계약_1"
+        full.filledQuantity = 7
+        full.averageFillPrice = 10_533.333333333334
+        full.reason = "[RC4027] \"상한가\" 초과\n\t\\ 다음 줄 \u{1}"
+        full.positionBefore = 10
+        full.committedAmount = 1_000_000
+        full.exitReason = .takeProfit
+        orders.append(full)
+        var whole = full
+        whole.averageFillPrice = 69_700
+        orders.append(whole)
+        for order in orders {
+            let written = try #require(order.row.values[8].text)
+            let reference = Detail(rule: order.rule, price: order.price, filledQuantity: order.filledQuantity,
+                                   averageFillPrice: order.averageFillPrice, reason: order.reason, eventCount: order.eventCount,
+                                   positionBefore: order.positionBefore, committedAmount: order.committedAmount, exitReason: order.exitReason)
+            let ours = try JSONSerialization.jsonObject(with: Data(written.utf8)) as? NSDictionary
+            let expected = try Self.encoded(reference)
+            let theirs = try JSONSerialization.jsonObject(with: Data(expected.utf8)) as? NSDictionary
+            #expect(ours == theirs, "\(written) vs \(expected)")
+            #expect(Order(row: order.row) == order)
+        }
+    }
+
     @Test func rowsStoredInTheOldSynthesisedFormStayReadable() throws {
         for (old, price) in [(#"{"limit":{"_0":39250}}"#, OrderPrice.limit(39_250)), (#"{"market":{}}"#, .market)] {
             var values = Self.order(.limit(1)).row.values

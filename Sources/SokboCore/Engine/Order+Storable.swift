@@ -15,6 +15,36 @@ extension Order: Storable {
         var positionBefore: Int?
         var committedAmount: Int?
         var exitReason: ExitReason?
+
+        /// The same JSON as `JSONEncoder` with sorted keys gives (nil members left out), written by hand:
+        /// every order's row is built on the way to the broker, and the encoder was most of the journal step.
+        var json: String {
+            var out = "{"
+            func member(_ key: String, _ value: String) {
+                if out.count > 1 { out += "," }
+                out += "\"" + key + "\":" + value
+            }
+            if let averageFillPrice { member("averageFillPrice", Self.number(averageFillPrice)) }
+            if let committedAmount { member("committedAmount", String(committedAmount)) }
+            member("eventCount", String(eventCount))
+            if let exitReason { member("exitReason", JSONString.quoted(exitReason.rawValue)) }
+            member("filledQuantity", String(filledQuantity))
+            if let positionBefore { member("positionBefore", String(positionBefore)) }
+            switch price {
+            case .limit(let value): member("price", #"{"type":"limit","value":"# + String(value) + "}")
+            case .market: member("price", #"{"type":"market"}"#)
+            }
+            if let reason { member("reason", JSONString.quoted(reason)) }
+            if let rule { member("rule", JSONString.quoted(rule)) }
+            return out + "}"
+        }
+
+        /// A JSON number: whole values without a fraction, others in Swift's shortest round-trip form.
+        private static func number(_ value: Double) -> String {
+            guard value.isFinite else { return "0" }
+            if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+            return "\(value)"
+        }
     }
 
     /// The row.
@@ -22,9 +52,7 @@ extension Order: Storable {
         let detail = Detail(rule: rule, price: price, filledQuantity: filledQuantity, averageFillPrice: averageFillPrice,
                             reason: reason, eventCount: eventCount, positionBefore: positionBefore,
                             committedAmount: committedAmount, exitReason: exitReason)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let json = (try? encoder.encode(detail)).flatMap { String(data: $0, encoding: .utf8) } ?? "{}"
+        let json = detail.json
         return Row([
             .text(id), newsID.map { .text($0) } ?? .null, .text(ticker.code), .text(side.rawValue), .integer(Int64(quantity)),
             price.limitPrice.map { .integer(Int64($0)) } ?? .null, .text(state.rawValue),
