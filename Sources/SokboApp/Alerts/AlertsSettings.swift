@@ -1,6 +1,7 @@
 import Alerts
 import Configuration
 import Foundation
+import Simulator
 
 /// The alerts' settings (scope `sokbo.alerts`), documented in the README's configuration table.
 ///
@@ -32,7 +33,7 @@ struct AlertsSettings: Sendable {
     var webhookFormat: WebhookFormat
 
     /// The fake bot token of simulate mode (not a secret: it opens nothing but the simulator).
-    static let simulatedToken = "1000001:sokbo-simulated"
+    static let simulatedToken = TelegramSimulator.simulatedToken
     /// The chat the simulator's alerts go to when none is configured.
     static let simulatedChatID: Int64 = 1001
 
