@@ -5,12 +5,13 @@ import SokboApp
 import SokboCore
 
 /// News-to-order with alerts on and their webhook failing, against no alerts at all, in one run: the
-/// same `news-to-order` loop (simulate mode, one headline at a time) in alternating rounds of the two
-/// set-ups, so drift on a shared machine falls on both. With alerts, every order's messages go to a fake
-/// Bot API and a webhook sink served by **another process** (`AlertsFakesProcess`: the standalone
-/// simulator with its fake Telegram, limits on), whose sink answers 503 to every POST (retried with
-/// back-off, trading-critical messages never given up): the figure is Sokbo's, not its fakes'. That
-/// process runs through both set-ups, so whatever it costs the machine falls on both.
+/// same `news-to-order` loop (simulate mode, one headline at a time) in alternating rounds of three
+/// set-ups — no alerts; alerts reading each live event as published (`SOKBO_ALERTS_EVENT_READ_MS=0`, how
+/// they read before); alerts reading in batches (the default) — so drift on a shared machine falls on all.
+/// With alerts, every order's messages go to a fake Bot API and a webhook sink served by **another
+/// process** (`AlertsFakesProcess`: the standalone simulator with its fake Telegram, limits on), whose sink
+/// answers 503 to every POST (retried with back-off, trading-critical messages never given up): the figure
+/// is Sokbo's, not its fakes'. That process runs through every set-up, so what it costs the machine falls on all.
 ///
 /// Without `paced`, the venue's rate limits and the client's pacing are LIFTED (a sustained stream of
 /// orders would measure the limiter); with `paced` they stay ON (1 request/s per api-id, burst 2) and the
@@ -32,37 +33,63 @@ enum AlertsOverheadBenchmark: BenchmarkCase {
         try await fakes.setWebhookDown(true)
         guard let botURL = fakes.ports.urls().telegram else { throw BenchError("the fakes' process serves no Bot API") }
 
-        var samples: [Bool: [Duration]] = [false: [], true: []]
-        var queued = 0
+        var samples: [SetUp: [Duration]] = [:]
+        var queued: [SetUp: Int] = [:]
+        var wakeUps: [SetUp: Int] = [:]
+        var reading: [SetUp: (events: Int, reads: Int)] = [:]
         for round in 0..<rounds {
-            for withAlerts in [false, true] {
+            for setUp in SetUp.allCases {
                 var settings: [String: String] = [:]
-                if withAlerts {
+                if setUp != .noAlerts {
                     settings["sokbo.alerts.telegram.token"] = TelegramSimulator.simulatedToken
                     settings["sokbo.alerts.telegram.chat.ids"] = "1001"
                     settings["sokbo.alerts.telegram.url"] = botURL
                     settings["sokbo.alerts.webhook.urls"] = "slack=\(botURL)/hooks/bench"
+                    if setUp == .perEvent { settings["sokbo.alerts.event.read.ms"] = "0" }
                 }
-                let (durations, pending) = try await TradingBenchApp.with(extra: settings, paced: paced) { app, _ in
+                let (durations, pending, woken, read) = try await TradingBenchApp.with(extra: settings, paced: paced) { app, _ in
                     let durations = try await measure(app, orders: orders / rounds, paced: paced)
                     let pending = app.sokbo.alerts?.status().destinations.map(\.pending).reduce(0, +) ?? 0
-                    return (durations, pending)
+                    let read = app.sokbo.alerts?.eventReading()
+                    return (durations, pending, app.sokbo.events.wakeUps, (read?.events ?? 0, read?.reads ?? 0))
                 }
-                samples[withAlerts, default: []] += durations
-                queued += pending
-                print("| round \(round + 1), \(withAlerts ? "alerts on, webhook failing" : "no alerts"): \(durations.count) orders | p50 \(ms(durations, 0.5)) ms |")
+                samples[setUp, default: []] += durations
+                queued[setUp, default: 0] += pending
+                wakeUps[setUp, default: 0] += woken
+                reading[setUp] = ((reading[setUp]?.events ?? 0) + read.0, (reading[setUp]?.reads ?? 0) + read.1)
+                print("| round \(round + 1), \(setUp.label): \(durations.count) orders | p50 \(ms(durations, 0.5)) ms |")
             }
         }
         let fakeCounts = try await fakes.counts()
-        let none = samples[false] ?? [], failing = samples[true] ?? []
+        let none = samples[.noAlerts] ?? []
         let limits = paced ? "venue rate limits ON (1 request/s per api-id, burst 2), headlines 1.1 s apart"
                            : "venue rate limits LIFTED — with the limits on: `news-to-order-alerts N paced`"
         print("| news-to-order, no alerts, \(none.count) orders (\(limits)) | p50 \(ms(none, 0.5)) ms, p99 \(ms(none, 0.99)) ms |")
-        print("| news-to-order, alerts on + webhook failing (other process: \(fakeCounts.sent) messages taken, \(fakeCounts.tooManyRequests) answered 429, "
-              + "\(fakeCounts.webhookRefusals) POSTs refused 503; \(queued) messages still queued at the end) | p50 \(ms(failing, 0.5)) ms, p99 \(ms(failing, 0.99)) ms |")
-        let ratio50 = seconds(failing, 0.5) / seconds(none, 0.5)
-        let ratio99 = seconds(failing, 0.99) / seconds(none, 0.99)
-        print("| ratio failing webhook / none | p50 \(String(format: "%.3f", ratio50)), p99 \(String(format: "%.3f", ratio99)) |")
+        for setUp in [SetUp.perEvent, .batched] {
+            let got = samples[setUp] ?? []
+            let (events, reads) = reading[setUp] ?? (0, 0)
+            print("| news-to-order, \(setUp.label): \(got.count) orders; the engine woke a task \(wakeUps[setUp] ?? 0) times publishing; "
+                  + "alerts read \(events) events in \(reads) reads; \(queued[setUp] ?? 0) messages still queued at the end | "
+                  + "p50 \(ms(got, 0.5)) ms, p99 \(ms(got, 0.99)) ms; ratio to none p50 \(ratio(got, none, 0.5)), p99 \(ratio(got, none, 0.99)) |")
+        }
+        print("| the fakes' process: \(fakeCounts.sent) messages taken, \(fakeCounts.tooManyRequests) answered 429, \(fakeCounts.webhookRefusals) webhook POSTs refused 503 | |")
+    }
+
+    /// The set-ups each round runs, in this order.
+    private enum SetUp: CaseIterable {
+        case noAlerts, perEvent, batched
+
+        var label: String {
+            switch self {
+            case .noAlerts: "no alerts"
+            case .perEvent: "alerts on + webhook failing, each event read as published (SOKBO_ALERTS_EVENT_READ_MS=0)"
+            case .batched: "alerts on + webhook failing, events read in batches (default, 100 ms)"
+            }
+        }
+    }
+
+    private static func ratio(_ a: [Duration], _ b: [Duration], _ q: Double) -> String {
+        String(format: "%.3f", seconds(a, q) / seconds(b, q))
     }
 
     /// One headline at a time, as `news-to-order` (`paced`: each at least 1.1 s after the previous one, so the
