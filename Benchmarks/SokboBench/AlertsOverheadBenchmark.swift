@@ -5,9 +5,10 @@ import SokboApp
 import SokboCore
 
 /// News-to-order with alerts on and their webhook failing, against no alerts at all, in one run: the
-/// same `news-to-order` loop (simulate mode, one headline at a time) in alternating rounds of three
-/// set-ups — no alerts; alerts reading each live event as published (`SOKBO_ALERTS_EVENT_READ_MS=0`, how
-/// they read before); alerts reading in batches (the default) — so drift on a shared machine falls on all.
+/// same `news-to-order` loop (simulate mode, one headline at a time) in rounds of four set-ups — no alerts;
+/// alerts reading each live event as published (`SOKBO_ALERTS_EVENT_READ_MS=0`, how they read before); no
+/// alerts again (an A/A control: what two identical set-ups differ by is the noise); alerts reading in
+/// batches (the default) — each set-up once in each position, so drift on a shared machine falls on all.
 /// With alerts, every order's messages go to a fake Bot API and a webhook sink served by **another
 /// process** (`AlertsFakesProcess`: the standalone simulator with its fake Telegram, limits on), whose sink
 /// answers 503 to every POST (retried with back-off, trading-critical messages never given up): the figure
@@ -27,7 +28,8 @@ enum AlertsOverheadBenchmark: BenchmarkCase {
         }
         let paced = arguments.contains("paced")
         let orders = arguments.first.flatMap(Int.init) ?? (paced ? 200 : 1_000)
-        let rounds = 2
+        // Each set-up once in each position of a round (the order rotates), so nothing rides on going first.
+        let rounds = SetUp.allCases.count
         let fakes = try await AlertsFakesProcess.start()
         defer { fakes.stop() }
         try await fakes.setWebhookDown(true)
@@ -38,9 +40,10 @@ enum AlertsOverheadBenchmark: BenchmarkCase {
         var wakeUps: [SetUp: Int] = [:]
         var reading: [SetUp: (events: Int, reads: Int)] = [:]
         for round in 0..<rounds {
-            for setUp in SetUp.allCases {
+            let order = SetUp.allCases
+            for setUp in order[round...] + order[..<round] {
                 var settings: [String: String] = [:]
-                if setUp != .noAlerts {
+                if setUp != .noAlerts, setUp != .noAlertsAgain {
                     settings["sokbo.alerts.telegram.token"] = TelegramSimulator.simulatedToken
                     settings["sokbo.alerts.telegram.chat.ids"] = "1001"
                     settings["sokbo.alerts.telegram.url"] = botURL
@@ -61,10 +64,12 @@ enum AlertsOverheadBenchmark: BenchmarkCase {
             }
         }
         let fakeCounts = try await fakes.counts()
-        let none = samples[.noAlerts] ?? []
+        let none = samples[.noAlerts] ?? [], again = samples[.noAlertsAgain] ?? []
         let limits = paced ? "venue rate limits ON (1 request/s per api-id, burst 2), headlines 1.1 s apart"
                            : "venue rate limits LIFTED — with the limits on: `news-to-order-alerts N paced`"
         print("| news-to-order, no alerts, \(none.count) orders (\(limits)) | p50 \(ms(none, 0.5)) ms, p99 \(ms(none, 0.99)) ms |")
+        print("| news-to-order, no alerts again (the same set-up: the noise floor), \(again.count) orders | p50 \(ms(again, 0.5)) ms, "
+              + "p99 \(ms(again, 0.99)) ms; ratio to none p50 \(ratio(again, none, 0.5)), p99 \(ratio(again, none, 0.99)) |")
         for setUp in [SetUp.perEvent, .batched] {
             let got = samples[setUp] ?? []
             let (events, reads) = reading[setUp] ?? (0, 0)
@@ -77,11 +82,12 @@ enum AlertsOverheadBenchmark: BenchmarkCase {
 
     /// The set-ups each round runs, in this order.
     private enum SetUp: CaseIterable {
-        case noAlerts, perEvent, batched
+        case noAlerts, perEvent, noAlertsAgain, batched
 
         var label: String {
             switch self {
             case .noAlerts: "no alerts"
+            case .noAlertsAgain: "no alerts again"
             case .perEvent: "alerts on + webhook failing, each event read as published (SOKBO_ALERTS_EVENT_READ_MS=0)"
             case .batched: "alerts on + webhook failing, events read in batches (default, 100 ms)"
             }
