@@ -11,7 +11,7 @@ public protocol AlertControl: Sendable {
     /// Today's orders (`/pnl` and the daily summary).
     func todaysOrders() async -> [Order]
     /// Today's closed trades with their P&L: the hook the daily summary reads once trades exist.
-    func closedTrades() async -> AlertControlAnswer<[AlertClosedTrade]>
+    func closedTrades() async -> AlertControlAnswer<[Trade]>
     /// The kill switch (`/halt`, `/resume`), as `POST /api/trading/halt` and `/resume`.
     func setHalted(_ halted: Bool) async
     /// Sells every position (`/flatten`, after confirmation); the answer says what was sent.

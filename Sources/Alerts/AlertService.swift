@@ -9,9 +9,15 @@ import Synchronization
 /// its own that takes only the kinds it maps), polls the status sources for venue trouble and the daily
 /// summary, and hands each message to every destination's outbox, which sends it on its own task.
 /// Nothing here is awaited by trading: the event hub never waits on a subscriber, and `enqueue` never waits.
+///
+/// The events are read in batches, every `eventReadInterval` (100 ms by default), from a polled subscription:
+/// publishing then only appends to the alerts' buffer and never wakes their task, where an awaited stream made
+/// the engine schedule the alerts' reader for each order event — right before the order is sent, for its
+/// `submitted` event — and the reader's mapping and formatting run beside the engine on a 2-core box. A
+/// message is at most that much later; Telegram takes one a second per chat anyway.
 public final class AlertService: Service, Sendable {
     private let configuration: AlertsConfiguration
-    private let events: AsyncStream<LiveDelivery>
+    private let events: EventSource
     private let control: any AlertControl
     private let health: (@Sendable () async -> VenueHealth)?
     private let logger: Logger
@@ -29,6 +35,21 @@ public final class AlertService: Service, Sendable {
         var messages: [String: Int] = [:]
         var eventsMissed = 0
         var telegram = AlertsStatus.Telegram()
+        var reading = EventReading()
+    }
+
+    /// Where the events come from: a stream the publisher wakes the reader on, or a polled subscription.
+    private enum EventSource: Sendable {
+        case woken(AsyncStream<LiveDelivery>)
+        case polled(EventHub.Polled, every: Duration)
+    }
+
+    /// How the live events were read: how many, in how many reads that found some.
+    public struct EventReading: Sendable, Hashable {
+        /// Events read.
+        public var events = 0
+        /// Reads that returned at least one event (with the stream: one per event).
+        public var reads = 0
     }
 
     /// Subscribes to `hub` at once (so nothing published after start-up is missed) for the event kinds
@@ -39,7 +60,12 @@ public final class AlertService: Service, Sendable {
         self.configuration = configuration
         let mapper = AlertEventMapper(modes: configuration.modes)
         self.mapper = Mutex(mapper)
-        self.events = hub.subscribe(kinds: mapper.subscribedKinds())
+        if configuration.eventReadInterval > .zero {
+            self.events = .polled(hub.subscribePolled(kinds: mapper.subscribedKinds(), capacity: configuration.eventCapacity),
+                                  every: configuration.eventReadInterval)
+        } else {
+            self.events = .woken(hub.subscribe(kinds: mapper.subscribedKinds()))
+        }
         self.control = control
         self.health = health
         self.logger = logger
@@ -112,20 +138,50 @@ public final class AlertService: Service, Sendable {
                             messages: counts.messages, unmappedEvents: unmapped, eventsMissed: counts.eventsMissed, modes: modes)
     }
 
+    /// How the live events have been read so far.
+    public func eventReading() -> EventReading { counts.withLock { $0.reading } }
+
     // MARK: - Loops
 
     private func readEvents() async {
-        for await delivery in events {
-            switch delivery {
-            case .gap(let missed):
-                if missed > 0 {
-                    counts.withLock { $0.eventsMissed += missed }
-                    logger.warning("alerts fell behind the live events", metadata: ["missed": "\(missed)"])
+        switch events {
+        case .woken(let stream):
+            for await delivery in stream { handle([delivery]) }
+        case .polled(let subscription, let interval):
+            while !Task.isCancelled {
+                handle(subscription.take())
+                do { try await Task.sleep(for: interval) } catch { break }
+            }
+            // What was published since the last read still gets its messages queued.
+            handle(subscription.take())
+            subscription.cancel()
+        }
+    }
+
+    /// Maps a batch of deliveries (one lock for the whole batch) and queues their messages.
+    private func handle(_ deliveries: [LiveDelivery]) {
+        guard !deliveries.isEmpty else { return }
+        var missed = 0
+        var events = 0
+        let messages = mapper.withLock { mapper in
+            deliveries.flatMap { delivery -> [AlertMessage] in
+                switch delivery {
+                case .gap(let count):
+                    missed += count
+                    return []
+                case .event(let event):
+                    events += 1
+                    return mapper.messages(for: event)
                 }
-            case .event(let event):
-                for message in mapper.withLock({ $0.messages(for: event) }) { dispatch(message) }
             }
         }
+        counts.withLock { counts in
+            counts.eventsMissed += missed
+            counts.reading.events += events
+            if events > 0 { counts.reading.reads += 1 }
+        }
+        if missed > 0 { logger.warning("alerts fell behind the live events", metadata: ["missed": "\(missed)"]) }
+        for message in messages { dispatch(message) }
     }
 
     private func pollStatus() async {

@@ -59,13 +59,19 @@ public struct AlertsConfiguration: Sendable {
     public var brokerTrouble: BrokerTroubleDetector.Thresholds
     /// The daily summary's KST time, seconds after midnight.
     public var dailySummarySecondsIntoDay: Int
+    /// How often the live events gathered since the last read are read and turned into messages; zero: each
+    /// event as it is published (the publisher then wakes the alerts' reader for every event).
+    public var eventReadInterval: Duration
+    /// Events held between two reads before the oldest are dropped (counted as missed).
+    public var eventCapacity: Int
 
     /// Creates a configuration. Defaults: Telegram's documented limits (1 message a second per chat, 30 a
     /// second in all), one POST a second per webhook (Slack's incoming-webhook limit), queues of 1,000.
     public init(telegram: Telegram? = nil, webhooks: [Webhook] = [], modes: [AlertKind: AlertMode] = [:],
                 webhookPolicy: AlertOutbox.Policy = .init(), telegramPolicy: AlertOutbox.Policy = .init(),
                 telegramOverallPerSecond: Double = 30, newsDownAfterSeconds: Double = 60, healthInterval: Duration = .seconds(5),
-                dailySummarySecondsIntoDay: Int = 15 * 3600 + 40 * 60, brokerTrouble: BrokerTroubleDetector.Thresholds = .init()) {
+                dailySummarySecondsIntoDay: Int = 15 * 3600 + 40 * 60, brokerTrouble: BrokerTroubleDetector.Thresholds = .init(),
+                eventReadInterval: Duration = .milliseconds(100), eventCapacity: Int = 10_000) {
         self.telegram = telegram
         self.webhooks = webhooks
         self.modes = modes
@@ -76,6 +82,8 @@ public struct AlertsConfiguration: Sendable {
         self.healthInterval = healthInterval
         self.dailySummarySecondsIntoDay = dailySummarySecondsIntoDay
         self.brokerTrouble = brokerTrouble
+        self.eventReadInterval = eventReadInterval
+        self.eventCapacity = eventCapacity
     }
 
     /// True when there is somewhere to send.

@@ -5,7 +5,7 @@ import SokboCore
 /// the realized P&L of closed trades once the engine reports them (`AlertControl.closedTrades`).
 public enum DailySummary {
     /// The text for `orders` (today's) and `trades` (the hook: `notAvailable` until trades exist).
-    public static func text(title: String, orders: [Order], trades: AlertControlAnswer<[AlertClosedTrade]>) -> String {
+    public static func text(title: String, orders: [Order], trades: AlertControlAnswer<[Trade]>) -> String {
         let filled = orders.filter { $0.filledQuantity > 0 }
         func amount(_ side: OrderSide) -> Int {
             filled.filter { $0.side == side }.reduce(0) { $0 + Int((($1.averageFillPrice ?? 0) * Double($1.filledQuantity)).rounded()) }
@@ -18,10 +18,11 @@ public enum DailySummary {
         lines.append("매도 체결 \(AlertFormat.won(amount(.sell)))")
         switch trades {
         case .answer(let closed):
-            let total = closed.reduce(0) { $0 + $1.profitLoss }
+            let total = closed.reduce(0) { $0 + $1.netPnL }
             lines.append("청산 \(closed.count)건 · 실현손익 \(AlertFormat.signedWon(total))")
             for trade in closed.prefix(10) {
-                lines.append("· \(AlertEventMapper.stock(trade.ticker)) \(AlertFormat.signedWon(trade.profitLoss)) (\(trade.reason))")
+                let reason = trade.exitReason.map(AlertFormat.exitReason) ?? "사유 없음"
+                lines.append("· \(AlertEventMapper.stock(trade.ticker)) \(AlertFormat.signedWon(trade.netPnL)) (\(reason))")
             }
         case .notAvailable(let reason):
             lines.append("실현손익: \(reason)")

@@ -14,7 +14,8 @@ struct SimulatorCommand: AsyncParsableCommand {
         abstract: "Run the simulated venues (Kiwoom, LS, DART) on their own, with a control endpoint and a request log.",
         discussion: """
             Once every server listens, one JSON line on stdout gives the ports: \
-            {"event":"listening","host":…,"control":…,"kiwoom":…,"kiwoomRealtime":…,"ls":…,"lsWebSocket":…,"dart":…}. \
+            {"event":"listening","host":…,"control":…,"kiwoom":…,"kiwoomRealtime":…,"ls":…,"lsWebSocket":…,"dart":…} \
+            (and "telegram":… with --telegram). \
             Logs go to stderr. SIGINT or SIGTERM stops it (exit 0).
             """)
 
@@ -40,6 +41,10 @@ struct SimulatorCommand: AsyncParsableCommand {
     var newsPerSecond: String?
     @Option(name: .long, help: "Log level (env LOG_LEVEL, default info).")
     var logLevel: String?
+    @Option(name: .long, help: "Also serve the fake Telegram Bot API and webhook sink: on or off (env SOKBO_SIMULATOR_TELEGRAM, default off).")
+    var telegram: String?
+    @Option(name: .long, help: "Port of the fake Telegram Bot API and webhook sink (env SOKBO_SIMULATOR_TELEGRAM_PORT, default 0: free).")
+    var telegramPort: String?
 
     func run() async throws {
         LoggingSystem.bootstrap { label in
@@ -84,18 +89,7 @@ struct SimulatorCommand: AsyncParsableCommand {
 
     /// The ports as one JSON line on stdout, written at once (a test or script reads it).
     static func announce(_ ports: SimulatorPorts) {
-        struct Line: Encodable {
-            let event = "listening"
-            let host: String
-            let control, kiwoom, kiwoomRealtime, ls, lsWebSocket, dart: Int
-            let controlURL: String
-        }
-        let line = Line(host: ports.host, control: ports.control, kiwoom: ports.kiwoom, kiwoomRealtime: ports.kiwoomRealtime,
-                        ls: ports.ls, lsWebSocket: ports.lsWebSocket, dart: ports.dart, controlURL: ports.urls().control)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(line) else { return }
-        FileHandle.standardOutput.write(data + Data("\n".utf8))
+        FileHandle.standardOutput.write(Data((ports.listeningLine() + "\n").utf8))
     }
 
     /// Command line over environment.
@@ -114,6 +108,8 @@ struct SimulatorCommand: AsyncParsableCommand {
         put("sokbo.simulator.request.log", requestLog)
         put("sokbo.simulator.seed", seed)
         put("sokbo.simulator.news.per.second", newsPerSecond)
+        put("sokbo.simulator.telegram", telegram)
+        put("sokbo.simulator.telegram.port", telegramPort)
         put("log.level", logLevel)
         return ConfigReader(providers: [
             InMemoryProvider(name: "command line", values: cli),

@@ -21,7 +21,7 @@ final class RecordingControl: AlertControl {
                           currentPrice: 72_000, profitLoss: 12_000)])
     }
     func todaysOrders() async -> [Order] { [] }
-    func closedTrades() async -> AlertControlAnswer<[AlertClosedTrade]> { .notAvailable("아직 없음") }
+    func closedTrades() async -> AlertControlAnswer<[Trade]> { .notAvailable("아직 없음") }
     func setHalted(_ value: Bool) async { halted.withLock { $0.append(value) } }
     func flatten() async -> AlertControlAnswer<String> {
         guard canFlatten else { return .notAvailable("not yet") }

@@ -27,6 +27,7 @@ import Testing
             "SOKBO_SIMULATOR_DART_PORT": "9006", "SOKBO_SIMULATOR_REQUEST_LOG": "/tmp/venue.jsonl", "SOKBO_SIMULATOR_SEED": "11",
             "SOKBO_SIMULATOR_NEWS_PER_SECOND": "0", "SOKBO_SIMULATOR_CASH": "5000000", "KIWOOM_APPKEY": "appkey-x",
             "KIWOOM_SECRETKEY": "secret-x", "DART_API_KEY": "dartkey-x",
+            "SOKBO_SIMULATOR_TELEGRAM": "on", "SOKBO_SIMULATOR_TELEGRAM_PORT": "9007", "SOKBO_ALERTS_TELEGRAM_TOKEN": "42:bot-x",
         ])
         let settings = try StandaloneSimulatorSettings(reader: ConfigReader(provider: env))
         let c = settings.configuration
@@ -35,9 +36,11 @@ import Testing
         #expect(settings.requestLogPath == "/tmp/venue.jsonl")
         #expect(c.seed == 11 && c.headlinesPerSecond == 0 && c.startingCash == 5_000_000)
         #expect(c.kiwoomAppKey == "appkey-x" && c.kiwoomSecretKey == "secret-x" && c.dartAPIKeys == ["dartkey-x"])
+        #expect(c.telegram && c.telegramPort == 9007 && c.telegramToken == "42:bot-x")
 
         let defaults = try StandaloneSimulatorSettings(reader: reader([:]))
         #expect(defaults.configuration.host == "127.0.0.1" && defaults.configuration.controlPort == 8090 && defaults.configuration.kiwoomPort == 0)
+        #expect(!defaults.configuration.telegram && defaults.configuration.telegramToken == TelegramSimulator.simulatedToken, "no fake Bot API by default")
         #expect(defaults.requestLogPath == nil)
         let badPort = #expect(throws: SettingsError.self) { try StandaloneSimulatorSettings(reader: reader(["sokbo.simulator.ls.port": "70000"])) }
         #expect(badPort?.environmentName == "SOKBO_SIMULATOR_LS_PORT")

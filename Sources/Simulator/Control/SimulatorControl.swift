@@ -26,21 +26,25 @@ import SokboCore
 /// | `PUT /kiwoom/latency` | `{"apiId"?,"ms"}` | delay before answering one api-id (all when absent) |
 /// | `POST /kiwoom/inject` | `{"status","count","apiIds"?,"retryAfterSeconds"?}` | the next requests answered `status`, unprocessed |
 /// | `POST /kiwoom/hold`, `POST /kiwoom/release` | `{"apiId","count","maxMs"}`, none | holds requests of an api-id / lets them go |
+/// | `PUT /telegram/webhook` | `{"down"}` | the webhook sink answers 503 to every POST (`true`) or takes them again (with the fake Bot API) |
+/// | `POST /telegram/updates` | `{"chatId","text"}` | a user writes in a chat: the bot's next `getUpdates` returns it (with the fake Bot API) |
 public final class SimulatorControl: Service, Sendable {
     private let kiwoom: KiwoomSimulator
     private let ls: LSSimulator
     private let dart: DARTSimulator
+    private let telegram: TelegramSimulator?
     private let host: String
     private let requestedPort: Int
     private let port = BoundPort("the simulator's control endpoint")
     private let logger: Logger
 
-    /// A control endpoint over the three venues, on `host:port` (0: a free port).
-    public init(kiwoom: KiwoomSimulator, ls: LSSimulator, dart: DARTSimulator, host: String = "127.0.0.1", port: Int = 0,
-                logger: Logger = Logger(label: "sokbo.simulator.control")) {
+    /// A control endpoint over the three venues (and the fake Bot API, if served), on `host:port` (0: a free port).
+    public init(kiwoom: KiwoomSimulator, ls: LSSimulator, dart: DARTSimulator, telegram: TelegramSimulator? = nil, host: String = "127.0.0.1",
+                port: Int = 0, logger: Logger = Logger(label: "sokbo.simulator.control")) {
         self.kiwoom = kiwoom
         self.ls = ls
         self.dart = dart
+        self.telegram = telegram
         self.host = host
         self.requestedPort = port
         self.logger = logger
@@ -50,7 +54,8 @@ public final class SimulatorControl: Service, Sendable {
     public func ports() async throws -> SimulatorPorts {
         SimulatorPorts(host: host, control: try await port.wait(), kiwoom: try await kiwoom.waitUntilListening(),
                        kiwoomRealtime: try await kiwoom.waitUntilRealtimeListening(), ls: try await ls.waitUntilListening(),
-                       lsWebSocket: try await ls.waitUntilWebSocketListening(), dart: try await dart.waitUntilListening())
+                       lsWebSocket: try await ls.waitUntilWebSocketListening(), dart: try await dart.waitUntilListening(),
+                       telegram: try await telegram?.waitUntilListening())
     }
 
     /// Serves until cancelled or gracefully shut down.
@@ -87,6 +92,8 @@ public final class SimulatorControl: Service, Sendable {
             self.kiwoom.releaseHeld()
             return try Self.json(["released": true])
         }
+        router.put("/telegram/webhook") { request, _ in try await self.setWebhook(request) }
+        router.post("/telegram/updates") { request, _ in try await self.sendUpdate(request) }
     }
 
     private struct Status: Encodable {
@@ -113,6 +120,7 @@ public final class SimulatorControl: Service, Sendable {
         let dartCalls: Int
         let headlinesPerSecond: Double
         let requestLog: Log
+        let telegram: TelegramSimulator.Counts?
     }
 
     private func status(_ request: Request) async throws -> Response {
@@ -125,8 +133,35 @@ public final class SimulatorControl: Service, Sendable {
                           realtime: .init(open: await kiwoom.realtimeOpenConnections(), logins: await kiwoom.realtimeLogins(),
                                           evictions: await kiwoom.realtimeEvictions())),
             ls: await ls.counters(), dartCalls: dart.callCount, headlinesPerSecond: await ls.headlineRate(),
-            requestLog: .init(recorded: counts.recorded, evicted: counts.evicted))
+            requestLog: .init(recorded: counts.recorded, evicted: counts.evicted),
+            telegram: telegram?.counts())
         return try Self.json(status)
+    }
+
+    // MARK: - Telegram
+
+    private struct Webhook: Decodable {
+        let down: Bool
+    }
+
+    private func setWebhook(_ request: Request) async throws -> Response {
+        guard let telegram else { throw ControlError("no fake Telegram Bot API here (start with --telegram)") }
+        let down = try await Self.decode(Webhook.self, request).down
+        telegram.setWebhookDown(down)
+        return try Self.json(["down": down])
+    }
+
+    private struct Update: Decodable {
+        let chatId: Int64
+        let text: String
+    }
+
+    private func sendUpdate(_ request: Request) async throws -> Response {
+        guard let telegram else { throw ControlError("no fake Telegram Bot API here (start with --telegram)") }
+        let update = try await Self.decode(Update.self, request)
+        guard !update.text.isEmpty, update.text.count <= 4_096 else { throw ControlError("text: expected 1 to 4096 characters") }
+        telegram.sendUpdate(chat: update.chatId, text: update.text)
+        return try Self.json(["queued": true])
     }
 
     private func requests(_ request: Request) throws -> Response {

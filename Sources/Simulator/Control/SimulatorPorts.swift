@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where a standalone simulator listens: the line `sokbo simulator` prints on stdout once every server is
 /// bound, and the `ports` of the control endpoint's `GET /status`.
 public struct SimulatorPorts: Codable, Sendable, Equatable {
@@ -15,9 +17,11 @@ public struct SimulatorPorts: Codable, Sendable, Equatable {
     public var lsWebSocket: Int
     /// Open DART (`/api/`).
     public var dart: Int
+    /// The fake Telegram Bot API and webhook sink (`/bot<token>/…`, `/hooks/<name>`), when served.
+    public var telegram: Int?
 
     /// Creates the set of ports.
-    public init(host: String, control: Int, kiwoom: Int, kiwoomRealtime: Int, ls: Int, lsWebSocket: Int, dart: Int) {
+    public init(host: String, control: Int, kiwoom: Int, kiwoomRealtime: Int, ls: Int, lsWebSocket: Int, dart: Int, telegram: Int? = nil) {
         self.host = host
         self.control = control
         self.kiwoom = kiwoom
@@ -25,6 +29,24 @@ public struct SimulatorPorts: Codable, Sendable, Equatable {
         self.ls = ls
         self.lsWebSocket = lsWebSocket
         self.dart = dart
+        self.telegram = telegram
+    }
+
+    /// The one JSON line `sokbo simulator` prints on stdout once every server listens (keys sorted; `telegram`
+    /// only when the fake Bot API is served).
+    public func listeningLine() -> String {
+        struct Line: Encodable {
+            let event = "listening"
+            let host: String
+            let control, kiwoom, kiwoomRealtime, ls, lsWebSocket, dart: Int
+            let telegram: Int?
+            let controlURL: String
+        }
+        let line = Line(host: host, control: control, kiwoom: kiwoom, kiwoomRealtime: kiwoomRealtime, ls: ls, lsWebSocket: lsWebSocket,
+                        dart: dart, telegram: telegram, controlURL: urls().control)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(line)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 
     /// The venues' URLs on `host` (the bind address unless a client reaches it by another name).
@@ -32,7 +54,8 @@ public struct SimulatorPorts: Codable, Sendable, Equatable {
         let h = host ?? self.host
         return SimulatorURLs(control: "http://\(h):\(control)", kiwoom: "http://\(h):\(kiwoom)",
                              kiwoomRealtime: "ws://\(h):\(kiwoomRealtime)/api/dostk/websocket",
-                             ls: "http://\(h):\(ls)", lsWebSocket: "ws://\(h):\(lsWebSocket)/websocket", dart: "http://\(h):\(dart)/api/")
+                             ls: "http://\(h):\(ls)", lsWebSocket: "ws://\(h):\(lsWebSocket)/websocket", dart: "http://\(h):\(dart)/api/",
+                             telegram: telegram.map { "http://\(h):\($0)" })
     }
 }
 
@@ -51,4 +74,6 @@ public struct SimulatorURLs: Codable, Sendable, Equatable {
     public var lsWebSocket: String
     /// DART API root (ends in `/api/`).
     public var dart: String
+    /// The fake Telegram Bot API (`SOKBO_ALERTS_TELEGRAM_URL`); its webhook sink is `<this>/hooks/<name>`. Nil when not served.
+    public var telegram: String?
 }

@@ -3,7 +3,8 @@ import ServiceLifecycle
 
 /// The simulated venues on their own (`sokbo simulator`): Kiwoom (REST and realtime), LS (REST and NWS) and
 /// DART, with the limits simulate mode runs with, a request log and a control endpoint, so several Sokbo
-/// processes (or other tools) can share one paper venue.
+/// processes (or other tools) can share one paper venue; optionally the fake Telegram Bot API and webhook
+/// sink too, so a node's alerts go to another process (as a phone's would), not to one inside it.
 public struct StandaloneSimulator: Sendable {
     /// Where and how it runs.
     public struct Configuration: Sendable {
@@ -33,6 +34,12 @@ public struct StandaloneSimulator: Sendable {
         public var kiwoomSecretKey = "sokbo-simulator-secretkey"
         /// DART keys accepted besides the simulator's default.
         public var dartAPIKeys: Set<String> = []
+        /// Serve the fake Telegram Bot API and webhook sink (off by default).
+        public var telegram = false
+        /// Their port (0: free).
+        public var telegramPort = 0
+        /// The bot token the fake Bot API accepts (simulate mode's fake token unless set).
+        public var telegramToken = TelegramSimulator.simulatedToken
 
         /// Defaults: loopback, free ports.
         public init() {}
@@ -44,6 +51,8 @@ public struct StandaloneSimulator: Sendable {
     public let ls: LSSimulator
     /// Open DART.
     public let dart: DARTSimulator
+    /// The fake Telegram Bot API and webhook sink, when `Configuration.telegram`.
+    public let telegram: TelegramSimulator?
     /// The control endpoint.
     public let control: SimulatorControl
 
@@ -74,12 +83,16 @@ public struct StandaloneSimulator: Sendable {
         self.ls = ls
         self.dart = dart
         self.kiwoom = kiwoom
-        self.control = SimulatorControl(kiwoom: kiwoom, ls: ls, dart: dart, host: configuration.host, port: configuration.controlPort,
-                                        logger: logger)
+        let telegram = configuration.telegram
+            ? TelegramSimulator(token: configuration.telegramToken, host: configuration.host, port: configuration.telegramPort, logger: logger)
+            : nil
+        self.telegram = telegram
+        self.control = SimulatorControl(kiwoom: kiwoom, ls: ls, dart: dart, telegram: telegram, host: configuration.host,
+                                        port: configuration.controlPort, logger: logger)
     }
 
     /// The servers, in start order (the control endpoint last, so it stops first).
-    public var services: [any Service] { [ls, kiwoom, dart, control] }
+    public var services: [any Service] { [ls, kiwoom, dart] + (telegram.map { [$0] } ?? []) + [control] }
 
     /// Every server's port once all listen.
     public func ports() async throws -> SimulatorPorts { try await control.ports() }

@@ -45,6 +45,9 @@ public final class TelegramSimulator: Service, Sendable {
         var overall = TokenBucket(rate: 30, burst: 30, now: .now)
     }
 
+    /// The fake bot token of simulate mode (not a secret: it opens nothing but the simulator).
+    public static let simulatedToken = "1000001:sokbo-simulated"
+
     /// The token the fake API accepts.
     public let token: String
     /// Whether the Bot API's rate limits are enforced (on by default).
@@ -53,14 +56,16 @@ public final class TelegramSimulator: Service, Sendable {
     public let chatLimit: TokenBucket.Limit
     private let state = Mutex(State())
     private let port = BoundPort("the Telegram simulator")
+    private let host: String
     private let requestedPort: Int
     private let logger: Logger
 
-    /// A fake Bot API accepting `token`, on `port` (0: any free port).
-    public init(token: String, port: Int = 0, limitsEnabled: Bool = true, chatLimit: TokenBucket.Limit = .init(perSecond: 1, burst: 3),
-                logger: Logger = Logger(label: "simulator.telegram")) {
+    /// A fake Bot API accepting `token`, on `host:port` (0: any free port).
+    public init(token: String, host: String = "127.0.0.1", port: Int = 0, limitsEnabled: Bool = true,
+                chatLimit: TokenBucket.Limit = .init(perSecond: 1, burst: 3), logger: Logger = Logger(label: "simulator.telegram")) {
         self.chatLimit = chatLimit
         self.token = token
+        self.host = host
         self.requestedPort = port
         self.limitsEnabled = limitsEnabled
         self.logger = logger
@@ -69,10 +74,10 @@ public final class TelegramSimulator: Service, Sendable {
     /// The port once listening.
     public func waitUntilListening() async throws -> Int { try await port.wait() }
 
-    /// `http://127.0.0.1:<port>`: the Bot API's base URL.
-    public func baseURL() async throws -> String { "http://127.0.0.1:\(try await waitUntilListening())" }
+    /// `http://<host>:<port>`: the Bot API's base URL.
+    public func baseURL() async throws -> String { "http://\(host):\(try await waitUntilListening())" }
 
-    /// `http://127.0.0.1:<port>/hooks/<name>`: a webhook URL.
+    /// `http://<host>:<port>/hooks/<name>`: a webhook URL.
     public func webhookURL(_ name: String) async throws -> String { "\(try await baseURL())/hooks/\(name)" }
 
     /// Serves until cancelled or gracefully shut down.
@@ -86,7 +91,7 @@ public final class TelegramSimulator: Service, Sendable {
             if first == "hooks" { return self.hook(name: second, body: String(buffer: body)) }
             return try await self.botAPI(bot: first, method: second, body: Data(buffer: body))
         }
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: requestedPort)),
+        let app = Application(router: router, configuration: .init(address: .hostname(host, port: requestedPort)),
                               onServerRunning: { [self] channel in self.port.set(channel.localAddress?.port) }, logger: logger)
         try await app.run()
     }
@@ -112,6 +117,31 @@ public final class TelegramSimulator: Service, Sendable {
 
     /// `sendMessage` calls answered 429.
     public var tooManyRequests: Int { state.withLock { $0.tooManyRequests } }
+
+    /// Whether the webhook sink answers 503.
+    public var webhookDown: Bool { state.withLock { $0.webhookDown } }
+
+    /// What the fakes took so far: the standalone simulator's `GET /status` `telegram` section.
+    public struct Counts: Codable, Sendable, Hashable {
+        /// Messages the bot sent (taken by `sendMessage`).
+        public var sent: Int
+        /// `sendMessage` calls answered 429.
+        public var tooManyRequests: Int
+        /// Whether the webhook sink answers 503.
+        public var webhookDown: Bool
+        /// Bodies the webhook sink took.
+        public var webhookPosts: Int
+        /// POSTs answered 503.
+        public var webhookRefusals: Int
+    }
+
+    /// The counters, read at once.
+    public func counts() -> Counts {
+        state.withLock { state in
+            Counts(sent: state.sent.count, tooManyRequests: state.tooManyRequests, webhookDown: state.webhookDown,
+                   webhookPosts: state.posts.count, webhookRefusals: state.webhookRefusals)
+        }
+    }
 
     /// Takes the webhook sink down (503 to every POST) or up again.
     public func setWebhookDown(_ down: Bool) { state.withLock { $0.webhookDown = down } }

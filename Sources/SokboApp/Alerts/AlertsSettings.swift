@@ -1,6 +1,7 @@
 import Alerts
 import Configuration
 import Foundation
+import Simulator
 
 /// The alerts' settings (scope `sokbo.alerts`), documented in the README's configuration table.
 ///
@@ -21,6 +22,7 @@ import Foundation
 /// | `SOKBO_ALERTS_RECOVERY_SECONDS` | `60` | seconds without a new sign of Kiwoom token or pacing trouble that end its episode |
 /// | `SOKBO_ALERTS_SUMMARY_TIME` | `15:40` | KST time of the daily summary |
 /// | `SOKBO_ALERTS_SIMULATOR` | `off` | simulate mode only: run the fake Bot API and webhook sink and send to them |
+/// | `SOKBO_ALERTS_EVENT_READ_MS` | `100` | the live events are read in batches this often (0: each as published, waking the alerts per event) |
 struct AlertsSettings: Sendable {
     /// The configuration handed to the service (the simulator's URLs are filled in by the builder).
     var configuration: AlertsConfiguration
@@ -32,7 +34,7 @@ struct AlertsSettings: Sendable {
     var webhookFormat: WebhookFormat
 
     /// The fake bot token of simulate mode (not a secret: it opens nothing but the simulator).
-    static let simulatedToken = "1000001:sokbo-simulated"
+    static let simulatedToken = TelegramSimulator.simulatedToken
     /// The chat the simulator's alerts go to when none is configured.
     static let simulatedChatID: Int64 = 1001
 
@@ -90,6 +92,7 @@ struct AlertsSettings: Sendable {
         let pacingRefusals = try config.parse("pacing.refusals", default: 3) { Int($0).flatMap { (1...10_000).contains($0) ? $0 : nil } }
         let pacingWindow = try config.parse("pacing.window.seconds", default: 30) { Int($0).flatMap { (1...3_600).contains($0) ? $0 : nil } }
         let recovery = try config.parse("recovery.seconds", default: 60) { Int($0).flatMap { (1...3_600).contains($0) ? $0 : nil } }
+        let eventReadMs = try config.parse("event.read.ms", default: 100) { Int($0).flatMap { (0...10_000).contains($0) ? $0 : nil } }
 
         var webhookPolicy = AlertOutbox.Policy(capacity: capacity, perSecond: 1, retryBase: .milliseconds(retryBase), retryMax: .milliseconds(max(retryBase, retryMax)))
         webhookPolicy.maxAttemptsInformational = 5
@@ -106,7 +109,8 @@ struct AlertsSettings: Sendable {
         configuration = AlertsConfiguration(
             telegram: telegram, webhooks: webhooks, modes: modes, webhookPolicy: webhookPolicy, telegramPolicy: telegramPolicy,
             newsDownAfterSeconds: Double(downSeconds), healthInterval: .milliseconds(healthMs), dailySummarySecondsIntoDay: summary,
-            brokerTrouble: .init(refusals: pacingRefusals, window: Double(pacingWindow), recoverAfter: Double(recovery)))
+            brokerTrouble: .init(refusals: pacingRefusals, window: Double(pacingWindow), recoverAfter: Double(recovery)),
+            eventReadInterval: .milliseconds(eventReadMs))
     }
 
     static func flag(_ text: String) -> Bool? {

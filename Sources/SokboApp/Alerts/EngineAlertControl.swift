@@ -33,14 +33,12 @@ struct EngineAlertControl: AlertControl {
     func todaysOrders() async -> [Order] { await engine.todaysOrders() }
 
     /// Today's closed trades (KST), from the `trades` table `GET /api/trades` reads.
-    func closedTrades() async -> AlertControlAnswer<[AlertClosedTrade]> {
+    func closedTrades() async -> AlertControlAnswer<[Trade]> {
         let now = Date()
         var query = RowQuery(table: .trades, orderBy: "closed_at", limit: 10_000)
         query.atLeast["closed_at"] = .integer(now.addingTimeInterval(-Double(KST.secondsIntoDay(now))).epochMilliseconds)
         do {
-            let trades = try await store.select(query).compactMap(TradeRecord.init(row:)).map(\.trade)
-            return .answer(trades.map { AlertClosedTrade(ticker: $0.ticker, quantity: $0.quantity, profitLoss: $0.netPnL,
-                                                         reason: $0.exitReason?.rawValue ?? "unknown") })
+            return .answer(try await store.select(query).compactMap(TradeRecord.init(row:)).map(\.trade))
         } catch {
             return .notAvailable("거래 기록 조회 실패 (데이터베이스)")
         }

@@ -14,6 +14,8 @@ import Simulator
 /// | `SOKBO_SIMULATOR_REQUEST_LOG` | none | file the request log is appended to (JSON lines) |
 /// | `SOKBO_SIMULATOR_SEED`, `…_NEWS_PER_SECOND`, `…_CASH` | random, `0.5`, `100000000` | as in simulate mode |
 /// | `KIWOOM_APPKEY`, `KIWOOM_SECRETKEY`, `DART_API_KEY` | simulate mode's keys | keys the venues accept |
+/// | `SOKBO_SIMULATOR_TELEGRAM`, `…_TELEGRAM_PORT` | `off`, `0` | also serve the fake Telegram Bot API and webhook sink, and where |
+/// | `SOKBO_ALERTS_TELEGRAM_TOKEN` | simulate mode's fake token | the bot token the fake Bot API accepts |
 public struct StandaloneSimulatorSettings: Sendable {
     /// The venues' configuration.
     public var configuration: StandaloneSimulator.Configuration
@@ -41,6 +43,11 @@ public struct StandaloneSimulatorSettings: Sendable {
         configuration.kiwoomAppKey = kiwoom.string(forKey: "appkey", isSecret: true) ?? configuration.kiwoomAppKey
         configuration.kiwoomSecretKey = kiwoom.string(forKey: "secretkey", isSecret: true) ?? configuration.kiwoomSecretKey
         if let key = reader.settingsScope("dart").string(forKey: "api.key", isSecret: true) { configuration.dartAPIKeys = [key] }
+        configuration.telegram = try scope.parse("telegram", default: false) { AlertsSettings.flag($0) }
+        configuration.telegramPort = try scope.parse("telegram.port", default: 0, port)
+        if let token = reader.settingsScope("sokbo.alerts").string(forKey: "telegram.token", isSecret: true), !token.isEmpty {
+            configuration.telegramToken = token
+        }
         self.configuration = configuration
         let path = scope.string(forKey: "request.log")
         requestLogPath = path?.isEmpty == true ? nil : path

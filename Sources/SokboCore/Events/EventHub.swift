@@ -14,6 +14,7 @@ public final class EventHub: Sendable {
         var nextID = 0
         var subscribers: [Int: Subscriber] = [:]
         var published = 0
+        var wakeUps = 0
     }
 
     /// A reference, only ever touched under the hub's lock: appending to its buffer is amortised O(1),
@@ -26,8 +27,13 @@ public final class EventHub: Sendable {
         var closed = false
         /// The kinds this subscriber takes (`LiveEvent.kind`); nil: every kind.
         let kinds: Set<String>?
+        /// Events it may have pending before the oldest are dropped.
+        let capacity: Int
 
-        init(kinds: Set<String>?) { self.kinds = kinds }
+        init(kinds: Set<String>?, capacity: Int) {
+            self.kinds = kinds
+            self.capacity = capacity
+        }
     }
 
     /// Creates a hub.
@@ -47,7 +53,7 @@ public final class EventHub: Sendable {
                     // Nothing is pending when a waiter waits, so the event just appended is its next, in order.
                     subscriber.waiter = nil
                     woken.append(waiter)
-                } else if subscriber.pending.count - subscriber.head > bufferSize {
+                } else if subscriber.pending.count - subscriber.head > subscriber.capacity {
                     subscriber.head += 1
                     subscriber.missed += 1
                 }
@@ -56,6 +62,7 @@ public final class EventHub: Sendable {
                     subscriber.head = 0
                 }
             }
+            state.wakeUps += woken.count
             return woken
         }
         // Each woken waiter takes its next delivery itself (see `next`), so resume with a sentinel that means "look again".
@@ -72,6 +79,9 @@ public final class EventHub: Sendable {
     /// Number of connected subscribers.
     public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
 
+    /// Waiting subscribers `publish` has woken so far: each is a task the publisher scheduled.
+    public var wakeUps: Int { state.withLock { $0.wakeUps } }
+
     /// True when some subscriber takes events of `kind`.
     public func wants(_ kind: String) -> Bool {
         state.withLock { state in state.subscribers.values.contains { $0.kinds?.contains(kind) ?? true } }
@@ -83,7 +93,7 @@ public final class EventHub: Sendable {
         let wanted = kinds.map { Set($0.map(\.rawValue)) }
         let id = state.withLock { state -> Int in
             state.nextID += 1
-            state.subscribers[state.nextID] = Subscriber(kinds: wanted)
+            state.subscribers[state.nextID] = Subscriber(kinds: wanted, capacity: bufferSize)
             return state.nextID
         }
         return AsyncStream(unfolding: { [self] in
@@ -91,6 +101,54 @@ public final class EventHub: Sendable {
         }, onCancel: { [self] in
             self.unsubscribe(id)
         })
+    }
+
+    /// A subscription read by polling (`Polled.take`) rather than awaited: publishing to it appends and never
+    /// wakes a task, so a subscriber that can wait a moment (the alerts) costs the publisher no wake-up. It holds
+    /// up to `capacity` events between two reads; past that the oldest are dropped and a gap is delivered.
+    public func subscribePolled(kinds: Set<LiveEvent.Kind>? = nil, capacity: Int) -> Polled {
+        let wanted = kinds.map { Set($0.map(\.rawValue)) }
+        let id = state.withLock { state -> Int in
+            state.nextID += 1
+            state.subscribers[state.nextID] = Subscriber(kinds: wanted, capacity: max(1, capacity))
+            return state.nextID
+        }
+        return Polled(hub: self, id: id)
+    }
+
+    /// A polled subscription (`subscribePolled`); ended by `cancel` or when released.
+    public final class Polled: Sendable {
+        private let hub: EventHub
+        private let id: Int
+
+        fileprivate init(hub: EventHub, id: Int) {
+            self.hub = hub
+            self.id = id
+        }
+
+        deinit { hub.unsubscribe(id) }
+
+        /// Everything published since the last call, oldest first (a gap first if some were dropped); never waits.
+        public func take() -> [LiveDelivery] { hub.take(id) }
+
+        /// Ends the subscription: nothing more is kept for it.
+        public func cancel() { hub.unsubscribe(id) }
+    }
+
+    private func take(_ id: Int) -> [LiveDelivery] {
+        state.withLock { state in
+            guard let subscriber = state.subscribers[id], !subscriber.closed else { return [] }
+            var out: [LiveDelivery] = []
+            out.reserveCapacity(subscriber.pending.count - subscriber.head + 1)
+            if subscriber.missed > 0 {
+                out.append(.gap(missed: subscriber.missed))
+                subscriber.missed = 0
+            }
+            for event in subscriber.pending[subscriber.head...] { out.append(.event(event)) }
+            subscriber.pending.removeAll(keepingCapacity: true)
+            subscriber.head = 0
+            return out
+        }
     }
 
     private func next(_ id: Int) async -> LiveDelivery? {
