@@ -91,7 +91,8 @@ struct HAProcessFaultTests {
     /// once (it buys the next headline), while the old epoch's order in flight stays unknown and unread at the
     /// broker until the old active's request could no longer land (its order timeout plus a second, from its
     /// deadline); then it is reconciled (not at the broker: rejected), never re-sent. Woken, the old active refuses
-    /// its own request (its deadline passed long ago) and ends: the order never reached the venue, and no node-a request at all came after the freeze.
+    /// its own request (its deadline passed long ago), writes nothing of it to the database (the new active's
+    /// row stays), and ends: the order never reached the venue, and no node-a request at all came after the freeze.
     @Test(.timeLimit(.minutes(10)))
     func anActiveFrozenBetweenItsFenceAndItsSendNeverSendsTheOrder() async throws {
         let simulator = try await SimulatorProcess.start(["--news-per-second", "0", "--seed", "21"])
@@ -156,6 +157,12 @@ struct HAProcessFaultTests {
         try await store.close()
         #expect(kinds.map { Array($0.drop { $0 != "unknown" }) } == ["unknown", "reconciled_not_found"], "events: \(kinds ?? [])")
 
+        var byIDBefore = RowQuery(table: .orders, orderBy: "created_at")
+        byIDBefore.equals = ["id": .text(orderID)]
+        let before = try await TestStores.open(database.url)
+        let rowBeforeWake = try await before.select(byIDBefore).first.flatMap(Order.init(row:))
+        try await before.close()
+
         // Woken long after its deadline: the request it was about to write is refused, and the node ends.
         Foundation.kill(a.process.processIdentifier, SIGCONT)
         let ended = try await eventually(timeout: .seconds(60)) { !a.process.isRunning }
@@ -188,6 +195,15 @@ struct HAProcessFaultTests {
                 "the new active was evicted: \(log.filter { $0.kind == "evicted" })")
         // Still settled at the new active, never re-sent.
         #expect(await Self.orders(b).first { $0["id"] as? String == orderID }?["state"] as? String == "rejected")
+        // The old active's refusal wrote nothing: the order's row is still the new active's reconciliation's.
+        let after = try await TestStores.open(database.url)
+        var byID = RowQuery(table: .orders, orderBy: "created_at")
+        byID.equals = ["id": .text(orderID)]
+        let row = try await after.select(byID).first.flatMap(Order.init(row:))
+        try await after.close()
+        #expect(row?.state == .rejected)
+        #expect(row?.reason == "not found at the broker after reconciliation", "the woken old active wrote the row: \(String(describing: row))")
+        #expect(row?.eventCount == rowBeforeWake?.eventCount, "\(String(describing: row)) after \(String(describing: rowBeforeWake))")
     }
 
     // MARK: - Randomised repeated faults (`HA_CHAOS_ROUNDS`, scripts/ha-chaos.sh)

@@ -6,20 +6,25 @@ import Testing
 
 /// The engine of a node that took over from another (`SOKBO_HA=on`), one event at a time: an older epoch's order
 /// in flight stays unknown and unread at the broker while the fence holds it (its request could still land), and
-/// the engine trades meanwhile.
+/// the engine trades meanwhile; a node that no longer acts writes no order state.
 @Suite struct TakeoverHoldTests {
-    /// A fence over the harness's store: commits write the row there; what it holds is set by the test.
+    /// A fence over the harness's store: commits write the row there; what it holds and whether the node acts are
+    /// set by the test.
     final class ScriptedFence: OrderFence {
         let store: MemoryStore
         let held = Mutex<Set<String>>([])
+        let acting = Mutex(true)
 
         init(store: MemoryStore) { self.store = store }
 
         func commit(orderID: String, row: Row) async throws {
+            guard acting.withLock({ $0 }) else { throw FenceRefusal(.demoted) }
             try await store.upsert(row, into: .orders)
         }
 
         func mayReconcile(orderID: String) -> Bool { !held.withLock { $0.contains(orderID) } }
+
+        func mayWriteOrders() -> Bool { acting.withLock { $0 } }
     }
 
     static let hynix = Ticker("000660")!
@@ -85,5 +90,25 @@ import Testing
         #expect(await new.sells().isEmpty, "a second exit while the first may still land")
         await new.tick(9_500, ticker: Self.hynix)
         #expect(await new.sells().map(\.ticker) == [Self.hynix], "the other position's exit")
+    }
+
+    /// A node that no longer acts (woken after losing the lease) leaves an order's row and events as they are:
+    /// a late answer or report is not written over what the active node's reconciliation wrote.
+    @Test func aNodeThatNoLongerActsWritesNoOrderState() async throws {
+        let store = MemoryStore()
+        let fence = ScriptedFence(store: store)
+        let h = try EngineHarness(store: store, fence: fence)
+        let order = try await h.enter(1)
+        #expect(order.state == .accepted)
+        let stored = try await store.select(RowQuery(table: .orders, orderBy: "created_at"))
+        let upserts = await store.upserts
+        let events = await h.records.rows.count
+
+        fence.acting.withLock { $0 = false }
+        await h.fill(order, cumulative: order.quantity, at: 10_000)
+        #expect(await store.upserts == upserts, "the row was written after the node stopped acting")
+        #expect(try await store.select(RowQuery(table: .orders, orderBy: "created_at")) == stored)
+        #expect(await h.records.rows.count == events, "an order event was recorded after the node stopped acting")
+        #expect(await h.engine.order(order.id)?.state == .accepted)
     }
 }

@@ -162,6 +162,9 @@ public final class HANode: Service, OrderFence, Sendable {
         }
     }
 
+    /// True while this node may send (`maySend`): a node that stopped acting leaves every order row as it is.
+    public func mayWriteOrders() -> Bool { maySend() }
+
     // MARK: - Running
 
     /// Prepares the tables, then tries for, holds and renews the lease until shutdown; throws `Demoted` when
