@@ -339,7 +339,7 @@ struct HAProcessFaultTests {
                 if let count = takeover?["inFlightOrders"] as? Int, count > 0 {
                     let newActive = standby
                     let settled = try await eventually(timeout: .seconds(120)) {
-                        (((try? await newActive.get("/api/status"))?["trading"] as? [String: Any])?["openUnknown"] as? Int) == 0
+                        (((try? await newActive.get("/api/status"))?["engine"] as? [String: Any])?["openUnknown"] as? Int) == 0
                     }
                     let settledAfter = from.duration(to: .now).seconds
                     if settled { inFlightSettled.append(settledAfter) }
