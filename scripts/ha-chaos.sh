@@ -3,6 +3,7 @@
 #
 #   scripts/ha-chaos.sh 20            # 20 rounds, a random seed (printed)
 #   HA_CHAOS_SEED=42 scripts/ha-chaos.sh 20
+#   HA_CHAOS_FAULTS=pause scripts/ha-chaos.sh 6   # only the faults named (kill, stop, pause)
 #
 # Each round: kill -9 of the active, SIGSTOP of a random 1-12 s, or a freeze between an order's fenced commit and
 # its send (SOKBO_FAULT_PAUSE_AFTER_FENCE_MS, 4-30 s). Checks the invariants over the whole run (at most one send

@@ -98,6 +98,14 @@ extension TradingEngine {
         // published (the live events and alerts rely on it). The book, exits and held reports follow outside
         // the hold, as they may apply further events of the same order.
         await holdOrder(given.id)
+        // With two nodes, a node that no longer acts (it lost the lease, a paused one woken) writes nothing: the
+        // active node's reconciliation owns the row now, and a late write of ours would overwrite it.
+        if let fence, !fence.mayWriteOrders() {
+            releaseOrder(given.id)
+            logger.error("this node no longer holds the lease: the order's row is left to the active node",
+                         metadata: ["order": "\(given.id)", "event": "\(event.name)"])
+            return (orders[given.id] ?? given, nil, [])
+        }
         var order = given
         if let kept = orders[given.id], kept.eventCount > given.eventCount {
             order = kept

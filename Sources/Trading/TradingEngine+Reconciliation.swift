@@ -43,8 +43,19 @@ extension TradingEngine {
         await recheckDeferredPositions(with: account, fillsBeforeRead: fillsBefore)
     }
 
+    /// With two nodes, an older epoch's order in flight at the takeover is left unknown (it keeps its headline
+    /// from a second entry and its position from a second exit) and unread until the fence says its request
+    /// can no longer land: read sooner, the broker could show no trace of it yet.
     private func unsettled() -> (unknown: [Order], accountStale: Bool) {
-        (orders.values.filter { $0.state == .unknown }, sentSinceAccountRead > 0)
+        let unknown = orders.values.filter { $0.state == .unknown }
+        guard let fence else { return (unknown, sentSinceAccountRead > 0) }
+        let waiting = Set(unknown.filter { !fence.mayReconcile(orderID: $0.id) }.map(\.id))
+        if !waiting.isEmpty, !reconciliationHeldLogged {
+            reconciliationHeldLogged = true
+            logger.notice("reconciliation of an older epoch's orders in flight waits until their requests can no longer land",
+                          metadata: ["orders": "\(waiting.sorted())"])
+        }
+        return (unknown.filter { !waiting.contains($0.id) }, sentSinceAccountRead > 0)
     }
 
     /// Applies what the broker's records say (`OrderReconciliation.match`); an order with no trace after

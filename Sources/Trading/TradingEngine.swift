@@ -218,6 +218,8 @@ public actor TradingEngine {
     var restored = false
     /// Broker order numbers already flagged as foreign (each halts entries once).
     var flaggedForeign: Set<String> = []
+    /// Whether the hold on an older epoch's orders in flight was logged (once).
+    var reconciliationHeldLogged = false
 
     /// Creates the engine.
     /// With a `journal`, a news order's row is written there before it is sent and to the store while it

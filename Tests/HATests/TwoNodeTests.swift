@@ -110,8 +110,8 @@ struct TwoNodeTests {
     // MARK: - Takeover barrier
 
     /// The old active committed an order (fenced, epoch 1) and died before its outcome was known. The new
-    /// active finds it in flight, waits out the old active's order timeout, makes it unknown and reconciles it
-    /// with the broker — never re-sending it.
+    /// active finds it in flight, trades at once, makes it unknown and reconciles it with the broker once the old
+    /// active's order timeout has passed (counted from its deadline) — never re-sending it.
     @Test func aTakeoverWaitsOutAnOlderEpochsOrderInFlightAndReconcilesItWithoutResending() async throws {
         let url = try await TestStores.freshURL("mysql")
         _ = try await TestStores.open(url).close()
@@ -127,7 +127,8 @@ struct TwoNodeTests {
         _ = try await old.rawRun("UPDATE sokbo_lease SET expires_at = UTC_TIMESTAMP(3) - INTERVAL 1 SECOND WHERE id = 1")
         try await old.close()
 
-        let node = try await Self.node(url, "node-b", Self.quick.merging(["kiwoom.order.timeout.ms": "1500"]) { _, new in new })
+        // The hold counts from the old active's deadline: 4 s + 1 s - (8 s lease - 5 s demotion) = 2 s after the win.
+        let node = try await Self.node(url, "node-b", Self.quick.merging(["kiwoom.order.timeout.ms": "4000"]) { _, new in new })
         let venues = try #require(node.simulated)
         let (active, settled) = try await node.withRunning { _ in
             let active = await Self.eventually { Self.role(node) == "active" }
@@ -143,7 +144,9 @@ struct TwoNodeTests {
         #expect(takeover.cause == "expired")
         #expect(takeover.previousNode == "node-a")
         #expect(takeover.inFlightOrders == 1)
-        #expect(takeover.barrierWaitMs == 2_500)
+        #expect(takeover.barrierWaitMs == 0, "the new active trades at once")
+        #expect(takeover.inFlightHoldMs == 2_000)
+        #expect(takeover.inFlightHeldUntil == takeover.at.addingTimeInterval(2))
         #expect(settled, "the order in flight was not reconciled")
         #expect(venues.kiwoom.requestCount("kt10000") == 0)
     }

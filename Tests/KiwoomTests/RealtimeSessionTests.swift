@@ -4,6 +4,7 @@ import Logging
 import Simulator
 import SokboCore
 import SokboTestSupport
+import Synchronization
 import Testing
 
 /// The realtime feed's session edges against the simulator's WebSocket over loopback, with the simulator's
@@ -52,6 +53,57 @@ import Testing
             let reconnected = try await eventually(timeout: .seconds(2)) { await sim.realtimeLogins() > 1 }
             #expect(!reconnected)
             #expect(service.status().state == "evicted")
+            task.cancel()
+            _ = await task.result
+        }
+    }
+
+    /// With two nodes the request gate (the lease) also guards the realtime login: a node that lost the lease
+    /// never logs in again, whether its socket dropped (the ordinary back-off) or it was evicted (`R10001`, after
+    /// its long back-off), so a woken old active cannot evict the new one's session. Each attempt is refused at the
+    /// gate before any socket opens; with the gate open again (the lease won anew) it logs in.
+    @Test func aNodeWhoseGateIsClosedNeverLogsInAgainAfterADropOrAnEviction() async throws {
+        try await withSimulator(KiwoomSimulatorConfiguration(realtimeMarketStep: nil)) { sim, url in
+            let open = Atomic<Bool>(true)
+            let refusedLogins = Atomic<Int>(0)
+            var configuration = testConfiguration(url)
+            configuration.requestGate = { apiID in
+                guard !open.load(ordering: .relaxed) else { return nil }
+                if apiID == "LOGIN" { refusedLogins.add(1, ordering: .relaxed) }
+                return "this node does not hold the lease"
+            }
+            var logger = Logger(label: "test.realtime")
+            logger.logLevel = .critical
+            let broker = KiwoomBroker(client: KiwoomClient(configuration: configuration), quotes: KiwoomQuoteBook(), logger: logger)
+            let service = KiwoomRealtimeService(
+                broker: broker,
+                configuration: .init(webSocketURL: { try await sim.realtimeURL() }, watchlist: [samsung],
+                                     backoffInitial: .milliseconds(50), backoffCap: .milliseconds(200), evictionBackoff: .milliseconds(300)),
+                logger: logger)
+            let task = Task { try await service.run() }
+            defer { task.cancel() }
+            #expect(try await eventually { service.status().state == "subscribed" })
+            #expect(await sim.realtimeLogins() == 1)
+
+            // The lease is lost; the socket drops: every reconnect is refused at the gate, none reaches the venue.
+            open.store(false, ordering: .relaxed)
+            await sim.dropRealtimeConnections()
+            let refusedAfterDrop = try await eventually { refusedLogins.load(ordering: .relaxed) >= 3 }
+            #expect(refusedAfterDrop, "the reconnect never reached the gate: \(service.status())")
+            #expect(service.status().lastError?.contains("no login") == true, "\(service.status())")
+            #expect(await sim.realtimeLogins() == 1, "a node without the lease logged in again")
+
+            // Won anew: it logs in; evicted (R10001) and the lease lost again: after its back-off, still no login.
+            open.store(true, ordering: .relaxed)
+            #expect(try await eventually { service.status().state == "subscribed" })
+            #expect(await sim.realtimeLogins() == 2)
+            open.store(false, ordering: .relaxed)
+            let before = refusedLogins.load(ordering: .relaxed)
+            await sim.evictRealtimeSessions()
+            #expect(try await eventually { service.status().state == "evicted" })
+            let refusedAfterEviction = try await eventually { refusedLogins.load(ordering: .relaxed) >= before + 2 }
+            #expect(refusedAfterEviction, "the reconnect after the eviction never reached the gate: \(service.status())")
+            #expect(await sim.realtimeLogins() == 2, "a node without the lease logged in again after an eviction")
             task.cancel()
             _ = await task.result
         }

@@ -87,24 +87,26 @@ struct HAProcessFaultTests {
     }
 
     /// The active freezes (the whole process, `SIGSTOP`) after committing an order's fence and taking its pacing
-    /// slot, right before the request is written, for longer than its lease. The standby takes over, its barrier
-    /// finds the old epoch's order in flight and waits out the order timeout, and its engine makes the order
-    /// unknown and reconciles it (not at the broker: rejected), never re-sending it. Woken, the old active refuses
-    /// its own request (its deadline passed long ago) and ends: the order never reached the venue, and no node-a
-    /// request at all came after the freeze.
+    /// slot, right before the request is written, for longer than its lease. The standby takes over and trades at
+    /// once (it buys the next headline), while the old epoch's order in flight stays unknown and unread at the
+    /// broker until the old active's request could no longer land (its order timeout plus a second, from its
+    /// deadline); then it is reconciled (not at the broker: rejected), never re-sent. Woken, the old active refuses
+    /// its own request (its deadline passed long ago), writes nothing of it to the database (the new active's
+    /// row stays), and ends: the order never reached the venue, and no node-a request at all came after the freeze.
     @Test(.timeLimit(.minutes(10)))
     func anActiveFrozenBetweenItsFenceAndItsSendNeverSendsTheOrder() async throws {
         let simulator = try await SimulatorProcess.start(["--news-per-second", "0", "--seed", "21"])
         defer { simulator.kill() }
         let database = try await Self.sharedDatabase()
-        // A short order timeout: the new active's barrier waits it out (plus a second) with an order in flight.
+        // An order timeout long enough that the new active's hold on the order in flight (21 s + 1 s - (5 s lease
+        // - 3 s demotion) = 20 s after the win) outlasts its news connection and its next buy.
         let (a, aLog) = try await Self.node("node-a", database: database.string, simulator: simulator,
-                                           extra: ["KIWOOM_ORDER_TIMEOUT_MS": "3000", "SOKBO_FAULT_PAUSE_AFTER_FENCE_MS": "600000"])
+                                           extra: ["KIWOOM_ORDER_TIMEOUT_MS": "21000", "SOKBO_FAULT_PAUSE_AFTER_FENCE_MS": "600000"])
         defer { a.kill() }
         #expect(try await eventually(timeout: .seconds(60)) { await Self.role(a) == "active" }, "\(Self.tail(aLog))")
         try await a.waitForNewsConnection()
         let (b, bLog) = try await Self.node("node-b", database: database.string, simulator: simulator,
-                                           extra: ["KIWOOM_ORDER_TIMEOUT_MS": "3000"])
+                                           extra: ["KIWOOM_ORDER_TIMEOUT_MS": "21000"])
         defer { b.kill() }
         #expect(try await eventually(timeout: .seconds(60)) { await Self.role(b) == "standby" })
 
@@ -120,7 +122,19 @@ struct HAProcessFaultTests {
         let takeover = (await Self.ha(b))["lastTakeover"] as? [String: Any]
         #expect(takeover?["cause"] as? String == "expired")
         #expect(takeover?["inFlightOrders"] as? Int == 1, "\(takeover ?? [:])")
-        #expect(takeover?["barrierWaitMs"] as? Int == 4000, "\(takeover ?? [:])")
+        #expect(takeover?["barrierWaitMs"] as? Int == 0, "\(takeover ?? [:])")
+        #expect(takeover?["inFlightHoldMs"] as? Int == 20_000, "\(takeover ?? [:])")
+        let heldUntil = (takeover?["inFlightHeldUntil"] as? String).flatMap { ISO8601DateFormatter().date(from: $0) }
+        #expect(heldUntil != nil, "\(takeover ?? [:])")
+
+        // Trading at once: the next headline is bought while the order in flight is still held.
+        try await b.waitForNewsConnection()
+        try await Self.headline(simulator, "SK하이닉스, 1조원 규모 단일판매ㆍ공급계약 체결", "000660")
+        let bought = try await eventually(timeout: .seconds(60)) {
+            await Self.orders(b).contains { $0["ticker"] as? String == "000660" && $0["brokerOrderNo"] != nil }
+        }
+        let ordersSeen = await Self.orders(b)
+        #expect(bought, "the new active did not trade the next headline: \(ordersSeen) \(Self.tail(bLog))")
 
         // Made unknown at the new active's start, then settled by reconciliation: the broker never had it.
         var order: [String: Any]?
@@ -143,6 +157,12 @@ struct HAProcessFaultTests {
         try await store.close()
         #expect(kinds.map { Array($0.drop { $0 != "unknown" }) } == ["unknown", "reconciled_not_found"], "events: \(kinds ?? [])")
 
+        var byIDBefore = RowQuery(table: .orders, orderBy: "created_at")
+        byIDBefore.equals = ["id": .text(orderID)]
+        let before = try await TestStores.open(database.url)
+        let rowBeforeWake = try await before.select(byIDBefore).first.flatMap(Order.init(row:))
+        try await before.close()
+
         // Woken long after its deadline: the request it was about to write is refused, and the node ends.
         Foundation.kill(a.process.processIdentifier, SIGCONT)
         let ended = try await eventually(timeout: .seconds(60)) { !a.process.isRunning }
@@ -153,6 +173,19 @@ struct HAProcessFaultTests {
         let log = try await simulator.requestLog()
         let buys = log.filter { $0.apiId == "kt10000" && $0.fields?["stk_cd"] == "005930" }
         #expect(buys.isEmpty, "the frozen order reached the venue (or was re-sent): \(buys)")
+        // The order in flight was read at the broker only once its hold was over, and the next headline's buy went
+        // out before that read (`inFlightHeldUntil` is given to the second, so the check allows that much).
+        let reads = log.filter { $0.node == "node-b" && $0.apiId == "ka10075" && $0.fields?["stk_cd"] == "005930" }
+        let wallFormat = ISO8601DateFormatter()
+        wallFormat.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let firstRead = reads.first.flatMap { wallFormat.date(from: $0.wall) }
+        #expect(firstRead != nil, "the order in flight was never read at the broker: \(reads)")
+        if let firstRead, let heldUntil {
+            #expect(firstRead >= heldUntil, "read at the broker at \(firstRead), before its hold ended at \(heldUntil)")
+        }
+        let nextBuy = log.first { $0.node == "node-b" && $0.apiId == "kt10000" && $0.fields?["stk_cd"] == "000660" }
+        #expect(nextBuy != nil && nextBuy!.seq < (reads.first?.seq ?? 0),
+                "the next headline's buy did not come before the held order's reconciliation: \(String(describing: nextBuy)) \(reads)")
         // Requests, not the venue's own events about node-a's session (its eviction by node-b's login).
         let late = log.filter { $0.node == "node-a" && $0.monoNs > frozenAt && ["token", "order", "query", "login"].contains($0.kind) }
         #expect(late.isEmpty, "node-a reached the venue after it froze: \(late)")
@@ -162,6 +195,15 @@ struct HAProcessFaultTests {
                 "the new active was evicted: \(log.filter { $0.kind == "evicted" })")
         // Still settled at the new active, never re-sent.
         #expect(await Self.orders(b).first { $0["id"] as? String == orderID }?["state"] as? String == "rejected")
+        // The old active's refusal wrote nothing: the order's row is still the new active's reconciliation's.
+        let after = try await TestStores.open(database.url)
+        var byID = RowQuery(table: .orders, orderBy: "created_at")
+        byID.equals = ["id": .text(orderID)]
+        let row = try await after.select(byID).first.flatMap(Order.init(row:))
+        try await after.close()
+        #expect(row?.state == .rejected)
+        #expect(row?.reason == "not found at the broker after reconciliation", "the woken old active wrote the row: \(String(describing: row))")
+        #expect(row?.eventCount == rowBeforeWake?.eventCount, "\(String(describing: row)) after \(String(describing: rowBeforeWake))")
     }
 
     // MARK: - Randomised repeated faults (`HA_CHAOS_ROUNDS`, scripts/ha-chaos.sh)
@@ -174,13 +216,18 @@ struct HAProcessFaultTests {
     /// than fenced order ids (at most one send per order id and exit); each epoch has one holder and one process
     /// holds one epoch at most; no process sent an order after the next epoch was won (database clock); no
     /// session of a newer epoch's process was evicted (`R10001`) by an older one. Prints each failover (fault to
-    /// the other node answering `active`) and p50/p99, for BENCHMARKS.md. Off unless `HA_CHAOS_ROUNDS` is set.
+    /// the other node answering `active`) and p50/p99, for BENCHMARKS.md, and for a takeover that found orders in
+    /// flight, when they were settled (nothing unknown left at the new active). Off unless `HA_CHAOS_ROUNDS` is set;
+    /// `HA_CHAOS_FAULTS` (`kill,stop,pause` by default) picks the faults drawn from.
     @Test(.enabled(if: ProcessInfo.processInfo.environment["HA_CHAOS_ROUNDS"] != nil, "set HA_CHAOS_ROUNDS (scripts/ha-chaos.sh)"),
           .timeLimit(.minutes(120)))
     func randomFaultsWhileTrading() async throws {
         let rounds = ProcessInfo.processInfo.environment["HA_CHAOS_ROUNDS"].flatMap(Int.init) ?? 10
         let seed = ProcessInfo.processInfo.environment["HA_CHAOS_SEED"].flatMap(UInt64.init) ?? UInt64.random(in: 1...1_000_000)
-        print("HA chaos: \(rounds) rounds, seed \(seed)")
+        let faults = (ProcessInfo.processInfo.environment["HA_CHAOS_FAULTS"] ?? "kill,stop,pause").split(separator: ",").map(String.init)
+            .filter { ["kill", "stop", "pause"].contains($0) }
+        try #require(!faults.isEmpty, "HA_CHAOS_FAULTS names none of kill, stop, pause")
+        print("HA chaos: \(rounds) rounds, seed \(seed), faults \(faults)")
         var rng = SimRandom(seed: seed)
         let simulator = try await SimulatorProcess.start(["--news-per-second", "0", "--seed", "\(seed % 1000 + 1)"])
         defer { simulator.kill() }
@@ -232,6 +279,7 @@ struct HAProcessFaultTests {
         defer { driver.cancel() }
 
         var failovers: [(fault: String, seconds: Double)] = []
+        var inFlightSettled: [Double] = []
         for round in 1...rounds {
             try await Task.sleep(for: .milliseconds(2000 + Int(rng.next() % 5000)))
             let held = ((try? await active.get("/api/positions"))?["items"] as? [[String: Any]]) ?? []
@@ -239,7 +287,7 @@ struct HAProcessFaultTests {
                 _ = try? await HAFailoverTests.post(active, "/api/positions/\(ticker)/close")
             }
             try await Task.sleep(for: .milliseconds(Int(rng.next() % 1000)))
-            let fault = ["kill", "stop", "pause"][Int(rng.next() % 3)]
+            let fault = faults[Int(rng.next() % UInt64(faults.count))]
             var detail = ""
             var from = ContinuousClock.now
             var failedOver = true
@@ -285,7 +333,20 @@ struct HAProcessFaultTests {
                 guard tookOver else { return }
                 let seconds = from.duration(to: .now).seconds
                 failovers.append((fault, seconds))
-                print("HA chaos round \(round): \(fault) \(detail) -> failover \(String(format: "%.2f", seconds)) s")
+                // With orders in flight: when the new active had settled them (its hold over, then reconciliation).
+                var inFlightNote = ""
+                let takeover = (await Self.ha(standby))["lastTakeover"] as? [String: Any]
+                if let count = takeover?["inFlightOrders"] as? Int, count > 0 {
+                    let newActive = standby
+                    let settled = try await eventually(timeout: .seconds(120)) {
+                        (((try? await newActive.get("/api/status"))?["engine"] as? [String: Any])?["openUnknown"] as? Int) == 0
+                    }
+                    let settledAfter = from.duration(to: .now).seconds
+                    if settled { inFlightSettled.append(settledAfter) }
+                    inFlightNote = ", \(count) in flight held \(takeover?["inFlightHoldMs"] as? Int ?? -1) ms, "
+                        + (settled ? "settled \(String(format: "%.2f", settledAfter)) s after the fault" : "not settled within 120 s")
+                }
+                print("HA chaos round \(round): \(fault) \(detail) -> failover \(String(format: "%.2f", seconds)) s\(inFlightNote)")
                 let old = active
                 active = standby
                 // The old process is gone or ends by itself once it wakes (a demoted node exits).
@@ -358,6 +419,9 @@ struct HAProcessFaultTests {
         for fault in ["kill", "stop", "pause"] {
             let some = failovers.filter { $0.fault == fault }.map(\.seconds).sorted()
             if !some.isEmpty { print("HA chaos \(fault): \(some.map { String(format: "%.2f", $0) }.joined(separator: " ")) s") }
+        }
+        if !inFlightSettled.isEmpty {
+            print("HA chaos: orders in flight settled after the fault: \(inFlightSettled.sorted().map { String(format: "%.2f", $0) }.joined(separator: " ")) s")
         }
     }
 }

@@ -150,7 +150,7 @@ import Yams
             alerts: alerts(),
             ha: HANode.Status(node: "node-b", holder: "node-b#1a2b3c4d", role: "active", epoch: 7, activeNode: "node-b", leaseAgeMs: 412,
                               lastTakeover: .init(at: at, epoch: 7, cause: "expired", previousNode: "node-a", inFlightOrders: 1,
-                                                  barrierWaitMs: 11_000),
+                                                  barrierWaitMs: 0, inFlightHoldMs: 9_000, inFlightHeldUntil: at.addingTimeInterval(9)),
                               demotedCause: "the lease was taken by another node"))
 
     }

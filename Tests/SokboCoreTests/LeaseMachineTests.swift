@@ -122,4 +122,15 @@ import Testing
         #expect(LeaseTimings(renewEvery: .seconds(3), demoteAfter: .seconds(3)).validationError != nil)
         #expect(LeaseTimings(renewEvery: .zero).validationError != nil)
     }
+
+    /// The hold on an older epoch's orders in flight counts from the old holder's deadline: after an expired lease
+    /// its last send came at least lease - demotion (2 s) before the win, so an 11 s request window is 9 s after
+    /// the win; after a release (it stopped as it released) or an unknown cause, the whole window; never negative.
+    @Test func anOrderInFlightIsHeldForItsRequestWindowCountedFromTheOldHoldersDeadline() {
+        let timings = Self.timings
+        #expect(timings.inFlightHold(requestWindow: .seconds(11), cause: "expired") == .seconds(9))
+        #expect(timings.inFlightHold(requestWindow: .seconds(11), cause: "released") == .seconds(11))
+        #expect(timings.inFlightHold(requestWindow: .seconds(11), cause: nil) == .seconds(11))
+        #expect(timings.inFlightHold(requestWindow: .seconds(1), cause: "expired") == .zero)
+    }
 }

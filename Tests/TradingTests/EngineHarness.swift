@@ -31,7 +31,7 @@ struct EngineHarness {
     static let samsung = Ticker("005930")!
 
     init(rules: [Rule] = [EngineHarness.rule], broker: ScriptedBroker = ScriptedBroker(), store: MemoryStore = MemoryStore(),
-         clock: TestClock = TestClock(), tickers: (any TickerResolving)? = nil,
+         clock: TestClock = TestClock(), tickers: (any TickerResolving)? = nil, fence: (any OrderFence)? = nil,
          tune: (inout TradingEngine.Settings) -> Void = { _ in }) throws {
         self.broker = broker
         self.store = store
@@ -46,7 +46,7 @@ struct EngineHarness {
         engine = TradingEngine(
             settings: settings,
             rules: try RuleSet(rules), broker: broker, store: store, records: records, events: nil, logger: logger,
-            tickers: tickers, now: { [clock] in clock.now })
+            tickers: tickers, fence: fence, now: { [clock] in clock.now })
     }
 
     /// A headline for `ticker` matching the default rule, received now.

@@ -1,8 +1,8 @@
 import ServiceLifecycle
 
 /// A service that touches the venue (the Kiwoom realtime socket, the engine, the news listener, the DART
-/// poller): on a node in active/standby it starts only once the node holds the lease and its takeover
-/// barrier is done. A standby waits here until graceful shutdown, touching nothing.
+/// poller): on a node in active/standby it starts only once the node holds the lease and has read older
+/// epochs' orders in flight. A standby waits here until graceful shutdown, touching nothing.
 struct ActiveOnlyService: Service {
     let inner: any Service
     let node: HANode

@@ -5,8 +5,8 @@ import SokboCore
 import Synchronization
 
 /// This node's part in active/standby (`SOKBO_HA=on`): runs the lease (`LeaseMachine`) against the shared
-/// database, gates every order behind it (`OrderFence`, `maySend`), runs the takeover barrier when it wins,
-/// and ends the process when it loses the lease.
+/// database, gates every order behind it (`OrderFence`, `maySend`), holds back the reconciliation of older
+/// epochs' orders still in flight when it wins (`mayReconcile`), and ends the process when it loses the lease.
 ///
 /// Why end the process on demotion rather than step back to standby in place: every service that touched
 /// the venue (the realtime socket, the engine's tasks, the pacers and the token) stops with it, and nothing
@@ -45,8 +45,14 @@ public final class HANode: Service, OrderFence, Sendable {
         public var previousNode: String?
         /// Older epochs' orders still in flight at the takeover (made unknown, then reconciled).
         public var inFlightOrders: Int
-        /// Milliseconds the barrier waited out the old active's order timeout (0 with nothing in flight).
+        /// Milliseconds the node waited after winning before it traded: 0, as it trades at once (the orders in
+        /// flight wait alone, `inFlightHoldMs`).
         public var barrierWaitMs: Int
+        /// Milliseconds after the win during which the orders in flight were not read at the broker (an old
+        /// request could still land): the old active's order timeout plus a second, counted from its deadline.
+        public var inFlightHoldMs: Int = 0
+        /// When that hold ends (nil with nothing in flight).
+        public var inFlightHeldUntil: Date? = nil
     }
 
     /// Thrown from `run` once the lease is lost, so the process ends.
@@ -57,11 +63,19 @@ public final class HANode: Service, OrderFence, Sendable {
         public var description: String { "lost the lease: \(cause); this node no longer trades (restart it as a standby)" }
     }
 
+    /// Older epochs' orders whose reconciliation waits until `until` (on this node's clock); `orders` nil: every
+    /// order (the in-flight ones could not be read).
+    private struct Hold {
+        var orders: Set<String>?
+        var until: Duration
+    }
+
     private struct State {
         var machine: LeaseMachine
         var status: Status
         var lastSuccess: Duration?
         var lastError: String?
+        var hold: Hold?
     }
 
     /// This node's name.
@@ -70,7 +84,7 @@ public final class HANode: Service, OrderFence, Sendable {
     public let holder: String
     let store: any LeaseStore
     let timings: LeaseTimings
-    /// How long an order the old active sent may still be out (its order timeout, plus a second).
+    /// How long an order request of the old active may still be out (its order timeout, plus a second).
     let barrierWait: Duration
     let logger: Logger
     private let origin = ContinuousClock.now
@@ -138,6 +152,18 @@ public final class HANode: Service, OrderFence, Sendable {
         guard let epoch else { throw FenceRefusal(.demoted, nodeName) }
         try await store.commitFenced(orderID: orderID, row: row, holder: holder, epoch: epoch)
     }
+
+    /// False for an older epoch's order in flight at the takeover until its request can no longer land.
+    public func mayReconcile(orderID: String) -> Bool {
+        let at = now
+        return state.withLock { state in
+            guard let hold = state.hold, at < hold.until else { return true }
+            return !(hold.orders?.contains(orderID) ?? true)
+        }
+    }
+
+    /// True while this node may send (`maySend`): a node that stopped acting leaves every order row as it is.
+    public func mayWriteOrders() -> Bool { maySend() }
 
     // MARK: - Running
 
@@ -215,7 +241,11 @@ public final class HANode: Service, OrderFence, Sendable {
                     state.lastSuccess = sentAt
                     return !state.machine.acquired(epoch: epoch, sentAt: sentAt).isEmpty
                 }
-                if promoted { await takeOver(epoch) }
+                if promoted {
+                    // The wall time first: the hold's end shown (`inFlightHeldUntil`) is then never later than the one kept.
+                    let wonDate = Date()
+                    await takeOver(epoch, wonAt: now, wonDate: wonDate)
+                }
                 return
             }
             state.withLock { $0.machine.acquireFailed() }
@@ -244,37 +274,42 @@ public final class HANode: Service, OrderFence, Sendable {
         }
     }
 
-    /// The takeover barrier: older epochs' orders still in flight are counted (the engine's start makes them
-    /// unknown and reconciles them with the broker, never re-sending); when there are any, the old active's
-    /// order timeout is waited out first, so no request of its can still land after the reconciliation read.
-    private func takeOver(_ epoch: UInt64) async {
+    /// The takeover: older epochs' orders still in flight are read; the node trades at once (its engine's start
+    /// makes them unknown, and an unknown order already keeps its headline from a second entry and its position
+    /// from a second exit), but their reconciliation with the broker is held (`mayReconcile`) until none of the
+    /// old active's requests can still land (`LeaseTimings.inFlightHold`, counted from `wonAt`, when the winning
+    /// `UPDATE` had returned): a read before then could miss such a request and settle its order as never placed.
+    private func takeOver(_ epoch: UInt64, wonAt: Duration, wonDate: Date) async {
         let record = try? await store.read()
         state.withLock { state in
             state.status.role = "takeover"
             state.status.epoch = epoch
             state.status.activeNode = nodeName
         }
-        let inFlight: [String]
-        var wait = Duration.zero
+        var held: Set<String>?
+        var inFlightCount = 0
         do {
-            inFlight = try await store.inFlight(before: epoch)
-            if !inFlight.isEmpty { wait = barrierWait }
+            let inFlight = try await store.inFlight(before: epoch)
+            inFlightCount = inFlight.count
+            held = Set(inFlight)
         } catch {
-            // Not knowing is treated as the worst case.
-            inFlight = []
-            wait = barrierWait
-            noteError("cannot read older epochs' orders in flight; waiting out the order timeout", error)
+            // Not knowing is treated as the worst case: every order's reconciliation waits.
+            held = nil
+            noteError("cannot read older epochs' orders in flight; every order's reconciliation waits out the order timeout", error)
         }
+        let holding = held.map { !$0.isEmpty } ?? true
+        let hold = holding ? timings.inFlightHold(requestWindow: barrierWait, cause: record?.cause) : .zero
         logger.warning("lease won: taking over", metadata: [
             "epoch": "\(epoch)", "cause": "\(record?.cause ?? "?")", "previous": "\(record?.previousHolder ?? "")",
-            "in_flight": "\(inFlight.count)", "barrier_wait_ms": "\(Int(wait.milliseconds))"])
-        if wait > .zero { try? await Task.sleep(for: wait) }
+            "in_flight": "\(inFlightCount)", "in_flight_hold_ms": "\(Int(hold.milliseconds))"])
         guard maySend() else { return }
         state.withLock { state in
+            if hold > .zero { state.hold = Hold(orders: held, until: wonAt + hold) }
             state.status.role = "active"
             state.status.lastTakeover = Takeover(
-                at: Date(), epoch: epoch, cause: record?.cause ?? "unknown", previousNode: record.flatMap { Self.nodeName(of: $0.previousHolder) },
-                inFlightOrders: inFlight.count, barrierWaitMs: Int(wait.milliseconds))
+                at: wonDate, epoch: epoch, cause: record?.cause ?? "unknown", previousNode: record.flatMap { Self.nodeName(of: $0.previousHolder) },
+                inFlightOrders: inFlightCount, barrierWaitMs: 0, inFlightHoldMs: Int(hold.milliseconds),
+                inFlightHeldUntil: hold > .zero ? wonDate.addingTimeInterval(hold.seconds) : nil)
         }
         _ = ready.set(epoch)
     }

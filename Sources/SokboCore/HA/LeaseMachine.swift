@@ -26,7 +26,7 @@ public struct LeaseMachine: Sendable, Equatable {
         case acquire
         /// Renew the lease held at this epoch.
         case renew(epoch: UInt64)
-        /// The lease was won at this epoch: run the takeover barrier, then trade.
+        /// The lease was won at this epoch: read the orders in flight, then trade.
         case promote(epoch: UInt64)
         /// Stop sending at once and close the venue sessions.
         case demote(cause: String)

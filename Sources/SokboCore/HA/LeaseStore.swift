@@ -88,4 +88,17 @@ public struct FenceRefusal: Error, Sendable, Equatable, CustomStringConvertible 
 public protocol OrderFence: Sendable {
     /// Commits the order's row under the current epoch, or throws (`FenceRefusal`, or a database error).
     func commit(orderID: String, row: Row) async throws
+    /// Whether reconciliation may read the broker about `orderID` now: false while a request an older epoch's
+    /// node wrote for it may still reach the venue (a read then could miss it, and settle it as never placed).
+    func mayReconcile(orderID: String) -> Bool
+    /// Whether this node may still write an order's state to the shared database: false once it no longer acts
+    /// (the active node's reconciliation owns the row then).
+    func mayWriteOrders() -> Bool
+}
+
+extension OrderFence {
+    /// Always: nothing of an older epoch is in flight.
+    public func mayReconcile(orderID: String) -> Bool { true }
+    /// Always.
+    public func mayWriteOrders() -> Bool { true }
 }

@@ -4,7 +4,7 @@
 /// renewals' worth of jitter; the active stops sending 3 s after the last renewal it *sent* that
 /// succeeded, on its own monotonic clock, so it is silent 2 s before any other node can win the lease on
 /// the database's clock. A standby tries once a second, so a failover takes the lease time plus at most
-/// a second, plus the takeover barrier.
+/// a second, plus the takeover (a read of the orders in flight).
 public struct LeaseTimings: Sendable, Equatable {
     /// How long a lease lasts past its last renewal, on the database's clock (`SOKBO_HA_LEASE_MS`).
     public var lease: Duration
@@ -22,6 +22,18 @@ public struct LeaseTimings: Sendable, Equatable {
         self.renewEvery = renewEvery
         self.demoteAfter = demoteAfter
         self.acquireEvery = acquireEvery
+    }
+
+    /// How long after winning the lease a request of the previous holder may still reach the venue, given how
+    /// long one of its requests can be out (`requestWindow`: its order timeout plus a margin) and why the lease
+    /// changed hands. Counted from the old holder's deadline, not from the win: a holder that stopped renewing
+    /// stopped sending `demoteAfter` after its last successful renewal was sent (its own monotonic clock), and
+    /// that renewal set the expiry `lease` after it reached the database, so its last send came at least
+    /// `lease - demoteAfter` before the lease could expire, hence before any win. A released lease (graceful
+    /// stop) gives no such head start: the holder stopped sending only as it released. Unknown: the worst case.
+    public func inFlightHold(requestWindow: Duration, cause: String?) -> Duration {
+        guard cause == "expired" else { return requestWindow }
+        return max(.zero, requestWindow - (lease - demoteAfter))
     }
 
     /// Why the timings cannot keep one active at a time, or nil when they can: a renewal must come before the
