@@ -58,7 +58,8 @@ enum AlertsTestApp {
     static func status(port: Int) async throws -> [String: Any] {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/api/status")
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+        // Generous: the whole suite runs in parallel on two cores, and a slow answer is not what these tests are about.
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
         let body = try await response.body.collect(upTo: 1 << 20)
         return try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] ?? [:]
     }
