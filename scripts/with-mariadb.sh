@@ -23,19 +23,21 @@ log() { echo "with-mariadb: $*" >&2; }
 
 if ! command -v mariadbd >/dev/null 2>&1 && [[ ! -x /usr/sbin/mariadbd ]] \
     || ! command -v mariadb-install-db >/dev/null 2>&1 \
-    || [[ ! -f /usr/include/mariadb/mysql.h ]]; then
+    || [[ ! -f /usr/include/mariadb/mysql.h ]] \
+    || ! compgen -G "/usr/lib/*/faketime/libfaketime.so.1" >/dev/null; then
     if [[ $(id -u) -ne 0 ]]; then
-        log "mariadb-server and libmariadb-dev are missing and this is not root; install them first"
+        log "mariadb-server, libmariadb-dev or faketime is missing and this is not root; install them first"
         exit 1
     fi
-    log "installing mariadb-server and libmariadb-dev"
+    # faketime: the two-node clock-skew test preloads libfaketime into one node.
+    log "installing mariadb-server, libmariadb-dev and faketime"
     # Keep the package from starting the system server: a policy-rc.d that denies every service start,
     # only for the install, and only when the machine has none of its own.
     policy_added=0
     if [[ ! -e /usr/sbin/policy-rc.d ]]; then
         printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && policy_added=1
     fi
-    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mariadb-server libmariadb-dev; } >/dev/null
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mariadb-server libmariadb-dev faketime; } >/dev/null
     install_status=$?
     [[ $policy_added -eq 1 ]] && rm -f /usr/sbin/policy-rc.d
     if [[ $install_status -ne 0 ]]; then

@@ -41,8 +41,15 @@ struct HAProcessFaultTests {
         environment["SWIFT_BACKTRACE"] = "enable=no"
         let port = try freeLoopbackPort()
         let process = Process()
-        process.executableURL = ExecutableTests.binary
-        process.arguments = ["serve", "--port", "\(port)"]
+        if environment["LD_PRELOAD"] != nil {
+            // Through `sh -c 'exec …'` (same pid, so `kill -9` still hits the node): spawned straight from
+            // Foundation's `Process` with libfaketime preloaded, a Swift binary starts with no arguments at all.
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", #"exec "$0" "$@""#, ExecutableTests.binary.path, "serve", "--port", "\(port)"]
+        } else {
+            process.executableURL = ExecutableTests.binary
+            process.arguments = ["serve", "--port", "\(port)"]
+        }
         process.environment = environment
         let logPath = dataDirectory + "/node.log"
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
@@ -204,6 +211,87 @@ struct HAProcessFaultTests {
         #expect(row?.state == .rejected)
         #expect(row?.reason == "not found at the broker after reconciliation", "the woken old active wrote the row: \(String(describing: row))")
         #expect(row?.eventCount == rowBeforeWake?.eventCount, "\(String(describing: row)) after \(String(describing: rowBeforeWake))")
+    }
+
+    // MARK: - Clock skew
+
+    /// libfaketime, preloaded into one node so that its wall clock alone runs ahead (Debian `faketime`, installed
+    /// by `scripts/with-mariadb.sh`). Only a clock *ahead* is tried: with the monotonic clocks left alone
+    /// (`FAKETIME_DONT_FAKE_MONOTONIC=1`) a Swift binary's timed waits run normally when the clock is ahead, but
+    /// last the offset longer when it is behind (libfaketime shifts the absolute deadlines of timed waits), which
+    /// would test libfaketime, not Sokbo. A node ahead of the other is the other behind it, so either way round the
+    /// pair has a skew; the test skews each role in turn.
+    static let fakeTimeLibrary = ["/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1", "/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1"]
+        .first { FileManager.default.fileExists(atPath: $0) }
+
+    /// The first log line's time (`2026-12-02T16:09:55+0000 …`), as the node's own wall clock wrote it.
+    static func firstLogTime(_ path: String) -> Date? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8), text.count >= 19 else { return nil }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd'T'HH:mm:ss"
+        return formatter.date(from: String(text.prefix(19)))
+    }
+
+    /// One node's wall clock two minutes ahead of the other's (the active's, then the standby's): the lease is
+    /// judged on the database's clock and each node's deadlines on its own monotonic clock, so the skew changes
+    /// nothing. While both run, the active stays active and the standby standby (a standby whose clock is ahead
+    /// does not see the lease expired early; an active whose clock is ahead does not see it expired either); the
+    /// active buys a headline once; after `kill -9` of the active the standby takes over within the 10 s target,
+    /// at epoch 2, cause `expired`, manages the position, and the venue saw one buy.
+    @Test(.timeLimit(.minutes(6)), arguments: ["active", "standby"])
+    func aNodeWhoseClockIsMinutesAheadChangesNothing(skewed: String) async throws {
+        let library = try #require(Self.fakeTimeLibrary, "libfaketime is missing: scripts/with-mariadb.sh installs Debian's faketime")
+        let skew: [String: String] = ["LD_PRELOAD": library, "FAKETIME": "+120s", "FAKETIME_DONT_FAKE_MONOTONIC": "1"]
+        let simulator = try await SimulatorProcess.start(["--news-per-second", "0", "--seed", "31"])
+        defer { simulator.kill() }
+        let database = try await Self.sharedDatabase()
+        let (a, aLog) = try await Self.node("node-a", database: database.string, simulator: simulator, extra: skewed == "active" ? skew : [:])
+        defer { a.kill() }
+        #expect(try await eventually(timeout: .seconds(60)) { await Self.role(a) == "active" }, "\(Self.tail(aLog))")
+        try await a.waitForNewsConnection()
+        let (b, bLog) = try await Self.node("node-b", database: database.string, simulator: simulator, extra: skewed == "standby" ? skew : [:])
+        defer { b.kill() }
+        #expect(try await eventually(timeout: .seconds(60)) { await Self.role(b) == "standby" }, "\(Self.tail(bLog))")
+        // The skew took: the skewed node's own log is two minutes ahead of this process's clock.
+        let skewedLog = skewed == "active" ? aLog : bLog
+        let ahead = Self.firstLogTime(skewedLog).map { $0.timeIntervalSinceNow } ?? 0
+        #expect(ahead > 100, "the skewed node's clock is \(ahead) s ahead: \(Self.tail(skewedLog))")
+
+        // Longer than a lease and a few acquire tries: one active, the same one, throughout.
+        let watchUntil = ContinuousClock.now + .seconds(8)
+        var roles: [(String?, String?)] = []
+        while ContinuousClock.now < watchUntil {
+            roles.append((await Self.role(a), await Self.role(b)))
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        #expect(roles.allSatisfy { $0.0 == "active" && $0.1 == "standby" }, "roles while both ran: \(roles)")
+        #expect((await Self.ha(a))["epoch"] as? Int == 1)
+
+        try await Self.headline(simulator, "삼성전자, 2조원 규모 단일판매ㆍ공급계약 체결", "005930")
+        let held = try await eventually(timeout: .seconds(60)) {
+            ((try? await a.get("/api/positions"))?["items"] as? [[String: Any]])?.contains { $0["ticker"] as? String == "005930" } == true
+        }
+        #expect(held, "node-a did not buy: \(Self.tail(aLog))")
+
+        let killedAt = ContinuousClock.now
+        a.kill()
+        let tookOver = try await eventually(timeout: .seconds(60)) { await Self.role(b) == "active" }
+        let failover = ContinuousClock.now - killedAt
+        #expect(tookOver, "the standby never took over: \(Self.tail(bLog))")
+        guard tookOver else { return }
+        print("clock skew (\(skewed) 120 s ahead): failover after kill -9 in \(failover)")
+        #expect(failover <= .seconds(10), "failover took \(failover)")
+        let takeover = (await Self.ha(b))["lastTakeover"] as? [String: Any]
+        #expect(takeover?["epoch"] as? Int == 2, "\(takeover ?? [:])")
+        #expect(takeover?["cause"] as? String == "expired", "\(takeover ?? [:])")
+        let managed = try await eventually(timeout: .seconds(60)) {
+            ((try? await b.get("/api/positions"))?["items"] as? [[String: Any]])?.contains { $0["ticker"] as? String == "005930" } == true
+        }
+        #expect(managed, "the new active does not manage the position: \(Self.tail(bLog))")
+        let buys = try await simulator.requestLog().filter { $0.apiId == "kt10000" && $0.fields?["stk_cd"] == "005930" }
+        #expect(buys.count == 1, "buys at the venue: \(buys)")
     }
 
     // MARK: - Randomised repeated faults (`HA_CHAOS_ROUNDS`, scripts/ha-chaos.sh)
