@@ -29,4 +29,14 @@ import Testing
         #expect(Set(seen) == ["first", "second"], "drained returned with \(seen) ended")
         #expect(tally.running == 0)
     }
+
+    @Test func aStartedTaskTakesNoTaskLocalFromItsStarter() async {
+        let tally = TaskTally()
+        let seen = Mutex<BrokerCallContext.Purpose?>(nil)
+        await BrokerCallContext.$current.withValue(BrokerCallContext(purpose: .background)) {
+            tally.start { seen.withLock { $0 = BrokerCallContext.current.purpose } }
+        }
+        await tally.drained()
+        #expect(seen.withLock { $0 } == .trading, "an exit started during a poll must not be paced as the poll's background call")
+    }
 }

@@ -62,7 +62,7 @@ import Testing
         let after = await h.sells()
         #expect(after.count == 2)
         #expect(after.last?.price == .market && after.last?.quantity == entry.quantity)
-        #expect(await h.sellOrders().last?.exitReason == .stopLoss)
+        #expect(await h.sellOrders().first { $0.id != resting.id }?.exitReason == .stopLoss)
     }
 
     @Test func oneTheVenueRefusesIsNotSentAgainAndTheTickDrivenTakeProfitSells() async throws {

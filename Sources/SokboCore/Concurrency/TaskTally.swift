@@ -17,10 +17,12 @@ public final class TaskTally: Sendable {
     /// An empty tally.
     public init() {}
 
-    /// Starts `body` in a task of its own (no actor's isolation), counted until it returns.
+    /// Starts `body` in a task of its own, counted until it returns. Detached: it takes nothing from the task
+    /// that starts it (no actor, no task-locals), as a task group's child of the owner would not; an exit sell
+    /// started while a poll or an entry runs must not carry that call's context (its purpose, its deadline).
     public func start(_ body: @escaping @Sendable () async -> Void) {
         state.withLock { $0.running += 1 }
-        Task {
+        Task.detached {
             await body()
             self.ended()
         }
